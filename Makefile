@@ -1,0 +1,134 @@
+# calf: build the kernel, the user programs and the file-system image, and
+# run them under QEMU.
+#
+#   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
+#   make test              the whole test suite (harness + host checks)
+#   make qemu-gdb / gdb    debug the kernel (see README.md)
+#   make compile_commands.json   for clangd
+#
+# `make qemu` and `make test` first run scripts/deps.sh, which installs
+# missing Debian packages, then build in a sub-make (so that toolchain
+# detection sees the freshly installed tools).
+
+CPUS ?= 3
+MEM ?= 128M
+BOOTARGS ?=
+EXTRA_USER ?=
+
+# --- toolchain -------------------------------------------------------------
+ifndef TOOLPREFIX
+TOOLPREFIX := $(shell for p in riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-; do \
+	if command -v $${p}gcc >/dev/null 2>&1; then echo $$p; exit 0; fi; done)
+endif
+QEMU ?= qemu-system-riscv64
+
+CC = $(TOOLPREFIX)gcc
+AS = $(TOOLPREFIX)gcc
+LD = $(TOOLPREFIX)ld
+OBJDUMP = $(TOOLPREFIX)objdump
+HOSTCC ?= gcc
+
+COMMON_CFLAGS = -Wall -Werror -O -ggdb -fno-omit-frame-pointer -mcmodel=medany \
+	-ffreestanding -fno-common -nostdlib -mno-relax -fno-pie -no-pie \
+	-fno-stack-protector -I. -MMD -MP
+KCFLAGS = -std=c11 $(COMMON_CFLAGS)
+# User programs: gnu11, so xv6 lab programs that use GNU C build unchanged.
+UCFLAGS = -std=gnu11 $(COMMON_CFLAGS)
+LDFLAGS = -z max-page-size=4096
+
+# --- kernel ----------------------------------------------------------------
+KSRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+KOBJS := $(patsubst %.c,%.o,$(patsubst %.S,%.o,$(KSRCS)))
+
+kernel/%.o: kernel/%.c
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+kernel/%.o: kernel/%.S
+	$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+kernel/kernel: $(KOBJS) kernel/kernel.ld
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $@ $(KOBJS)
+	$(OBJDUMP) -S $@ > kernel/kernel.asm
+
+# --- user programs ---------------------------------------------------------
+ULIB := user/ulib.o user/usys.o user/printf.o user/umalloc.o
+ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c
+UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
+
+user/%.o: user/%.c
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+user/usys.o: user/usys.S
+	$(CC) $(UCFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+user/_%: user/%.o $(ULIB) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB)
+
+# Instructors' extra programs: every DIR/*.c becomes build/extra/_NAME.
+ifneq ($(EXTRA_USER),)
+EXTRA_SRCS := $(wildcard $(EXTRA_USER)/*.c)
+EXTRA_PROGS := $(patsubst $(EXTRA_USER)/%.c,build/extra/_%,$(EXTRA_SRCS))
+build/extra/%.o: $(EXTRA_USER)/%.c
+	@mkdir -p build/extra
+	$(CC) $(UCFLAGS) -c -o $@ $<
+build/extra/_%: build/extra/%.o $(ULIB) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB)
+endif
+
+# --- file system -----------------------------------------------------------
+mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
+	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/mkfs.c
+
+fs.img: mkfs/mkfs README.md $(UPROGS) $(EXTRA_PROGS)
+	mkfs/mkfs $@ README.md $(UPROGS) $(EXTRA_PROGS)
+
+build: kernel/kernel fs.img
+
+-include $(KOBJS:.o=.d) user/*.d
+
+# --- running ---------------------------------------------------------------
+QEMUOPTS = -machine virt -bios default -kernel kernel/kernel -m $(MEM) -smp $(CPUS) \
+	-nographic -global virtio-mmio.force-legacy=false \
+	-drive file=fs.img,if=none,format=raw,id=x0 \
+	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+ifneq ($(BOOTARGS),)
+QEMUOPTS += -append "$(BOOTARGS)"
+endif
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+
+deps:
+	@bash scripts/deps.sh
+
+check-tools:
+	@bash scripts/check-tools.sh "$(TOOLPREFIX)" "$(QEMU)"
+
+qemu: deps
+	@$(MAKE) --no-print-directory check-tools build
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: deps
+	@$(MAKE) --no-print-directory check-tools build
+	@echo "*** QEMU is halted with a gdbstub on 127.0.0.1:$(GDBPORT)."
+	@echo "*** In another terminal, in this directory, run: make gdb"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
+
+gdb:
+	gdb-multiarch -q -nx -x .gdbinit
+
+test: deps
+	@$(MAKE) --no-print-directory check-tools build
+	python3 tests/harness.py
+	python3 tests/mkfs_check.py
+
+compile_commands.json:
+	$(MAKE) clean
+	bear -- $(MAKE) build
+
+clean:
+	rm -f kernel/kernel kernel/kernel.asm fs.img mkfs/mkfs user/_* compile_commands.json
+	find kernel user -name '*.o' -delete -o -name '*.d' -delete
+	rm -rf build tests/out
+
+.PHONY: deps check-tools qemu qemu-gdb gdb test clean build compile_commands.json
+.DELETE_ON_ERROR:
+.SECONDARY:

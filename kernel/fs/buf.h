@@ -1,0 +1,29 @@
+// The buffer cache: in-memory copies of disk blocks, one sleep-locked
+// user at a time. See kernel/fs/bio.c.
+#ifndef CALF_BUF_H
+#define CALF_BUF_H
+
+#include "kernel/types.h"
+#include "kernel/fs.h"
+#include "kernel/lock/sleeplock.h"
+
+struct buf {
+  int valid; // has data been read from disk?
+  int disk;  // does disk "own" buf?
+  uint dev;
+  uint blockno;
+  struct sleeplock lock;
+  uint refcnt;
+  struct buf *prev; // LRU cache list
+  struct buf *next;
+  uchar data[BSIZE];
+};
+
+void binit(void);
+struct buf *bread(uint dev, uint blockno);
+void bwrite(struct buf *b);
+void brelse(struct buf *b);
+void bpin(struct buf *b);
+void bunpin(struct buf *b);
+
+#endif

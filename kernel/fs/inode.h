@@ -1,0 +1,52 @@
+// Inodes, directories and path names. See kernel/fs/inode.c (inodes and
+// block mapping), kernel/fs/dir.c (directories and path lookup).
+#ifndef CALF_INODE_H
+#define CALF_INODE_H
+
+#include "kernel/types.h"
+#include "kernel/fs.h"
+#include "kernel/lock/sleeplock.h"
+
+struct stat;
+
+// in-memory copy of an inode
+struct inode {
+  uint dev;  // device number
+  uint inum; // inode number
+  int ref;   // reference count
+  struct sleeplock lock; // protects everything below here
+  int valid; // inode has been read from disk?
+
+  short type; // copy of disk inode
+  short major;
+  short minor;
+  short nlink;
+  uint size;
+  uint addrs[NDIRECT + 1];
+};
+
+extern struct superblock sb;
+
+void fsinit(int dev);
+void iinit(void);
+struct inode *ialloc(uint dev, short type);
+struct inode *idup(struct inode *ip);
+void ilock(struct inode *ip);
+void iunlock(struct inode *ip);
+void iput(struct inode *ip);
+void iunlockput(struct inode *ip);
+void iupdate(struct inode *ip);
+void itrunc(struct inode *ip);
+void stati(struct inode *ip, struct stat *st);
+// Read/write n bytes at offset off; user_dst/user_src select a user or
+// kernel address. Return bytes moved, or -1.
+int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
+int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
+
+int namecmp(const char *s, const char *t);
+struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
+int dirlink(struct inode *dp, char *name, uint inum);
+struct inode *namei(char *path);
+struct inode *nameiparent(char *path, char *name);
+
+#endif

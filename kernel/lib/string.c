@@ -1,0 +1,66 @@
+// Memory and string routines. The kernel is freestanding, so it brings
+// its own; the compiler may also emit calls to memset/memcpy itself.
+#include "kernel/lib/string.h"
+
+void *memset(void *dst, int c, uint n) {
+  uchar *d = dst;
+  for (uint i = 0; i < n; i++)
+    d[i] = c;
+  return dst;
+}
+
+int memcmp(const void *a, const void *b, uint n) {
+  const uchar *p = a, *q = b;
+  for (uint i = 0; i < n; i++)
+    if (p[i] != q[i])
+      return p[i] - q[i];
+  return 0;
+}
+
+// Overlap-safe: copy backwards when dst lies inside [src, src+n).
+void *memmove(void *dst, const void *src, uint n) {
+  const uchar *s = src;
+  uchar *d = dst;
+  if (s < d && s + n > d) {
+    while (n-- > 0)
+      d[n] = s[n];
+  } else {
+    for (uint i = 0; i < n; i++)
+      d[i] = s[i];
+  }
+  return dst;
+}
+
+void *memcpy(void *dst, const void *src, uint n) { return memmove(dst, src, n); }
+
+int strncmp(const char *p, const char *q, uint n) {
+  for (; n > 0 && *p && *p == *q; n--, p++, q++)
+    ;
+  return n == 0 ? 0 : (uchar)*p - (uchar)*q;
+}
+
+char *strncpy(char *s, const char *t, int n) {
+  char *os = s;
+  for (; n > 0 && *t; n--)
+    *s++ = *t++;
+  for (; n > 0; n--)
+    *s++ = 0;
+  return os;
+}
+
+char *safestrcpy(char *s, const char *t, int n) {
+  char *os = s;
+  if (n <= 0)
+    return os;
+  for (; n > 1 && *t; n--)
+    *s++ = *t++;
+  *s = 0;
+  return os;
+}
+
+int strlen(const char *s) {
+  int n = 0;
+  while (s[n])
+    n++;
+  return n;
+}

@@ -1,0 +1,35 @@
+// Sleep locks: a flag guarded by a spinlock; waiters sleep on the lock.
+// Invariant: locked == 1 exactly while one process (pid) owns the lock.
+#include "kernel/lock/sleeplock.h"
+#include "kernel/proc/proc.h"
+
+void sleeplock_init(struct sleeplock *lk, char *name) {
+  spin_init(&lk->lk, "sleep lock");
+  lk->name = name;
+  lk->locked = 0;
+  lk->pid = 0;
+}
+
+void sleeplock_lock(struct sleeplock *lk) {
+  spin_lock(&lk->lk);
+  while (lk->locked)
+    sleep(lk, &lk->lk);
+  lk->locked = 1;
+  lk->pid = myproc()->pid;
+  spin_unlock(&lk->lk);
+}
+
+void sleeplock_unlock(struct sleeplock *lk) {
+  spin_lock(&lk->lk);
+  lk->locked = 0;
+  lk->pid = 0;
+  wakeup(lk);
+  spin_unlock(&lk->lk);
+}
+
+int sleeplock_held(struct sleeplock *lk) {
+  spin_lock(&lk->lk);
+  int r = lk->locked && (lk->pid == myproc()->pid);
+  spin_unlock(&lk->lk);
+  return r;
+}

@@ -1,0 +1,59 @@
+// Spinlocks.
+//
+// Invariant: a hart holding any spinlock has interrupts disabled, and
+// cpu->noff counts how many push_off()s are outstanding, so interrupts come
+// back on only when the outermost lock is released (and only if they were
+// on before the first one).
+#include "kernel/lock/spinlock.h"
+#include "kernel/proc/proc.h"
+#include "kernel/lib/printk.h"
+
+void spin_init(struct spinlock *lk, char *name) {
+  lk->name = name;
+  lk->locked = 0;
+  lk->cpu = 0;
+}
+
+void spin_lock(struct spinlock *lk) {
+  push_off(); // an interrupt handler taking lk on this hart would deadlock
+  if (spin_held(lk))
+    panic("spin_lock: %s already held by this hart", lk->name);
+  // Atomic swap (amoswap.w.aq) until we are the one who changed 0 to 1.
+  while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
+    ;
+  // Keep the critical section's loads and stores after the acquire.
+  __sync_synchronize();
+  lk->cpu = mycpu();
+}
+
+void spin_unlock(struct spinlock *lk) {
+  if (!spin_held(lk))
+    panic("spin_unlock: %s not held", lk->name);
+  lk->cpu = 0;
+  // Publish the critical section's stores before the lock is seen free.
+  __sync_synchronize();
+  __sync_lock_release(&lk->locked);
+  pop_off();
+}
+
+// Must be called with interrupts off.
+int spin_held(struct spinlock *lk) { return lk->locked && lk->cpu == mycpu(); }
+
+void push_off(void) {
+  int old = intr_get();
+  intr_off();
+  if (mycpu()->noff == 0)
+    mycpu()->intena = old;
+  mycpu()->noff += 1;
+}
+
+void pop_off(void) {
+  struct cpu *c = mycpu();
+  if (intr_get())
+    panic("pop_off: interrupts enabled");
+  if (c->noff < 1)
+    panic("pop_off: unbalanced");
+  c->noff -= 1;
+  if (c->noff == 0 && c->intena)
+    intr_on();
+}

@@ -1,0 +1,89 @@
+// Boot: bring up each subsystem in dependency order on the boot hart, then
+// start the other harts and enter the scheduler on all of them.
+//
+// The boot hart is whichever hart OpenSBI chose (not always 0). Every other
+// hart waits in OpenSBI until we ask the SBI to start it at _secondary.
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/riscv.h"
+#include "kernel/riscv/fdt.h"
+#include "kernel/riscv/sbi.h"
+#include "kernel/riscv/trap.h"
+#include "kernel/riscv/plic.h"
+#include "kernel/riscv/timer.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/proc.h"
+#include "kernel/fs/buf.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/file.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/uart.h"
+#include "kernel/dev/virtio_blk.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+
+extern char end[]; // kernel.ld: first address after the kernel image
+void _secondary(void);
+
+static volatile int started;
+
+// bootargs "boottest=panic" panics on purpose: the test suite checks that a
+// panic prints a backtrace and makes QEMU exit with a failure status.
+static void boot_selftest(void) {
+  char what[16];
+  if (bootarg("boottest", what, sizeof(what)) && strncmp(what, "panic", 16) == 0)
+    panic("boottest=panic: panicking on request");
+}
+
+static void start_other_harts(int self) {
+  for (int i = 0; i < platform.nharts; i++) {
+    int h = platform.hartids[i];
+    if (h == self || h >= NCPU)
+      continue;
+    long err = sbi_hart_start(h, (uint64)_secondary, 0);
+    if (err)
+      printf("hart %d: SBI hart_start failed (%d)\n", h, (int)err);
+  }
+}
+
+void kmain(uint64 hartid, uint64 dtb) {
+  fdt_parse(dtb);
+  printk_init();
+  console_init();
+  uint64 ram_end = platform.ram_base + platform.ram_size;
+  printf("\ncalf: booting on hart %d of %d, %d MiB RAM\n", (int)hartid, platform.nharts,
+         (int)(platform.ram_size >> 20));
+
+  frame_init((uint64)end, ram_end);
+  kvm_init();
+  kvm_inithart();
+  proc_init();
+  trap_inithart();
+  timer_init();
+  trap_route_irq(platform.uart_irq, uart_intr);
+  binit();
+  iinit();
+  fileinit();
+  trap_route_irq(virtio_blk_init(), virtio_blk_intr);
+  plic_inithart();
+  timer_inithart();
+  boot_selftest();
+  userinit();
+
+  __sync_synchronize();
+  started = 1;
+  start_other_harts(hartid);
+  scheduler();
+}
+
+void kmain_secondary(uint64 hartid) {
+  while (started == 0)
+    ;
+  __sync_synchronize();
+  kvm_inithart();
+  trap_inithart();
+  plic_inithart();
+  timer_inithart();
+  scheduler();
+}

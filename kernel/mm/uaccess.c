@@ -1,0 +1,69 @@
+// Moving bytes across the user/kernel boundary.
+//
+// The kernel never dereferences a user pointer. It translates each user
+// page through the process's page table and checks the PTE itself: the
+// page must be valid and user-accessible, and writable for copyout. Any
+// failing page makes the whole call return -1, so a bad pointer from a
+// system call becomes an error, never a kernel fault.
+#include "kernel/mm/vm.h"
+#include "kernel/lib/string.h"
+
+// The kernel address of user page va if its PTE has all of `need`, else 0.
+static void *user_page(pagetable_t pt, uint64 va, int need) {
+  pte_t *pte = walk(pt, va, 0);
+  if (pte == 0 || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
+    return 0;
+  return (void *)PTE2PA(*pte);
+}
+
+int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len) {
+  while (len > 0) {
+    uint64 va0 = PGROUNDDOWN(dstva);
+    char *page = user_page(pt, va0, PTE_W);
+    if (page == 0)
+      return -1;
+    uint64 n = PGSIZE - (dstva - va0);
+    if (n > len)
+      n = len;
+    memmove(page + (dstva - va0), src, n);
+    len -= n;
+    src = (const char *)src + n;
+    dstva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len) {
+  while (len > 0) {
+    uint64 va0 = PGROUNDDOWN(srcva);
+    char *page = user_page(pt, va0, PTE_R);
+    if (page == 0)
+      return -1;
+    uint64 n = PGSIZE - (srcva - va0);
+    if (n > len)
+      n = len;
+    memmove(dst, page + (srcva - va0), n);
+    len -= n;
+    dst = (char *)dst + n;
+    srcva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+// Copy a NUL-terminated string of at most max bytes (NUL included).
+// Returns 0, or -1 if it is unmapped or too long.
+int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max) {
+  while (max > 0) {
+    uint64 va0 = PGROUNDDOWN(srcva);
+    char *page = user_page(pt, va0, PTE_R);
+    if (page == 0)
+      return -1;
+    for (char *p = page + (srcva - va0); p < page + PGSIZE && max > 0; p++, max--) {
+      *dst++ = *p;
+      if (*p == 0)
+        return 0;
+    }
+    srcva = va0 + PGSIZE;
+  }
+  return -1;
+}

@@ -1,0 +1,211 @@
+// Sv39 page tables: the kernel's own and each process's.
+//
+// The kernel page table maps devices and RAM at their physical addresses
+// (so the kernel can use a physical address as a pointer), the trampoline
+// at the top of the address space, and each process's kernel stack below
+// it with an unmapped guard page underneath, so a kernel stack overflow
+// faults instead of silently corrupting a neighbour.
+//
+// A user page table maps the process's memory from 0 to p->sz with PTE_U,
+// plus the trampoline and trap frame (without PTE_U) at the top.
+//
+// Invariant: every frame mapped by a leaf PTE holds one reference for that
+// PTE (kernel/mm/frame.c), and every page-table page belongs to exactly
+// one page table.
+#include "kernel/mm/vm.h"
+#include "kernel/mm/frame.h"
+#include "kernel/memlayout.h"
+#include "kernel/riscv/fdt.h"
+#include "kernel/proc/proc.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+
+pagetable_t kernel_pagetable;
+
+extern char etext[];       // kernel.ld: end of kernel text
+extern char _trampoline[]; // trampoline.S
+
+// Map [va, va+sz) to [pa, pa+sz) in the kernel page table, or panic:
+// only used while booting, when running out of memory is fatal anyway.
+void kvm_map(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm) {
+  if (map_pages(kpt, va, sz, pa, perm) != 0)
+    panic("kvm_map: out of memory mapping 0x%lx", va);
+}
+
+static pagetable_t kvm_make(void) {
+  pagetable_t kpt = frame_alloc();
+  if (kpt == 0)
+    panic("kvm_make: no memory for the kernel page table");
+  memset(kpt, 0, PGSIZE);
+  kvm_map(kpt, platform.uart, platform.uart, PGSIZE, PTE_R | PTE_W);
+  for (int i = 0; i < platform.nvirtio; i++)
+    kvm_map(kpt, platform.virtio[i], platform.virtio[i], PGSIZE, PTE_R | PTE_W);
+  kvm_map(kpt, platform.plic, platform.plic, 0x4000000, PTE_R | PTE_W);
+  if (platform.finisher)
+    kvm_map(kpt, platform.finisher, platform.finisher, PGSIZE, PTE_R | PTE_W);
+  kvm_map(kpt, KERNLOAD, KERNLOAD, (uint64)etext - KERNLOAD, PTE_R | PTE_X);
+  uint64 ram_end = platform.ram_base + platform.ram_size;
+  kvm_map(kpt, (uint64)etext, (uint64)etext, ram_end - (uint64)etext, PTE_R | PTE_W);
+  kvm_map(kpt, TRAMPOLINE, (uint64)_trampoline, PGSIZE, PTE_R | PTE_X);
+  proc_mapstacks(kpt);
+  return kpt;
+}
+
+void kvm_init(void) { kernel_pagetable = kvm_make(); }
+
+// Switch this hart to the kernel page table.
+void kvm_inithart(void) {
+  sfence_vma(); // finish writes to the page table before using it
+  csr_write(satp, MAKE_SATP(kernel_pagetable));
+  sfence_vma(); // drop stale TLB entries
+}
+
+// The PTE for va in pt, allocating missing page-table pages if alloc.
+// Returns 0 if va is out of range or (with alloc) memory runs out.
+pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
+  if (va >= MAXVA)
+    return 0;
+  for (int level = 2; level > 0; level--) {
+    pte_t *pte = &pt[PX(level, va)];
+    if (*pte & PTE_V) {
+      pt = (pagetable_t)PTE2PA(*pte);
+      continue;
+    }
+    if (!alloc || (pt = frame_alloc()) == 0)
+      return 0;
+    memset(pt, 0, PGSIZE);
+    *pte = PA2PTE(pt) | PTE_V;
+  }
+  return &pt[PX(0, va)];
+}
+
+// The physical address a user page maps to, or 0.
+uint64 walkaddr(pagetable_t pt, uint64 va) {
+  pte_t *pte = walk(pt, va, 0);
+  if (pte == 0 || (*pte & PTE_V) == 0 || (*pte & PTE_U) == 0)
+    return 0;
+  return PTE2PA(*pte);
+}
+
+// Map [va, va+size) to physical pages from pa. va and size are page
+// aligned. Returns -1 if a page-table page cannot be allocated (pages
+// mapped so far stay mapped; the caller unmaps them).
+int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm) {
+  if (va % PGSIZE || size % PGSIZE || size == 0)
+    panic("map_pages: unaligned va 0x%lx size 0x%lx", va, size);
+  for (uint64 a = va; a < va + size; a += PGSIZE, pa += PGSIZE) {
+    pte_t *pte = walk(pt, a, 1);
+    if (pte == 0)
+      return -1;
+    if (*pte & PTE_V)
+      panic("map_pages: 0x%lx already mapped", a);
+    *pte = PA2PTE(pa) | perm | PTE_V;
+  }
+  return 0;
+}
+
+// Remove npages of mappings from va, dropping the frames' references if
+// do_free. Pages that are not mapped are skipped.
+void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
+  if (va % PGSIZE)
+    panic("uvm_unmap: unaligned 0x%lx", va);
+  for (uint64 a = va; a < va + npages * PGSIZE; a += PGSIZE) {
+    pte_t *pte = walk(pt, a, 0);
+    if (pte == 0 || (*pte & PTE_V) == 0)
+      continue;
+    if (do_free)
+      frame_put((void *)PTE2PA(*pte));
+    *pte = 0;
+  }
+}
+
+// An empty user page table, or 0 if out of memory.
+pagetable_t uvm_create(void) {
+  pagetable_t pt = frame_alloc();
+  if (pt)
+    memset(pt, 0, PGSIZE);
+  return pt;
+}
+
+// Grow the user memory from oldsz to newsz with zeroed frames. Returns the
+// new size, or 0 (with nothing allocated) if memory runs out.
+uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm) {
+  if (newsz < oldsz)
+    return oldsz;
+  for (uint64 a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE) {
+    void *mem = frame_alloc();
+    if (mem == 0) {
+      uvm_dealloc(pt, a, oldsz);
+      return 0;
+    }
+    memset(mem, 0, PGSIZE);
+    if (map_pages(pt, a, PGSIZE, (uint64)mem, PTE_R | PTE_U | xperm) != 0) {
+      frame_put(mem);
+      uvm_dealloc(pt, a, oldsz);
+      return 0;
+    }
+  }
+  return newsz;
+}
+
+// Shrink user memory from oldsz to newsz. Returns the new size.
+uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
+  if (newsz >= oldsz)
+    return oldsz;
+  if (PGROUNDUP(newsz) < PGROUNDUP(oldsz)) {
+    uint64 npages = (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE;
+    uvm_unmap(pt, PGROUNDUP(newsz), npages, 1);
+  }
+  return newsz;
+}
+
+// Free a page-table tree whose leaves have all been unmapped already.
+static void free_tree(pagetable_t pt) {
+  for (int i = 0; i < 512; i++) {
+    pte_t pte = pt[i];
+    if ((pte & PTE_V) && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
+      free_tree((pagetable_t)PTE2PA(pte));
+      pt[i] = 0;
+    } else if (pte & PTE_V) {
+      panic("free_tree: leaf still mapped");
+    }
+  }
+  frame_put(pt);
+}
+
+// Free user memory [0, sz) and then the page-table pages.
+void uvm_free(pagetable_t pt, uint64 sz) {
+  if (sz > 0)
+    uvm_unmap(pt, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  free_tree(pt);
+}
+
+// Copy a parent's memory [0, sz) into a child's page table, page by page
+// (the eager fork strategy). Returns 0, or -1 with the child's new pages freed.
+int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz) {
+  for (uint64 va = 0; va < sz; va += PGSIZE) {
+    pte_t *pte = walk(old, va, 0);
+    if (pte == 0 || (*pte & PTE_V) == 0)
+      continue;
+    void *mem = frame_alloc();
+    if (mem == 0)
+      goto fail;
+    memmove(mem, (void *)PTE2PA(*pte), PGSIZE);
+    if (map_pages(new, va, PGSIZE, (uint64)mem, PTE_FLAGS(*pte)) != 0) {
+      frame_put(mem);
+      goto fail;
+    }
+  }
+  return 0;
+fail:
+  uvm_unmap(new, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  return -1;
+}
+
+// Make a page inaccessible to user code: the guard page below the stack.
+void uvm_clear(pagetable_t pt, uint64 va) {
+  pte_t *pte = walk(pt, va, 0);
+  if (pte == 0)
+    panic("uvm_clear: 0x%lx not mapped", va);
+  *pte &= ~PTE_U;
+}

@@ -1,0 +1,158 @@
+// exec: load an ELF program into a fresh page table and switch the process
+// to it.
+//
+// Everything is built on the side (a new page table, new stack, the
+// arguments) and committed only when nothing can fail any more. Until the
+// commit a failure frees the side image and returns -1 to the old
+// program, which is untouched.
+//
+// The new user address space, from 0: the program's segments, a guard
+// page (no PTE_U), USERSTACK stack pages, then the heap grows from sz.
+#include "kernel/proc/exec.h"
+#include "kernel/proc/elf.h"
+#include "kernel/memlayout.h"
+#include "kernel/proc/proc.h"
+#include "kernel/mm/vm.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/lib/string.h"
+
+// PTE permissions for an ELF segment's flags. Segments are always readable.
+static int flags2perm(int flags) {
+  int perm = 0;
+  if (flags & ELF_PROG_FLAG_EXEC)
+    perm |= PTE_X;
+  if (flags & ELF_PROG_FLAG_WRITE)
+    perm |= PTE_W;
+  return perm;
+}
+
+// Read sz bytes at file offset off into user memory at va, which is
+// already mapped. va is page aligned.
+static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint off, uint sz) {
+  for (uint i = 0; i < sz; i += PGSIZE) {
+    uint64 pa = walkaddr(pt, va + i);
+    if (pa == 0)
+      return -1;
+    uint n = sz - i < PGSIZE ? sz - i : PGSIZE;
+    if (readi(ip, 0, pa, off + i, n) != n)
+      return -1;
+  }
+  return 0;
+}
+
+// Map and read every loadable segment of ip, growing *szp to the highest
+// address + 1 as it goes (so the caller can free a partial image).
+// Returns 0, or -1 on a malformed file or no memory.
+static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *elf, uint64 *szp) {
+  struct proghdr ph;
+  for (int i = 0; i < elf->phnum; i++) {
+    uint off = elf->phoff + i * sizeof(ph);
+    if (readi(ip, 0, (uint64)&ph, off, sizeof(ph)) != sizeof(ph))
+      return -1;
+    if (ph.type != ELF_PROG_LOAD)
+      continue;
+    if (ph.memsz < ph.filesz || ph.vaddr + ph.memsz < ph.vaddr || ph.vaddr % PGSIZE != 0)
+      return -1;
+    if (ph.vaddr < *szp || ph.vaddr + ph.memsz > TRAPFRAME)
+      return -1; // segments must ascend and stay below the trap frame
+    uint64 sz1 = uvm_alloc(pt, *szp, ph.vaddr + ph.memsz, flags2perm(ph.flags));
+    if (sz1 == 0)
+      return -1;
+    *szp = sz1;
+    if (loadseg(pt, ph.vaddr, ip, ph.off, ph.filesz) < 0)
+      return -1;
+  }
+  return *szp == 0 ? -1 : 0;
+}
+
+// Push the argument strings and the argv[] array onto the new stack.
+// Returns the new sp (argv[] sits there), or 0 if they do not fit.
+static uint64 push_args(pagetable_t pt, uint64 sp, uint64 stackbase, char **argv, int *argcp) {
+  uint64 ustack[MAXARG + 1];
+  int argc;
+  for (argc = 0; argv[argc]; argc++) {
+    if (argc >= MAXARG)
+      return 0;
+    sp -= strlen(argv[argc]) + 1;
+    sp -= sp % 16; // the RISC-V ABI wants sp 16-byte aligned
+    if (sp < stackbase || copyout(pt, sp, argv[argc], strlen(argv[argc]) + 1) < 0)
+      return 0;
+    ustack[argc] = sp;
+  }
+  ustack[argc] = 0;
+  sp -= (argc + 1) * sizeof(uint64);
+  sp -= sp % 16;
+  if (sp < stackbase || copyout(pt, sp, ustack, (argc + 1) * sizeof(uint64)) < 0)
+    return 0;
+  *argcp = argc;
+  return sp;
+}
+
+// The last path component, for the process name.
+static char *basename(char *path) {
+  char *last = path;
+  for (char *s = path; *s; s++)
+    if (*s == '/')
+      last = s + 1;
+  return last;
+}
+
+int exec(char *path, char **argv) {
+  struct proc *p = myproc();
+  struct elfhdr elf;
+  pagetable_t pt = 0;
+  uint64 sz = 0;
+
+  begin_op();
+  struct inode *ip = namei(path);
+  if (ip == 0) {
+    end_op();
+    return -1;
+  }
+  ilock(ip);
+  if (readi(ip, 0, (uint64)&elf, 0, sizeof(elf)) != sizeof(elf) || elf.magic != ELF_MAGIC)
+    goto bad;
+  if ((pt = proc_pagetable(p)) == 0)
+    goto bad;
+  if (load_segments(pt, ip, &elf, &sz) < 0)
+    goto bad;
+  iunlockput(ip);
+  end_op();
+  ip = 0;
+
+  // A guard page, then the stack.
+  sz = PGROUNDUP(sz);
+  uint64 sz1 = uvm_alloc(pt, sz, sz + (USERSTACK + 1) * PGSIZE, PTE_W);
+  if (sz1 == 0)
+    goto bad;
+  sz = sz1;
+  uvm_clear(pt, sz - (USERSTACK + 1) * PGSIZE);
+  uint64 stackbase = sz - USERSTACK * PGSIZE;
+
+  int argc;
+  uint64 sp = push_args(pt, sz, stackbase, argv, &argc);
+  if (sp == 0)
+    goto bad;
+
+  // Commit: nothing can fail from here on.
+  p->trapframe->a1 = sp; // main(argc, argv): argc is returned into a0
+  safestrcpy(p->name, basename(path), sizeof(p->name));
+  pagetable_t oldpt = p->pagetable;
+  uint64 oldsz = p->sz;
+  p->pagetable = pt;
+  p->sz = sz;
+  p->trapframe->epc = elf.entry;
+  p->trapframe->sp = sp;
+  proc_freepagetable(oldpt, oldsz);
+  return argc;
+
+bad:
+  if (pt)
+    proc_freepagetable(pt, sz);
+  if (ip) {
+    iunlockput(ip);
+    end_op();
+  }
+  return -1;
+}

@@ -1,0 +1,443 @@
+// Processes: the process table, creation (fork), exit and wait, sleep and
+// wakeup, and the per-hart scheduler.
+//
+// Locking: p->lock guards p->state, chan, killed, xstate and pid, and is
+// held across every context switch into or out of p. wait_lock guards
+// every p->parent, and is always taken before any p->lock, so a parent
+// waiting for a child and a child exiting cannot miss each other.
+//
+// Invariant: a process is RUNNING on at most one hart, and a hart runs a
+// process only from its scheduler loop, which it re-enters through sched().
+#include "kernel/proc/proc.h"
+#include "kernel/proc/exec.h"
+#include "kernel/memlayout.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/vm.h"
+#include "kernel/riscv/trap.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+
+struct cpu cpus[NCPU];
+static struct proc proc[NPROC];
+static struct proc *initproc;
+
+static int nextpid = 1;
+static struct spinlock pid_lock;
+static struct spinlock wait_lock;
+
+void swtch(struct context *old, struct context *new);
+static void forkret(void);
+static void freeproc(struct proc *p);
+
+// Give every process slot a kernel stack, mapped high in the kernel page
+// table with an unmapped guard page below it.
+void proc_mapstacks(pagetable_t kpt) {
+  for (int i = 0; i < NPROC; i++) {
+    void *pa = frame_alloc();
+    if (pa == 0)
+      panic("proc_mapstacks: out of memory");
+    kvm_map(kpt, KSTACK(i), (uint64)pa, PGSIZE, PTE_R | PTE_W);
+  }
+}
+
+void proc_init(void) {
+  spin_init(&pid_lock, "nextpid");
+  spin_init(&wait_lock, "wait_lock");
+  for (int i = 0; i < NPROC; i++) {
+    spin_init(&proc[i].lock, "proc");
+    proc[i].state = UNUSED;
+    proc[i].kstack = KSTACK(i);
+  }
+}
+
+// The hart id, kept in tp since boot. Callers must have interrupts off,
+// or the process could move to another hart right after the read.
+int cpuid(void) { return r_tp(); }
+
+struct cpu *mycpu(void) { return &cpus[cpuid()]; }
+
+struct proc *myproc(void) {
+  push_off();
+  struct proc *p = mycpu()->proc;
+  pop_off();
+  return p;
+}
+
+static int allocpid(void) {
+  spin_lock(&pid_lock);
+  int pid = nextpid++;
+  spin_unlock(&pid_lock);
+  return pid;
+}
+
+// A user page table with only the trampoline and the trap frame mapped.
+pagetable_t proc_pagetable(struct proc *p) {
+  extern char trampoline[];
+  pagetable_t pt = uvm_create();
+  if (pt == 0)
+    return 0;
+  // No PTE_U on either: only the kernel, on its way in and out, uses them.
+  if (map_pages(pt, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) < 0 ||
+      map_pages(pt, TRAPFRAME, PGSIZE, (uint64)p->trapframe, PTE_R | PTE_W) < 0) {
+    uvm_unmap(pt, TRAMPOLINE, 1, 0);
+    uvm_free(pt, 0);
+    return 0;
+  }
+  return pt;
+}
+
+void proc_freepagetable(pagetable_t pt, uint64 sz) {
+  uvm_unmap(pt, TRAMPOLINE, 1, 0);
+  uvm_unmap(pt, TRAPFRAME, 1, 0);
+  uvm_free(pt, sz);
+}
+
+// Claim an UNUSED slot and give it a pid, a trap frame and an empty page
+// table. Returns it with p->lock held, or 0 if the table or memory is full.
+static struct proc *allocproc(void) {
+  struct proc *p;
+  for (p = proc; p < &proc[NPROC]; p++) {
+    spin_lock(&p->lock);
+    if (p->state == UNUSED)
+      break;
+    spin_unlock(&p->lock);
+  }
+  if (p == &proc[NPROC])
+    return 0;
+
+  p->pid = allocpid();
+  p->state = USED;
+  if ((p->trapframe = frame_alloc()) == 0 || (p->pagetable = proc_pagetable(p)) == 0) {
+    freeproc(p);
+    spin_unlock(&p->lock);
+    return 0;
+  }
+  memset(p->trapframe, 0, PGSIZE);
+  // The new process starts in forkret, on its own kernel stack.
+  memset(&p->context, 0, sizeof(p->context));
+  p->context.ra = (uint64)forkret;
+  p->context.sp = p->kstack + PGSIZE;
+  return p;
+}
+
+// Return a slot to UNUSED, freeing its memory. Caller holds p->lock.
+static void freeproc(struct proc *p) {
+  if (p->trapframe)
+    frame_put(p->trapframe);
+  p->trapframe = 0;
+  if (p->pagetable)
+    proc_freepagetable(p->pagetable, p->sz);
+  p->pagetable = 0;
+  p->sz = 0;
+  p->pid = 0;
+  p->parent = 0;
+  p->name[0] = 0;
+  p->chan = 0;
+  p->killed = 0;
+  p->xstate = 0;
+  p->state = UNUSED;
+}
+
+// The first process. It runs forkret, which mounts the root file system
+// and execs /init; nothing of it comes from a built-in binary.
+void userinit(void) {
+  struct proc *p = allocproc();
+  if (p == 0)
+    panic("userinit: no memory");
+  initproc = p;
+  safestrcpy(p->name, "init", sizeof(p->name));
+  p->state = RUNNABLE;
+  spin_unlock(&p->lock);
+}
+
+// Grow (n > 0) or shrink (n < 0) the process's memory by n bytes.
+int growproc(int n) {
+  struct proc *p = myproc();
+  uint64 sz = p->sz;
+  if (n > 0) {
+    if (sz + n > TRAPFRAME)
+      return -1;
+    if ((sz = uvm_alloc(p->pagetable, sz, sz + n, PTE_W)) == 0)
+      return -1;
+  } else if (n < 0) {
+    if ((uint64)-(long)n > sz)
+      return -1;
+    sz = uvm_dealloc(p->pagetable, sz, sz + n);
+  }
+  p->sz = sz;
+  return 0;
+}
+
+// Create a child that is a copy of the caller, returning in both: the
+// child's pid to the parent, 0 to the child. -1 if out of slots or memory.
+int fork(void) {
+  struct proc *np, *p = myproc();
+  if ((np = allocproc()) == 0)
+    return -1;
+  if (uvm_copy(p->pagetable, np->pagetable, p->sz) < 0) {
+    freeproc(np);
+    spin_unlock(&np->lock);
+    return -1;
+  }
+  np->sz = p->sz;
+  *np->trapframe = *p->trapframe;
+  np->trapframe->a0 = 0; // fork returns 0 in the child
+
+  for (int i = 0; i < NOFILE; i++)
+    if (p->ofile[i])
+      np->ofile[i] = filedup(p->ofile[i]);
+  np->cwd = idup(p->cwd);
+  safestrcpy(np->name, p->name, sizeof(p->name));
+  int pid = np->pid;
+  spin_unlock(&np->lock);
+
+  spin_lock(&wait_lock);
+  np->parent = p;
+  spin_unlock(&wait_lock);
+
+  spin_lock(&np->lock);
+  np->state = RUNNABLE;
+  spin_unlock(&np->lock);
+  return pid;
+}
+
+// Give p's children to init. Caller holds wait_lock.
+static void reparent(struct proc *p) {
+  for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
+    if (pp->parent == p) {
+      pp->parent = initproc;
+      wakeup(initproc);
+    }
+  }
+}
+
+// End the calling process. It stays a ZOMBIE until its parent's wait()
+// collects the status and frees the slot.
+void exit(int status) {
+  struct proc *p = myproc();
+  if (p == initproc)
+    panic("init exiting");
+
+  for (int fd = 0; fd < NOFILE; fd++) {
+    if (p->ofile[fd]) {
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = 0;
+    }
+  }
+  begin_op();
+  iput(p->cwd);
+  end_op();
+  p->cwd = 0;
+
+  spin_lock(&wait_lock);
+  reparent(p);
+  wakeup(p->parent); // the parent may be sleeping in wait()
+  spin_lock(&p->lock);
+  p->xstate = status;
+  p->state = ZOMBIE;
+  spin_unlock(&wait_lock);
+
+  sched(); // never returns: the parent frees us
+  panic("zombie exit");
+}
+
+// Wait for a child to exit; copy its status to user address addr (if not
+// 0) and return its pid. -1 if there are no children, the address is bad,
+// or the caller is killed.
+int wait(uint64 addr) {
+  struct proc *p = myproc();
+  spin_lock(&wait_lock);
+  for (;;) {
+    int havekids = 0;
+    for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
+      if (pp->parent != p)
+        continue;
+      spin_lock(&pp->lock);
+      havekids = 1;
+      if (pp->state == ZOMBIE) {
+        int pid = pp->pid;
+        if (addr != 0 && copyout(p->pagetable, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
+          spin_unlock(&pp->lock);
+          spin_unlock(&wait_lock);
+          return -1;
+        }
+        freeproc(pp);
+        spin_unlock(&pp->lock);
+        spin_unlock(&wait_lock);
+        return pid;
+      }
+      spin_unlock(&pp->lock);
+    }
+    if (!havekids || killed(p)) {
+      spin_unlock(&wait_lock);
+      return -1;
+    }
+    sleep(p, &wait_lock);
+  }
+}
+
+// Each hart's scheduler loop: pick a RUNNABLE process, switch to it, and
+// get control back when it calls sched(). Round robin over the table.
+void scheduler(void) {
+  struct cpu *c = mycpu();
+  c->proc = 0;
+  for (;;) {
+    // Interrupts on, so a device can wake a sleeper and so a hart with
+    // nothing to do does not deadlock the others.
+    intr_on();
+    int found = 0;
+    for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+      spin_lock(&p->lock);
+      if (p->state == RUNNABLE) {
+        p->state = RUNNING;
+        c->proc = p;
+        swtch(&c->context, &p->context);
+        c->proc = 0; // the process is done running for now
+        found = 1;
+      }
+      spin_unlock(&p->lock);
+    }
+    if (!found) {
+      intr_on();
+      __asm__ volatile("wfi");
+    }
+  }
+}
+
+// Switch to this hart's scheduler. The caller holds p->lock (only) and has
+// already changed p->state. intena belongs to this kernel thread, not to
+// the hart, so it is saved and restored around the switch.
+void sched(void) {
+  struct proc *p = myproc();
+  if (!spin_held(&p->lock))
+    panic("sched: p->lock not held");
+  if (mycpu()->noff != 1)
+    panic("sched: holding %d locks", mycpu()->noff);
+  if (p->state == RUNNING)
+    panic("sched: process still RUNNING");
+  if (intr_get())
+    panic("sched: interruptible");
+  int intena = mycpu()->intena;
+  swtch(&p->context, &mycpu()->context);
+  mycpu()->intena = intena;
+}
+
+// Give up the hart for one scheduling round.
+void yield(void) {
+  struct proc *p = myproc();
+  spin_lock(&p->lock);
+  p->state = RUNNABLE;
+  sched();
+  spin_unlock(&p->lock);
+}
+
+// A new process's first kernel code, reached by the swtch in scheduler().
+static void forkret(void) {
+  static int first = 1;
+  struct proc *p = myproc();
+  spin_unlock(&p->lock); // held by scheduler() across the switch
+
+  if (first) {
+    // The file system needs a process context (it sleeps on disk I/O),
+    // so it is mounted here rather than in kmain.
+    first = 0;
+    fsinit(ROOTDEV);
+    __sync_synchronize();
+    p->cwd = namei("/");
+    char *argv[] = {"/init", 0};
+    int argc = exec("/init", argv);
+    if (argc < 0)
+      panic("forkret: cannot exec /init");
+    p->trapframe->a0 = argc;
+  }
+  usertrapret();
+}
+
+// Sleep on chan, releasing lk while asleep and taking it back before
+// returning. Holding p->lock from before lk is released until the switch
+// means a wakeup(chan) cannot slip in between: wakeup needs p->lock too.
+void sleep(void *chan, struct spinlock *lk) {
+  struct proc *p = myproc();
+  spin_lock(&p->lock);
+  spin_unlock(lk);
+  p->chan = chan;
+  p->state = SLEEPING;
+  sched();
+  p->chan = 0;
+  spin_unlock(&p->lock);
+  spin_lock(lk);
+}
+
+// Wake every process sleeping on chan. Caller must not hold any p->lock.
+void wakeup(void *chan) {
+  struct proc *me = myproc();
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p == me)
+      continue;
+    spin_lock(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan)
+      p->state = RUNNABLE;
+    spin_unlock(&p->lock);
+  }
+}
+
+// Mark the process with this pid killed; it exits the next time it is
+// about to return to user mode. Returns -1 if there is no such process.
+int kill(int pid) {
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    spin_lock(&p->lock);
+    if (p->pid == pid && p->state != UNUSED) {
+      p->killed = 1;
+      if (p->state == SLEEPING)
+        p->state = RUNNABLE; // let it notice
+      spin_unlock(&p->lock);
+      return 0;
+    }
+    spin_unlock(&p->lock);
+  }
+  return -1;
+}
+
+void setkilled(struct proc *p) {
+  spin_lock(&p->lock);
+  p->killed = 1;
+  spin_unlock(&p->lock);
+}
+
+int killed(struct proc *p) {
+  spin_lock(&p->lock);
+  int k = p->killed;
+  spin_unlock(&p->lock);
+  return k;
+}
+
+int either_copyout(int user_dst, uint64 dst, void *src, uint64 len) {
+  if (user_dst)
+    return copyout(myproc()->pagetable, dst, src, len);
+  memmove((char *)dst, src, len);
+  return 0;
+}
+
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
+  if (user_src)
+    return copyin(myproc()->pagetable, dst, src, len);
+  memmove(dst, (char *)src, len);
+  return 0;
+}
+
+// Print the process table (control-P on the console). No locks, so a
+// wedged kernel can still show what it was doing.
+void procdump(void) {
+  static const char *names[] = {
+      [UNUSED] = "unused", [USED] = "used",     [SLEEPING] = "sleep",
+      [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie"};
+  printf("\n");
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    printf("%d %s %s\n", p->pid, names[p->state], p->name);
+  }
+}

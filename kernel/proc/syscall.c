@@ -1,0 +1,79 @@
+// System call dispatch and argument fetching.
+//
+// User code puts the call number in a7 and arguments in a0..a5, then
+// ecalls; uservec saved them all in the trap frame. The result goes back
+// in a0. An unknown number returns -1 with a message, like any bad input.
+#include "kernel/syscall.h"
+#include "kernel/proc/syscall_dispatch.h"
+#include "kernel/proc/sysargs.h"
+#include "kernel/proc/sysproc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/fs/sysfile.h"
+#include "kernel/mm/vm.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+
+static uint64 argraw(int n) {
+  struct trapframe *tf = myproc()->trapframe;
+  switch (n) {
+  case 0:
+    return tf->a0;
+  case 1:
+    return tf->a1;
+  case 2:
+    return tf->a2;
+  case 3:
+    return tf->a3;
+  case 4:
+    return tf->a4;
+  case 5:
+    return tf->a5;
+  }
+  panic("argraw: no argument %d", n);
+}
+
+void argint(int n, int *ip) { *ip = argraw(n); }
+
+void argaddr(int n, uint64 *ip) { *ip = argraw(n); }
+
+int argstr(int n, char *buf, int max) {
+  uint64 addr;
+  argaddr(n, &addr);
+  return fetchstr(addr, buf, max);
+}
+
+// Read the 64-bit word at user address addr.
+int fetchaddr(uint64 addr, uint64 *ip) {
+  return copyin(myproc()->pagetable, ip, addr, sizeof(*ip));
+}
+
+// Copy the string at user address addr; returns its length or -1.
+int fetchstr(uint64 addr, char *buf, int max) {
+  if (copyinstr(myproc()->pagetable, buf, addr, max) < 0)
+    return -1;
+  return strlen(buf);
+}
+
+static uint64 (*syscalls[])(void) = {
+    [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,
+    [SYS_pipe] = sys_pipe,     [SYS_read] = sys_read,     [SYS_kill] = sys_kill,
+    [SYS_exec] = sys_exec,     [SYS_fstat] = sys_fstat,   [SYS_chdir] = sys_chdir,
+    [SYS_dup] = sys_dup,       [SYS_getpid] = sys_getpid, [SYS_sbrk] = sys_sbrk,
+    [SYS_pause] = sys_pause,   [SYS_uptime] = sys_uptime, [SYS_open] = sys_open,
+    [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,   [SYS_unlink] = sys_unlink,
+    [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,   [SYS_close] = sys_close,
+    [SYS_poweroff] = sys_poweroff,
+};
+
+#define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))
+
+void syscall(void) {
+  struct proc *p = myproc();
+  uint64 num = p->trapframe->a7;
+  if (num > 0 && num < NSYSCALL && syscalls[num]) {
+    p->trapframe->a0 = syscalls[num]();
+  } else {
+    printf("pid %d %s: unknown system call %d\n", p->pid, p->name, (int)num);
+    p->trapframe->a0 = -1;
+  }
+}

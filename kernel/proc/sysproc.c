@@ -1,0 +1,67 @@
+// Process system calls: thin wrappers that fetch arguments and call proc.c.
+#include "kernel/proc/sysproc.h"
+#include "kernel/proc/sysargs.h"
+#include "kernel/proc/proc.h"
+#include "kernel/riscv/timer.h"
+#include "kernel/riscv/poweroff.h"
+
+uint64 sys_fork(void) { return fork(); }
+
+uint64 sys_exit(void) {
+  int n;
+  argint(0, &n);
+  exit(n);
+}
+
+uint64 sys_wait(void) {
+  uint64 p;
+  argaddr(0, &p);
+  return wait(p);
+}
+
+uint64 sys_kill(void) {
+  int pid;
+  argint(0, &pid);
+  return kill(pid);
+}
+
+uint64 sys_getpid(void) { return myproc()->pid; }
+
+// sbrk(n): grow or shrink memory by n bytes; returns the old break.
+uint64 sys_sbrk(void) {
+  int n;
+  argint(0, &n);
+  uint64 addr = myproc()->sz;
+  if (growproc(n) < 0)
+    return -1;
+  return addr;
+}
+
+// pause(n) (xv6's sleep): sleep for n clock ticks. A killed process stops
+// early with -1.
+uint64 sys_pause(void) {
+  int n;
+  argint(0, &n);
+  if (n < 0)
+    n = 0;
+  spin_lock(&tickslock);
+  uint start = ticks;
+  while (ticks - start < (uint)n) {
+    if (killed(myproc())) {
+      spin_unlock(&tickslock);
+      return -1;
+    }
+    sleep(&ticks, &tickslock);
+  }
+  spin_unlock(&tickslock);
+  return 0;
+}
+
+uint64 sys_uptime(void) {
+  spin_lock(&tickslock);
+  uint t = ticks;
+  spin_unlock(&tickslock);
+  return t;
+}
+
+uint64 sys_poweroff(void) { machine_stop(0); }

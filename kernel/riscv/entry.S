@@ -1,0 +1,55 @@
+# The kernel's first instructions.
+#
+# OpenSBI jumps to _entry (linked at 0x80200000) on one hart, in S-mode,
+# with the MMU off, a0 = hart id and a1 = device-tree address. Other harts
+# arrive later at _secondary, sent by SBI HSM hart_start from kmain, with
+# a0 = hart id. Each hart gets its own boot stack from boot_stacks and keeps
+# its hart id in tp for the rest of its life (cpuid() reads it).
+
+#include "kernel/param.h"
+
+#define BOOT_STACK_SIZE 16384
+
+.section .text.entry
+.globl _entry
+_entry:
+        # Zero .bss before anything lives there (the boot stacks do).
+        la t0, __bss_start
+        la t1, __bss_end
+1:      bgeu t0, t1, 2f
+        sd zero, 0(t0)
+        addi t0, t0, 8
+        j 1b
+2:      call set_stack
+        call kmain              # kmain(hartid, dtb) never returns
+        j hang
+
+.globl _secondary
+_secondary:
+        call set_stack
+        call kmain_secondary    # kmain_secondary(hartid) never returns
+        j hang
+
+# sp = boot_stacks + (hartid + 1) * BOOT_STACK_SIZE; tp = hartid.
+# A hart id of NCPU or more has no stack: park it forever.
+set_stack:
+        li t0, NCPU
+        bgeu a0, t0, hang
+        mv tp, a0
+        la sp, boot_stacks
+        li t0, BOOT_STACK_SIZE
+        addi t1, a0, 1
+        mul t0, t0, t1
+        add sp, sp, t0
+        mv fp, zero             # ends the backtrace chain
+        ret
+
+hang:
+        wfi
+        j hang
+
+.section .bss
+.balign 16
+.globl boot_stacks
+boot_stacks:
+        .space BOOT_STACK_SIZE * NCPU

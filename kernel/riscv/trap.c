@@ -1,0 +1,144 @@
+// Trap handling: what happens after uservec (from user mode) or kernelvec
+// (from kernel mode) has saved the registers.
+//
+// From user mode a trap is a system call, a device or timer interrupt, or
+// an exception. Exceptions the kernel cannot resolve kill the process
+// with a message; they never bring down the kernel. From kernel mode only
+// interrupts are expected: any exception there is a kernel bug, so panic.
+#include "kernel/riscv/trap.h"
+#include "kernel/riscv/plic.h"
+#include "kernel/riscv/timer.h"
+#include "kernel/riscv.h"
+#include "kernel/memlayout.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/syscall_dispatch.h"
+#include "kernel/mm/fault.h"
+#include "kernel/lib/printk.h"
+
+extern char trampoline[], uservec[], userret[];
+void kernelvec(void);
+
+#define MAX_IRQ 64
+static void (*irq_handler[MAX_IRQ])(void);
+
+enum { NOT_DEVICE, DEVICE, TIMER };
+
+void trap_route_irq(int irq, void (*handler)(void)) {
+  if (irq <= 0 || irq >= MAX_IRQ)
+    panic("trap_route_irq: irq %d out of range", irq);
+  irq_handler[irq] = handler;
+  plic_enable(irq);
+}
+
+void trap_inithart(void) {
+  csr_write(stvec, (uint64)kernelvec);
+  csr_set(sie, SIE_SEIE);
+}
+
+// Serve a device or timer interrupt. Returns NOT_DEVICE for anything else.
+static int devintr(void) {
+  uint64 scause = csr_read(scause);
+  if (scause == SCAUSE_STI) {
+    timer_intr();
+    return TIMER;
+  }
+  if (scause != SCAUSE_SEI)
+    return NOT_DEVICE;
+  int irq = plic_claim();
+  if (irq > 0 && irq < MAX_IRQ && irq_handler[irq])
+    irq_handler[irq]();
+  else if (irq)
+    printf("devintr: unexpected irq %d\n", irq);
+  if (irq)
+    plic_complete(irq);
+  return DEVICE;
+}
+
+static void user_exception(struct proc *p, uint64 scause) {
+  uint64 stval = csr_read(stval);
+  if (vm_fault(p->pagetable, p->sz, scause, stval) == 0)
+    return;
+  printf("pid %d %s: %s at va 0x%lx, pc 0x%lx: killed\n", p->pid, p->name,
+         vm_fault_reason(p->pagetable, scause, stval), stval, p->trapframe->epc);
+  setkilled(p);
+}
+
+// Entered from uservec in trampoline.S, on the process's kernel stack.
+void usertrap(void) {
+  if (csr_read(sstatus) & SSTATUS_SPP)
+    panic("usertrap: not from user mode");
+  // From now on traps go to kerneltrap.
+  csr_write(stvec, (uint64)kernelvec);
+
+  struct proc *p = myproc();
+  p->trapframe->epc = csr_read(sepc);
+  uint64 scause = csr_read(scause);
+  int dev = NOT_DEVICE;
+
+  if (scause == SCAUSE_ECALL_U) {
+    if (killed(p))
+      exit(-1);
+    p->trapframe->epc += 4; // return past the ecall
+    intr_on(); // sepc/scause/sstatus are saved; interrupts may come now
+    syscall();
+  } else if ((dev = devintr()) == NOT_DEVICE) {
+    user_exception(p, scause);
+  }
+
+  if (killed(p))
+    exit(-1);
+  if (dev == TIMER)
+    yield();
+  usertrapret();
+}
+
+void usertrapret(void) {
+  struct proc *p = myproc();
+
+  // Interrupts off until sret: a trap now would go to uservec with the
+  // kernel's page table still loaded.
+  intr_off();
+  uint64 trampoline_uservec = TRAMPOLINE + (uservec - trampoline);
+  csr_write(stvec, trampoline_uservec);
+
+  // What uservec needs for the next trap into the kernel.
+  p->trapframe->kernel_satp = csr_read(satp);
+  p->trapframe->kernel_sp = p->kstack + PGSIZE;
+  p->trapframe->kernel_trap = (uint64)usertrap;
+  p->trapframe->kernel_hartid = r_tp();
+
+  // sret goes to user mode (SPP = 0) with interrupts on (SPIE = 1).
+  uint64 x = csr_read(sstatus);
+  x &= ~SSTATUS_SPP;
+  x |= SSTATUS_SPIE;
+  csr_write(sstatus, x);
+  csr_write(sepc, p->trapframe->epc);
+
+  uint64 satp = MAKE_SATP(p->pagetable);
+  uint64 trampoline_userret = TRAMPOLINE + (userret - trampoline);
+  ((void (*)(uint64))trampoline_userret)(satp);
+  __builtin_unreachable();
+}
+
+// Entered from kernelvec, on the current kernel stack.
+void kerneltrap(void) {
+  uint64 sepc = csr_read(sepc);
+  uint64 sstatus = csr_read(sstatus);
+  uint64 scause = csr_read(scause);
+
+  if ((sstatus & SSTATUS_SPP) == 0)
+    panic("kerneltrap: not from supervisor mode");
+  if (intr_get())
+    panic("kerneltrap: interrupts enabled");
+
+  int dev = devintr();
+  if (dev == NOT_DEVICE)
+    panic("kernel trap: scause 0x%lx sepc 0x%lx stval 0x%lx", scause, sepc, csr_read(stval));
+
+  if (dev == TIMER && myproc() != 0)
+    yield();
+
+  // yield() may have run other code that took traps: restore ours.
+  csr_write(sepc, sepc);
+  csr_write(sstatus, sstatus);
+}

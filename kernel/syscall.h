@@ -1,0 +1,29 @@
+// System call numbers: the contract between user/usys.S and the kernel's
+// dispatch table (kernel/proc/syscall.c). Numbers 1-21 are xv6's.
+#ifndef CALF_SYSCALL_H
+#define CALF_SYSCALL_H
+
+#define SYS_fork 1
+#define SYS_exit 2
+#define SYS_wait 3
+#define SYS_pipe 4
+#define SYS_read 5
+#define SYS_kill 6
+#define SYS_exec 7
+#define SYS_fstat 8
+#define SYS_chdir 9
+#define SYS_dup 10
+#define SYS_getpid 11
+#define SYS_sbrk 12
+#define SYS_pause 13 // xv6's sleep(); the 2025 xv6 calls it pause
+#define SYS_uptime 14
+#define SYS_open 15
+#define SYS_write 16
+#define SYS_mknod 17
+#define SYS_unlink 18
+#define SYS_link 19
+#define SYS_mkdir 20
+#define SYS_close 21
+#define SYS_poweroff 22
+
+#endif

@@ -1,0 +1,61 @@
+// The user-space API: system calls (user/usys.S) and the small C library
+// (user/ulib.c, user/printf.c, user/umalloc.c). Every declaration of
+// xv6-riscv's user.h is here with the same signature, so xv6 lab programs
+// build unchanged; calf's own calls follow.
+#ifndef CALF_USER_H
+#define CALF_USER_H
+
+#include "kernel/types.h"
+
+struct stat;
+
+// system calls
+int fork(void);
+int exit(int) __attribute__((noreturn));
+int wait(int *);
+int pipe(int *);
+int write(int, const void *, int);
+int read(int, void *, int);
+int close(int);
+int kill(int);
+int exec(const char *, char **);
+int open(const char *, int);
+int mknod(const char *, short, short);
+int unlink(const char *);
+int fstat(int fd, struct stat *);
+int link(const char *, const char *);
+int mkdir(const char *);
+int chdir(const char *);
+int dup(int);
+int getpid(void);
+char *sbrk(int);
+int pause(int);   // sleep for n clock ticks (xv6 2025's name)
+int sleep(int);   // the same call under its classic name
+int uptime(void); // clock ticks since boot
+int poweroff(void); // shut the machine down (QEMU exits 0)
+
+// ulib.c
+int stat(const char *, struct stat *);
+char *strcpy(char *, const char *);
+void *memmove(void *, const void *, int);
+char *strchr(const char *, char c);
+int strcmp(const char *, const char *);
+char *gets(char *, int max);
+uint strlen(const char *);
+void *memset(void *, int, uint);
+int atoi(const char *);
+int memcmp(const void *, const void *, uint);
+void *memcpy(void *, const void *, uint);
+uint64 rdtime(void);    // the time CSR: ticks of the 10 MHz timebase
+uint64 rdcycle(void);
+uint64 rdinstret(void);
+
+// printf.c
+void fprintf(int, const char *, ...) __attribute__((format(printf, 2, 3)));
+void printf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+// umalloc.c
+void *malloc(uint);
+void free(void *);
+
+#endif
