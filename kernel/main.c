@@ -13,6 +13,7 @@
 #include "kernel/riscv/timer.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
+#include "kernel/vmstat.h"
 #include "kernel/proc/proc.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
@@ -34,6 +35,19 @@ static void boot_selftest(void) {
   char what[16];
   if (bootarg("boottest", what, sizeof(what)) && strncmp(what, "panic", 16) == 0)
     panic("boottest=panic: panicking on request");
+}
+
+// bootargs "fork=eager" or "fork=cow" picks the fork strategy.
+static void choose_fork_mode(void) {
+  char mode[8];
+  if (!bootarg("fork", mode, sizeof(mode)))
+    return;
+  if (strncmp(mode, "eager", 8) == 0)
+    fork_mode_set(FORK_EAGER);
+  else if (strncmp(mode, "cow", 8) == 0)
+    fork_mode_set(FORK_COW);
+  else
+    printf("calf: unknown fork=%s, keeping cow\n", mode);
 }
 
 static void start_other_harts(int self) {
@@ -69,6 +83,7 @@ void kmain(uint64 hartid, uint64 dtb) {
   plic_inithart();
   timer_inithart();
   boot_selftest();
+  choose_fork_mode();
   userinit();
 
   __sync_synchronize();

@@ -25,5 +25,10 @@
 #define SYS_mkdir 20
 #define SYS_close 21
 #define SYS_poweroff 22
+#define SYS_sbrklazy 23
+#define SYS_memstat 24
+#define SYS_procstat 25
+#define SYS_frameinfo 26
+#define SYS_forkmode 27
 
 #endif

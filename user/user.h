@@ -6,6 +6,7 @@
 #define CALF_USER_H
 
 #include "kernel/types.h"
+#include "kernel/vmstat.h"
 
 struct stat;
 
@@ -33,6 +34,11 @@ int pause(int);   // sleep for n clock ticks (xv6 2025's name)
 int sleep(int);   // the same call under its classic name
 int uptime(void); // clock ticks since boot
 int poweroff(void); // shut the machine down (QEMU exits 0)
+char *sbrklazy(int); // grow the heap; frames arrive on first touch
+int memstat(struct memstat *);
+int procstat(int pid, struct procstat *);
+int frameinfo(void *va, struct frameinfo *);
+int forkmode(int mode); // FORK_EAGER or FORK_COW; returns the previous mode
 
 // ulib.c
 int stat(const char *, struct stat *);

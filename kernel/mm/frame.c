@@ -93,6 +93,23 @@ void frame_put(void *pa) {
   push_free(pa);
 }
 
+// Copy one frame to another a 64-bit word at a time. Eager fork and the
+// COW break both use this, so benchmarks compare strategies, not loops.
+void frame_copy(void *dst, const void *src) {
+  uint64 *d = dst;
+  const uint64 *s = src;
+  for (int i = 0; i < PGSIZE / 8; i++)
+    d[i] = s[i];
+}
+
+// How many frames have more than one reference (shared).
+uint64 frame_shared_count(void) {
+  uint64 n = 0;
+  for (uint64 i = 0; i < (limit - base) / PGSIZE; i++)
+    n += __atomic_load_n(&refs[i], __ATOMIC_RELAXED) > 1;
+  return n;
+}
+
 int frame_refs(void *pa) { return __atomic_load_n(ref_of(pa), __ATOMIC_RELAXED); }
 
 uint64 frame_free_count(void) { return fl.nfree; }

@@ -13,6 +13,8 @@ void frame_get(void *pa);
 // Drop a reference; the frame is freed when the count reaches zero.
 void frame_put(void *pa);
 int frame_refs(void *pa);
+void frame_copy(void *dst, const void *src); // word-sized page copy
+uint64 frame_shared_count(void);
 uint64 frame_free_count(void);
 uint64 frame_total_count(void);
 

@@ -5,14 +5,34 @@
 // page must be valid and user-accessible, and writable for copyout. Any
 // failing page makes the whole call return -1, so a bad pointer from a
 // system call becomes an error, never a kernel fault.
+//
+// A page that is not yet accessible goes through the fault path first,
+// exactly as a user access would: a lazy page gets its frame, and a
+// copy-on-write page is broken before the kernel writes into it. Skipping
+// that would write into a frame other processes still share (the classic
+// bug: a pipe read() into a shared page changes the parent's copy too).
 #include "kernel/mm/vm.h"
+#include "kernel/mm/fault.h"
 #include "kernel/lib/string.h"
 
-// The kernel address of user page va if its PTE has all of `need`, else 0.
+static int has(pte_t *pte, int need) {
+  return pte && (*pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need);
+}
+
+// The kernel address of user page va, made accessible for a load
+// (need = PTE_R) or a store (need = PTE_W); 0 if it cannot be.
 static void *user_page(pagetable_t pt, uint64 va, int need) {
-  pte_t *pte = walk(pt, va, 0);
-  if (pte == 0 || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
+  if (va >= MAXVA)
     return 0;
+  pte_t *pte = walk(pt, va, 0);
+  if (!has(pte, need)) {
+    uint64 cause = need == PTE_W ? SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
+    if (vm_fault(pt, cause, va) < 0)
+      return 0;
+    pte = walk(pt, va, 0);
+    if (!has(pte, need))
+      return 0;
+  }
   return (void *)PTE2PA(*pte);
 }
 

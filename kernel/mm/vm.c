@@ -21,6 +21,7 @@
 #include "kernel/lib/string.h"
 
 pagetable_t kernel_pagetable;
+static uint64 pt_pages; // page-table pages in use, kernel's and users' (atomic)
 
 extern char etext[];       // kernel.ld: end of kernel text
 extern char _trampoline[]; // trampoline.S
@@ -33,10 +34,9 @@ void kvm_map(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm) {
 }
 
 static pagetable_t kvm_make(void) {
-  pagetable_t kpt = frame_alloc();
+  pagetable_t kpt = uvm_create();
   if (kpt == 0)
     panic("kvm_make: no memory for the kernel page table");
-  memset(kpt, 0, PGSIZE);
   kvm_map(kpt, platform.uart, platform.uart, PGSIZE, PTE_R | PTE_W);
   for (int i = 0; i < platform.nvirtio; i++)
     kvm_map(kpt, platform.virtio[i], platform.virtio[i], PGSIZE, PTE_R | PTE_W);
@@ -73,6 +73,7 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
     }
     if (!alloc || (pt = frame_alloc()) == 0)
       return 0;
+    __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
     memset(pt, 0, PGSIZE);
     *pte = PA2PTE(pt) | PTE_V;
   }
@@ -105,25 +106,30 @@ int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm) {
 }
 
 // Remove npages of mappings from va, dropping the frames' references if
-// do_free. Pages that are not mapped are skipped.
+// do_free. Pages that are not mapped are skipped; lazy reservations are
+// simply forgotten.
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   if (va % PGSIZE)
     panic("uvm_unmap: unaligned 0x%lx", va);
   for (uint64 a = va; a < va + npages * PGSIZE; a += PGSIZE) {
     pte_t *pte = walk(pt, a, 0);
-    if (pte == 0 || (*pte & PTE_V) == 0)
+    if (pte == 0 || *pte == 0)
       continue;
-    if (do_free)
+    if ((*pte & PTE_V) && do_free)
       frame_put((void *)PTE2PA(*pte));
     *pte = 0;
   }
 }
 
+uint64 uvm_pt_pages(void) { return __atomic_load_n(&pt_pages, __ATOMIC_RELAXED); }
+
 // An empty user page table, or 0 if out of memory.
 pagetable_t uvm_create(void) {
   pagetable_t pt = frame_alloc();
-  if (pt)
-    memset(pt, 0, PGSIZE);
+  if (pt == 0)
+    return 0;
+  __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
+  memset(pt, 0, PGSIZE);
   return pt;
 }
 
@@ -170,6 +176,7 @@ static void free_tree(pagetable_t pt) {
       panic("free_tree: leaf still mapped");
     }
   }
+  __atomic_fetch_sub(&pt_pages, 1, __ATOMIC_RELAXED);
   frame_put(pt);
 }
 
@@ -181,20 +188,29 @@ void uvm_free(pagetable_t pt, uint64 sz) {
 }
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
-// (the eager fork strategy). Returns 0, or -1 with the child's new pages freed.
+// (the eager fork strategy). A page the parent shares copy-on-write becomes
+// a private writable copy in the child; lazy reservations stay lazy.
+// Returns 0, or -1 with the child's new pages freed.
 int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz) {
   for (uint64 va = 0; va < sz; va += PGSIZE) {
     pte_t *pte = walk(old, va, 0);
-    if (pte == 0 || (*pte & PTE_V) == 0)
+    if (pte == 0 || *pte == 0)
       continue;
+    pte_t *npte = walk(new, va, 1);
+    if (npte == 0)
+      goto fail;
+    if ((*pte & PTE_V) == 0) {
+      *npte = *pte; // a lazy reservation
+      continue;
+    }
     void *mem = frame_alloc();
     if (mem == 0)
       goto fail;
-    memmove(mem, (void *)PTE2PA(*pte), PGSIZE);
-    if (map_pages(new, va, PGSIZE, (uint64)mem, PTE_FLAGS(*pte)) != 0) {
-      frame_put(mem);
-      goto fail;
-    }
+    frame_copy(mem, (void *)PTE2PA(*pte));
+    int flags = PTE_FLAGS(*pte);
+    if (flags & PTE_COW)
+      flags = (flags & ~PTE_COW) | PTE_W;
+    *npte = PA2PTE(mem) | flags;
   }
   return 0;
 fail:

@@ -19,7 +19,14 @@ uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm);
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free);
 void uvm_free(pagetable_t pt, uint64 sz);
-int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz);
+int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz);  // eager: kernel/mm/vm.c
+int uvm_share(pagetable_t old, pagetable_t new, uint64 sz); // COW: kernel/mm/cow.c
+int uvm_fork(pagetable_t old, pagetable_t new, uint64 sz);  // the current strategy
+int fork_mode_set(int mode); // FORK_EAGER or FORK_COW; returns the old mode or -1
+// Reserve [oldsz, newsz) for lazy allocation (kernel/mm/lazy.c). Returns
+// newsz, or 0 with nothing reserved if page-table pages run out.
+uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz);
+uint64 uvm_pt_pages(void);
 void uvm_clear(pagetable_t pt, uint64 va); // make a page user-inaccessible (stack guard)
 
 // Copy between kernel memory and user virtual addresses of a page table.

@@ -138,6 +138,8 @@ static void freeproc(struct proc *p) {
   p->chan = 0;
   p->killed = 0;
   p->xstate = 0;
+  p->cow_faults = 0;
+  p->cow_copies = 0;
   p->state = UNUSED;
 }
 
@@ -153,14 +155,16 @@ void userinit(void) {
   spin_unlock(&p->lock);
 }
 
-// Grow (n > 0) or shrink (n < 0) the process's memory by n bytes.
-int growproc(int n) {
+// Grow (n > 0) or shrink (n < 0) the process's memory by n bytes. Growth
+// is eager (frames now) or, with lazy set, reserved for the first touch.
+int growproc(int n, int lazy) {
   struct proc *p = myproc();
   uint64 sz = p->sz;
   if (n > 0) {
     if (sz + n > TRAPFRAME)
       return -1;
-    if ((sz = uvm_alloc(p->pagetable, sz, sz + n, PTE_W)) == 0)
+    sz = lazy ? uvm_reserve(p->pagetable, sz, sz + n) : uvm_alloc(p->pagetable, sz, sz + n, PTE_W);
+    if (sz == 0)
       return -1;
   } else if (n < 0) {
     if ((uint64)-(long)n > sz)
@@ -177,7 +181,7 @@ int fork(void) {
   struct proc *np, *p = myproc();
   if ((np = allocproc()) == 0)
     return -1;
-  if (uvm_copy(p->pagetable, np->pagetable, p->sz) < 0) {
+  if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0) {
     freeproc(np);
     spin_unlock(&np->lock);
     return -1;
@@ -399,6 +403,16 @@ int kill(int pid) {
     spin_unlock(&p->lock);
   }
   return -1;
+}
+
+struct proc *proc_get(int pid) {
+  for (struct proc *p = proc; pid > 0 && p < &proc[NPROC]; p++) {
+    spin_lock(&p->lock);
+    if (p->pid == pid && p->state != UNUSED)
+      return p;
+    spin_unlock(&p->lock);
+  }
+  return 0;
 }
 
 void setkilled(struct proc *p) {

@@ -52,6 +52,8 @@ struct proc {
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
   char name[16];               // process name (debugging)
+  uint64 cow_faults;           // COW write faults taken in user mode
+  uint64 cow_copies;           // ... of which copied a frame
 };
 
 struct cpu *mycpu(void);
@@ -71,7 +73,8 @@ int wait(uint64 addr);
 int kill(int pid);
 void setkilled(struct proc *p);
 int killed(struct proc *p);
-int growproc(int n);
+int growproc(int n, int lazy);
+struct proc *proc_get(int pid); // the live process with this pid, locked, or 0
 pagetable_t proc_pagetable(struct proc *p);
 void proc_freepagetable(pagetable_t pagetable, uint64 sz);
 void proc_mapstacks(pagetable_t kpgtbl);

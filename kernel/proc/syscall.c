@@ -7,6 +7,7 @@
 #include "kernel/proc/syscall_dispatch.h"
 #include "kernel/proc/sysargs.h"
 #include "kernel/proc/sysproc.h"
+#include "kernel/proc/sysmem.h"
 #include "kernel/proc/proc.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/mm/vm.h"
@@ -62,7 +63,9 @@ static uint64 (*syscalls[])(void) = {
     [SYS_pause] = sys_pause,   [SYS_uptime] = sys_uptime, [SYS_open] = sys_open,
     [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,   [SYS_unlink] = sys_unlink,
     [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,   [SYS_close] = sys_close,
-    [SYS_poweroff] = sys_poweroff,
+    [SYS_poweroff] = sys_poweroff, [SYS_sbrklazy] = sys_sbrklazy,
+    [SYS_memstat] = sys_memstat,   [SYS_procstat] = sys_procstat,
+    [SYS_frameinfo] = sys_frameinfo, [SYS_forkmode] = sys_forkmode,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -28,14 +28,19 @@ uint64 sys_kill(void) {
 uint64 sys_getpid(void) { return myproc()->pid; }
 
 // sbrk(n): grow or shrink memory by n bytes; returns the old break.
-uint64 sys_sbrk(void) {
+static uint64 sbrk(int lazy) {
   int n;
   argint(0, &n);
   uint64 addr = myproc()->sz;
-  if (growproc(n) < 0)
+  if (growproc(n, lazy) < 0)
     return -1;
   return addr;
 }
+
+uint64 sys_sbrk(void) { return sbrk(0); }
+
+// sbrklazy(n): as sbrk, but frames arrive on first touch.
+uint64 sys_sbrklazy(void) { return sbrk(1); }
 
 // pause(n) (xv6's sleep): sleep for n clock ticks. A killed process stops
 // early with -1.

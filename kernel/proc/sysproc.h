@@ -10,6 +10,7 @@ uint64 sys_wait(void);
 uint64 sys_kill(void);
 uint64 sys_getpid(void);
 uint64 sys_sbrk(void);
+uint64 sys_sbrklazy(void);
 uint64 sys_pause(void);
 uint64 sys_uptime(void);
 uint64 sys_poweroff(void);

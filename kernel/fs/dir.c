@@ -1,0 +1,154 @@
+// Directories and path names.
+//
+// A directory is an inode of type T_DIR whose contents are an array of
+// struct dirent; an entry with inum 0 is an empty slot that dirlink may
+// reuse. Names are at most DIRSIZ bytes; a name of exactly DIRSIZ bytes is
+// stored without a terminating NUL, and longer path elements are cut to
+// DIRSIZ, so every comparison looks at no more than DIRSIZ bytes.
+//
+// Path lookup walks one element at a time, holding the lock of only one
+// directory at a time: it locks a directory, finds the next element's
+// inode (referenced, unlocked), and unlocks the directory before locking
+// the child. Looking up "." would otherwise lock the same inode twice, and
+// two lookups walking in opposite directions could deadlock.
+//
+// Invariant: callers of dirlookup and dirlink hold dp's lock; namei and
+// nameiparent take and release locks themselves and return an unlocked,
+// referenced inode. All of them may iput, so they run inside a transaction.
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/stat.h"
+#include "kernel/fs.h"
+#include "kernel/fs/inode.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/proc.h"
+
+// From inode.c: the referenced table entry for (dev, inum), or 0 if the
+// inode table is full. (Not in inode.h; only path lookup needs it here.)
+struct inode *iget(uint dev, uint inum);
+
+int namecmp(const char *s, const char *t) { return strncmp(s, t, DIRSIZ); }
+
+// Read the directory entry at byte offset off. Returns 0 on success, -1
+// if the directory could not be read there.
+static int dirent_read(struct inode *dp, uint off, struct dirent *de) {
+  return readi(dp, 0, (uint64)de, off, sizeof(*de)) == sizeof(*de) ? 0 : -1;
+}
+
+// Look for name in directory dp. If found, return its inode (referenced,
+// unlocked) and set *poff to the entry's byte offset, if poff is not 0.
+struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
+  struct dirent de;
+
+  if (dp->type != T_DIR)
+    panic("dirlookup: inode %d is not a directory", dp->inum);
+
+  for (uint off = 0; off < dp->size; off += sizeof(de)) {
+    if (dirent_read(dp, off, &de) < 0)
+      return 0;
+    if (de.inum == 0 || namecmp(name, de.name) != 0)
+      continue;
+    if (poff)
+      *poff = off;
+    return iget(dp->dev, de.inum);
+  }
+  return 0;
+}
+
+// Add the entry (name, inum) to directory dp, reusing an empty slot or
+// growing the directory. Returns -1 if the name exists or the disk is full.
+int dirlink(struct inode *dp, char *name, uint inum) {
+  struct inode *ip = dirlookup(dp, name, 0);
+  if (ip) {
+    iput(ip);
+    return -1;
+  }
+
+  struct dirent de;
+  uint off;
+  for (off = 0; off < dp->size; off += sizeof(de)) {
+    if (dirent_read(dp, off, &de) < 0)
+      return -1;
+    if (de.inum == 0)
+      break;
+  }
+
+  memset(&de, 0, sizeof(de));
+  strncpy(de.name, name, DIRSIZ);
+  de.inum = inum;
+  if (writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
+    return -1;
+  return 0;
+}
+
+// Copy the first element of path into name and return what follows it,
+// with leading slashes skipped either way; return 0 if there is no
+// element. name must hold DIRSIZ bytes; a longer element is cut to fit
+// (and then left without a NUL, like a full-length dirent name).
+//   skipelem("a/bb/c", name) = "bb/c", name = "a"
+//   skipelem("///a//bb", name) = "bb", name = "a"
+//   skipelem("a", name) = "", name = "a"
+//   skipelem("", name) = skipelem("////", name) = 0
+static char *skipelem(char *path, char *name) {
+  while (*path == '/')
+    path++;
+  if (*path == 0)
+    return 0;
+
+  char *start = path;
+  while (*path != '/' && *path != 0)
+    path++;
+  int len = path - start;
+  if (len >= DIRSIZ) {
+    memmove(name, start, DIRSIZ);
+  } else {
+    memmove(name, start, len);
+    name[len] = 0;
+  }
+
+  while (*path == '/')
+    path++;
+  return path;
+}
+
+// Walk path from the root (if it starts with '/') or the current
+// directory. With want_parent, stop one element early: return the parent
+// directory and copy the final element into name.
+static struct inode *namex(char *path, int want_parent, char *name) {
+  struct inode *ip = *path == '/' ? iget(ROOTDEV, ROOTINO) : idup(myproc()->cwd);
+  if (ip == 0)
+    return 0;
+
+  while ((path = skipelem(path, name)) != 0) {
+    ilock(ip);
+    if (ip->type != T_DIR) {
+      iunlockput(ip);
+      return 0;
+    }
+    if (want_parent && *path == 0) {
+      iunlock(ip); // name holds the last element; ip is its directory
+      return ip;
+    }
+    struct inode *next = dirlookup(ip, name, 0);
+    iunlockput(ip);
+    if (next == 0)
+      return 0;
+    ip = next;
+  }
+
+  // The path had no elements ("/" or ""): it has no parent to return.
+  if (want_parent) {
+    iput(ip);
+    return 0;
+  }
+  return ip;
+}
+
+struct inode *namei(char *path) {
+  char name[DIRSIZ];
+  return namex(path, 0, name);
+}
+
+struct inode *nameiparent(char *path, char *name) { return namex(path, 1, name); }

@@ -1,0 +1,171 @@
+// The open-file table: the objects file descriptors point to, and the
+// dispatch of read/write to pipes, inodes and devices.
+//
+// A struct file is shared by every descriptor that dup() or fork() copied
+// from the one open() or pipe() returned, so they share one offset.
+// devsw[] maps a device inode's major number to its driver's read and
+// write functions; drivers fill in their slot at boot.
+//
+// Invariant: ftable.lock guards every ref; a file with ref == 0 is free.
+// The other fields are set once, while only the allocating caller can
+// see the file, except off, which the inode's lock guards.
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/stat.h"
+#include "kernel/fs.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/fs/pipe.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lock/spinlock.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/proc.h"
+
+struct devsw devsw[NDEV];
+
+static struct {
+  struct spinlock lock;
+  struct file file[NFILE];
+} ftable;
+
+void fileinit(void) { spin_init(&ftable.lock, "ftable"); }
+
+// A free file with ref 1 and type FD_NONE, or 0 if the table is full.
+struct file *filealloc(void) {
+  spin_lock(&ftable.lock);
+  for (struct file *f = ftable.file; f < ftable.file + NFILE; f++) {
+    if (f->ref == 0) {
+      f->ref = 1;
+      spin_unlock(&ftable.lock);
+      return f;
+    }
+  }
+  spin_unlock(&ftable.lock);
+  return 0;
+}
+
+struct file *filedup(struct file *f) {
+  spin_lock(&ftable.lock);
+  if (f->ref < 1)
+    panic("filedup: file not open");
+  f->ref++;
+  spin_unlock(&ftable.lock);
+  return f;
+}
+
+// Drop a reference; the last one releases the pipe end or inode.
+void fileclose(struct file *f) {
+  spin_lock(&ftable.lock);
+  if (f->ref < 1)
+    panic("fileclose: file not open");
+  if (--f->ref > 0) {
+    spin_unlock(&ftable.lock);
+    return;
+  }
+  // Copy what we need and free the slot before the release work, which
+  // may sleep and must not hold the spinlock.
+  struct file ff = *f;
+  f->type = FD_NONE;
+  spin_unlock(&ftable.lock);
+
+  if (ff.type == FD_PIPE) {
+    pipeclose(ff.pipe, ff.writable);
+  } else if (ff.type == FD_INODE || ff.type == FD_DEVICE) {
+    begin_op(); // the last iput of an unlinked file frees it on disk
+    iput(ff.ip);
+    end_op();
+  }
+}
+
+// Copy the file's metadata to user address addr.
+int filestat(struct file *f, uint64 addr) {
+  struct stat st;
+
+  if (f->type != FD_INODE && f->type != FD_DEVICE)
+    return -1;
+  ilock(f->ip);
+  stati(f->ip, &st);
+  iunlock(f->ip);
+  return copyout(myproc()->pagetable, addr, &st, sizeof(st)) < 0 ? -1 : 0;
+}
+
+// The driver for a device file, or 0 if its major number names none.
+static struct devsw *device_of(struct file *f) {
+  if (f->major < 0 || f->major >= NDEV)
+    return 0;
+  return &devsw[f->major];
+}
+
+// Read up to n bytes into user address addr.
+int fileread(struct file *f, uint64 addr, int n) {
+  if (!f->readable)
+    return -1;
+
+  switch (f->type) {
+  case FD_PIPE:
+    return piperead(f->pipe, addr, n);
+  case FD_DEVICE: {
+    struct devsw *d = device_of(f);
+    return d && d->read ? d->read(1, addr, n) : -1;
+  }
+  case FD_INODE: {
+    ilock(f->ip);
+    int r = readi(f->ip, 1, addr, f->off, n);
+    if (r > 0)
+      f->off += r;
+    iunlock(f->ip);
+    return r;
+  }
+  default:
+    panic("fileread: file of type %d", f->type);
+  }
+}
+
+// Write n bytes to an inode in chunks, one transaction each, because a
+// transaction may dirty at most MAXOPBLOCKS blocks. The budget reserves
+// the inode block, the indirect block and two blocks of slack (an
+// unaligned chunk spans one block more than its length suggests), and
+// counts each remaining data block twice, since allocating it may also
+// dirty a bitmap block.
+static int inode_write(struct file *f, uint64 addr, int n) {
+  const int max = ((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE;
+  int done = 0;
+
+  while (done < n) {
+    int chunk = n - done < max ? n - done : max;
+
+    begin_op();
+    ilock(f->ip);
+    int r = writei(f->ip, 1, addr + done, f->off, chunk);
+    if (r > 0)
+      f->off += r;
+    iunlock(f->ip);
+    end_op();
+
+    if (r != chunk)
+      break; // disk full, bad user address, or file too large
+    done += r;
+  }
+  return done == n ? n : -1;
+}
+
+// Write n bytes from user address addr.
+int filewrite(struct file *f, uint64 addr, int n) {
+  if (!f->writable)
+    return -1;
+
+  switch (f->type) {
+  case FD_PIPE:
+    return pipewrite(f->pipe, addr, n);
+  case FD_DEVICE: {
+    struct devsw *d = device_of(f);
+    return d && d->write ? d->write(1, addr, n) : -1;
+  }
+  case FD_INODE:
+    return inode_write(f, addr, n);
+  default:
+    panic("filewrite: file of type %d", f->type);
+  }
+}

@@ -1,0 +1,378 @@
+// Inodes: the file system's files, and the blocks they own.
+//
+// This file holds the layers between the buffer cache and directories:
+//   - the superblock (fsinit), which says where everything is on disk;
+//   - the block allocator, a bitmap with one bit per block;
+//   - the inode cache, in-memory copies of on-disk inodes;
+//   - block mapping (bmap) and reading/writing inode contents.
+//
+// An in-memory inode goes through these states:
+//   - free in the table: ref == 0;
+//   - referenced: ref > 0, from iget(); its (dev, inum) identity is fixed
+//     and other callers of iget() for it share the same entry;
+//   - valid: its copy of the disk inode has been read (by ilock);
+//   - locked: its sleep lock is held, so fields below `lock` may be used.
+// ref counts pointers (open files, cwds, path-walk temporaries); nlink
+// counts directory entries. An inode is freed on disk by the last iput()
+// of an inode with no links.
+//
+// Typical use: ip = namei(path) or iget(); ilock(ip); ... examine or change
+// ip->xxx ...; iunlock(ip); iput(ip). Locking is separate from referencing
+// so that a reference can be held for a long time (an open file) while the
+// lock is held only briefly, and so path lookup can avoid deadlock.
+//
+// Invariant: itable.lock guards every ref and every (dev, inum) identity;
+// an inode's sleep lock guards the rest of it. Every change to a disk
+// inode or bitmap block goes through log_write, inside a transaction.
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/stat.h"
+#include "kernel/fs.h"
+#include "kernel/fs/buf.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/lock/sleeplock.h"
+#include "kernel/lock/spinlock.h"
+#include "kernel/proc/proc.h"
+
+struct superblock sb;
+
+// Read the superblock of dev, check it describes a calf file system, and
+// replay any committed log. Must run in a process: it sleeps on the disk.
+void fsinit(int dev) {
+  struct buf *b = bread(dev, 1);
+  memmove(&sb, b->data, sizeof(sb));
+  brelse(b);
+  if (sb.magic != FSMAGIC)
+    panic("fsinit: disk has magic %x, not a file system made by mkfs (want %x)",
+          sb.magic, FSMAGIC);
+  initlog(dev, &sb);
+}
+
+// ---- Blocks -------------------------------------------------------------
+
+static void bzero(uint dev, uint blockno) {
+  struct buf *b = bread(dev, blockno);
+  memset(b->data, 0, BSIZE);
+  log_write(b);
+  brelse(b);
+}
+
+// Allocate a zeroed disk block. Returns 0 if the disk is full (block 0 is
+// the boot block, never a data block, so 0 cannot be a real answer).
+static uint balloc(uint dev) {
+  for (uint start = 0; start < sb.size; start += BPB) {
+    struct buf *b = bread(dev, BBLOCK(start, sb));
+    for (uint bit = 0; bit < BPB && start + bit < sb.size; bit++) {
+      uchar mask = 1 << (bit % 8);
+      if ((b->data[bit / 8] & mask) == 0) {
+        b->data[bit / 8] |= mask;
+        log_write(b);
+        brelse(b);
+        bzero(dev, start + bit);
+        return start + bit;
+      }
+    }
+    brelse(b);
+  }
+  printf("balloc: out of blocks\n");
+  return 0;
+}
+
+static void bfree(uint dev, uint blockno) {
+  struct buf *b = bread(dev, BBLOCK(blockno, sb));
+  uint bit = blockno % BPB;
+  uchar mask = 1 << (bit % 8);
+  if ((b->data[bit / 8] & mask) == 0)
+    panic("bfree: block %d is already free", blockno);
+  b->data[bit / 8] &= ~mask;
+  log_write(b);
+  brelse(b);
+}
+
+// ---- The inode table ----------------------------------------------------
+
+static struct {
+  struct spinlock lock;
+  struct inode inode[NINODE];
+} itable;
+
+void iinit(void) {
+  spin_init(&itable.lock, "itable");
+  for (int i = 0; i < NINODE; i++)
+    sleeplock_init(&itable.inode[i].lock, "inode");
+}
+
+// Find the table entry for (dev, inum), or claim a free one for it, and
+// take a reference. Does not lock the inode or read it from disk.
+// Returns 0 if the table is full, so callers fail the system call
+// instead of the kernel.
+//
+// inode.h does not declare iget; dir.c declares it to reach the root.
+struct inode *iget(uint dev, uint inum) {
+  struct inode *empty = 0;
+
+  spin_lock(&itable.lock);
+  for (struct inode *ip = itable.inode; ip < itable.inode + NINODE; ip++) {
+    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum) {
+      ip->ref++;
+      spin_unlock(&itable.lock);
+      return ip;
+    }
+    if (empty == 0 && ip->ref == 0)
+      empty = ip;
+  }
+  if (empty) {
+    empty->dev = dev;
+    empty->inum = inum;
+    empty->ref = 1;
+    empty->valid = 0;
+  }
+  spin_unlock(&itable.lock);
+  return empty;
+}
+
+// Allocate a free on-disk inode of the given type on dev and return it,
+// referenced but unlocked. Returns 0 if there is no free inode.
+struct inode *ialloc(uint dev, short type) {
+  for (uint inum = 1; inum < sb.ninodes; inum++) {
+    struct buf *b = bread(dev, IBLOCK(inum, sb));
+    struct dinode *dip = (struct dinode *)b->data + inum % IPB;
+    if (dip->type == 0) {
+      // Claim the table entry before the disk inode, so a full table
+      // leaves the disk untouched.
+      struct inode *ip = iget(dev, inum);
+      if (ip) {
+        memset(dip, 0, sizeof(*dip));
+        dip->type = type; // marks it allocated on disk
+        log_write(b);
+      }
+      brelse(b);
+      return ip;
+    }
+    brelse(b);
+  }
+  printf("ialloc: no free inodes\n");
+  return 0;
+}
+
+// Copy a modified in-memory inode to disk. Call after every change to a
+// field that lives on disk; the caller holds ip->lock.
+void iupdate(struct inode *ip) {
+  struct buf *b = bread(ip->dev, IBLOCK(ip->inum, sb));
+  struct dinode *dip = (struct dinode *)b->data + ip->inum % IPB;
+  dip->type = ip->type;
+  dip->major = ip->major;
+  dip->minor = ip->minor;
+  dip->nlink = ip->nlink;
+  dip->size = ip->size;
+  memmove(dip->addrs, ip->addrs, sizeof(ip->addrs));
+  log_write(b);
+  brelse(b);
+}
+
+struct inode *idup(struct inode *ip) {
+  spin_lock(&itable.lock);
+  ip->ref++;
+  spin_unlock(&itable.lock);
+  return ip;
+}
+
+// Lock ip, reading it from disk the first time.
+void ilock(struct inode *ip) {
+  if (ip == 0 || ip->ref < 1)
+    panic("ilock: inode not referenced");
+
+  sleeplock_lock(&ip->lock);
+  if (ip->valid)
+    return;
+
+  struct buf *b = bread(ip->dev, IBLOCK(ip->inum, sb));
+  struct dinode *dip = (struct dinode *)b->data + ip->inum % IPB;
+  ip->type = dip->type;
+  ip->major = dip->major;
+  ip->minor = dip->minor;
+  ip->nlink = dip->nlink;
+  ip->size = dip->size;
+  memmove(ip->addrs, dip->addrs, sizeof(ip->addrs));
+  brelse(b);
+  ip->valid = 1;
+  if (ip->type == 0)
+    panic("ilock: inode %d is free on disk", ip->inum);
+}
+
+void iunlock(struct inode *ip) {
+  if (ip == 0 || !sleeplock_held(&ip->lock) || ip->ref < 1)
+    panic("iunlock: inode not locked");
+  sleeplock_unlock(&ip->lock);
+}
+
+// Drop a reference. If it was the last one and no directory names the
+// inode any more, free its blocks and the inode itself on disk. Because
+// that may write, every iput must be inside a transaction.
+void iput(struct inode *ip) {
+  spin_lock(&itable.lock);
+
+  if (ip->ref == 1 && ip->valid && ip->nlink == 0) {
+    // Nobody else has a pointer, so nobody else can be holding or
+    // waiting for the lock: this acquire will not sleep. Drop the
+    // spinlock across the disk work, which does sleep.
+    sleeplock_lock(&ip->lock);
+    spin_unlock(&itable.lock);
+
+    itrunc(ip);
+    ip->type = 0;
+    iupdate(ip);
+    ip->valid = 0;
+
+    sleeplock_unlock(&ip->lock);
+    spin_lock(&itable.lock);
+  }
+
+  ip->ref--;
+  spin_unlock(&itable.lock);
+}
+
+void iunlockput(struct inode *ip) {
+  iunlock(ip);
+  iput(ip);
+}
+
+// ---- Contents -----------------------------------------------------------
+//
+// An inode's data lives in the blocks listed in ip->addrs: the first
+// NDIRECT directly, the next NINDIRECT through the indirect block whose
+// number is ip->addrs[NDIRECT].
+
+// The block number stored in *slot, allocating a block there first if the
+// slot is empty. Returns 0 if the disk is full.
+static uint slot_block(uint dev, uint *slot) {
+  if (*slot == 0)
+    *slot = balloc(dev);
+  return *slot;
+}
+
+// The disk block holding the bn'th block of ip, allocated on first use.
+// Returns 0 if bn is past the largest file or the disk is full; callers
+// stop short rather than panic.
+static uint bmap(struct inode *ip, uint bn) {
+  if (bn < NDIRECT)
+    return slot_block(ip->dev, &ip->addrs[bn]);
+
+  bn -= NDIRECT;
+  if (bn >= NINDIRECT)
+    return 0;
+
+  uint ind = slot_block(ip->dev, &ip->addrs[NDIRECT]);
+  if (ind == 0)
+    return 0;
+  struct buf *b = bread(ip->dev, ind);
+  uint *slot = (uint *)b->data + bn;
+  uint before = *slot;
+  uint addr = slot_block(ip->dev, slot);
+  if (addr != before)
+    log_write(b); // the indirect block gained an entry
+  brelse(b);
+  return addr;
+}
+
+// Free every data block of ip and set its size to 0. Caller holds ip->lock.
+void itrunc(struct inode *ip) {
+  for (int i = 0; i < NDIRECT; i++) {
+    if (ip->addrs[i]) {
+      bfree(ip->dev, ip->addrs[i]);
+      ip->addrs[i] = 0;
+    }
+  }
+
+  if (ip->addrs[NDIRECT]) {
+    struct buf *b = bread(ip->dev, ip->addrs[NDIRECT]);
+    uint *a = (uint *)b->data;
+    for (uint j = 0; j < NINDIRECT; j++)
+      if (a[j])
+        bfree(ip->dev, a[j]);
+    brelse(b);
+    bfree(ip->dev, ip->addrs[NDIRECT]);
+    ip->addrs[NDIRECT] = 0;
+  }
+
+  ip->size = 0;
+  iupdate(ip);
+}
+
+// Caller holds ip->lock.
+void stati(struct inode *ip, struct stat *st) {
+  st->dev = ip->dev;
+  st->ino = ip->inum;
+  st->type = ip->type;
+  st->nlink = ip->nlink;
+  st->size = ip->size;
+}
+
+static uint min_uint(uint a, uint b) { return a < b ? a : b; }
+
+// Read up to n bytes at offset off into dst (a user address if user_dst).
+// Returns the bytes read: fewer at end of file, -1 if the copy faults
+// before anything was read. Caller holds ip->lock.
+int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
+  if (off > ip->size || off + n < off)
+    return 0;
+  if (off + n > ip->size)
+    n = ip->size - off;
+
+  uint tot = 0;
+  while (tot < n) {
+    uint addr = bmap(ip, off / BSIZE);
+    if (addr == 0)
+      break;
+    struct buf *b = bread(ip->dev, addr);
+    uint m = min_uint(n - tot, BSIZE - off % BSIZE);
+    int bad = either_copyout(user_dst, dst, b->data + off % BSIZE, m) == -1;
+    brelse(b);
+    if (bad)
+      return tot > 0 ? (int)tot : -1;
+    tot += m;
+    off += m;
+    dst += m;
+  }
+  return tot;
+}
+
+// Write n bytes from src (a user address if user_src) at offset off,
+// growing the file if needed. Returns the bytes written, which is less
+// than n if the disk fills up or the source faults; -1 if off is past the
+// end of the file or the write would exceed the largest file.
+// Caller holds ip->lock and is inside a transaction.
+int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
+  if (off > ip->size || off + n < off)
+    return -1;
+  if (off + n > MAXFILE * BSIZE)
+    return -1;
+
+  uint tot = 0;
+  while (tot < n) {
+    uint addr = bmap(ip, off / BSIZE);
+    if (addr == 0)
+      break;
+    struct buf *b = bread(ip->dev, addr);
+    uint m = min_uint(n - tot, BSIZE - off % BSIZE);
+    if (either_copyin(b->data + off % BSIZE, user_src, src, m) == -1) {
+      brelse(b);
+      break;
+    }
+    log_write(b);
+    brelse(b);
+    tot += m;
+    off += m;
+    src += m;
+  }
+
+  if (off > ip->size)
+    ip->size = off;
+  // Even without growth, bmap may have put new block numbers in addrs.
+  iupdate(ip);
+  return tot;
+}

@@ -1,0 +1,457 @@
+// File-system system calls: argument checking, then calls into the file,
+// inode, directory and pipe layers.
+//
+// Everything user space hands us is suspect: a descriptor must be in
+// range and open, a length non-negative, a path mapped and shorter than
+// MAXPATH, and a buffer mapped (the copy routines check that). Any
+// failure is a -1 return, never a panic.
+//
+// Invariant: every call that may write the disk, including any iput,
+// runs between begin_op() and end_op(), and a process's ofile[] entries
+// each hold one reference on their struct file.
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/riscv.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/fs/pipe.h"
+#include "kernel/fs/sysfile.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/exec.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/sysargs.h"
+
+// Fetch the n'th argument as a descriptor of the calling process and
+// return its open file, or 0 if it is not one. *pfd gets the number.
+static struct file *argfd(int n, int *pfd) {
+  int fd;
+  argint(n, &fd);
+  if (fd < 0 || fd >= NOFILE)
+    return 0;
+  struct file *f = myproc()->ofile[fd];
+  if (f && pfd)
+    *pfd = fd;
+  return f;
+}
+
+// Give f the lowest free descriptor of the calling process. On success
+// the descriptor takes over the caller's reference to f.
+static int fdalloc(struct file *f) {
+  struct proc *p = myproc();
+  for (int fd = 0; fd < NOFILE; fd++) {
+    if (p->ofile[fd] == 0) {
+      p->ofile[fd] = f;
+      return fd;
+    }
+  }
+  return -1;
+}
+
+uint64 sys_dup(void) {
+  struct file *f = argfd(0, 0);
+  if (f == 0)
+    return -1;
+  int fd = fdalloc(f);
+  if (fd < 0)
+    return -1;
+  filedup(f);
+  return fd;
+}
+
+// The (file, user address, length) arguments of read and write.
+static struct file *arg_io(uint64 *addr, int *n) {
+  argaddr(1, addr);
+  argint(2, n);
+  if (*n < 0)
+    return 0;
+  return argfd(0, 0);
+}
+
+uint64 sys_read(void) {
+  uint64 addr;
+  int n;
+  struct file *f = arg_io(&addr, &n);
+  return f ? fileread(f, addr, n) : -1;
+}
+
+uint64 sys_write(void) {
+  uint64 addr;
+  int n;
+  struct file *f = arg_io(&addr, &n);
+  return f ? filewrite(f, addr, n) : -1;
+}
+
+uint64 sys_close(void) {
+  int fd;
+  struct file *f = argfd(0, &fd);
+  if (f == 0)
+    return -1;
+  myproc()->ofile[fd] = 0;
+  fileclose(f);
+  return 0;
+}
+
+uint64 sys_fstat(void) {
+  uint64 st;
+  argaddr(1, &st);
+  struct file *f = argfd(0, 0);
+  return f ? filestat(f, st) : -1;
+}
+
+// Make a new name, new, for the existing file old.
+uint64 sys_link(void) {
+  char old[MAXPATH], new[MAXPATH], name[DIRSIZ];
+
+  if (argstr(0, old, MAXPATH) < 0 || argstr(1, new, MAXPATH) < 0)
+    return -1;
+
+  begin_op();
+  struct inode *ip = namei(old);
+  if (ip == 0) {
+    end_op();
+    return -1;
+  }
+  ilock(ip);
+  if (ip->type == T_DIR) { // links to directories would allow cycles
+    iunlockput(ip);
+    end_op();
+    return -1;
+  }
+
+  // Count the link first: a crash between the two steps then leaves a
+  // link count too high, which wastes an inode, rather than too low,
+  // which would free a file that is still named.
+  ip->nlink++;
+  iupdate(ip);
+  iunlock(ip);
+
+  struct inode *dp = nameiparent(new, name);
+  if (dp) {
+    ilock(dp);
+    int ok = dp->dev == ip->dev && dirlink(dp, name, ip->inum) == 0;
+    iunlockput(dp);
+    if (ok) {
+      iput(ip);
+      end_op();
+      return 0;
+    }
+  }
+
+  ilock(ip);
+  ip->nlink--;
+  iupdate(ip);
+  iunlockput(ip);
+  end_op();
+  return -1;
+}
+
+// Is directory dp empty apart from "." and ".."? A directory that cannot
+// be read counts as non-empty, so it is never removed.
+static int isdirempty(struct inode *dp) {
+  struct dirent de;
+  for (uint off = 2 * sizeof(de); off < dp->size; off += sizeof(de)) {
+    if (readi(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
+      return 0;
+    if (de.inum != 0)
+      return 0;
+  }
+  return 1;
+}
+
+// Remove the directory entry for name (of inode ip) at offset off of dp.
+// Both are locked. Returns 0, or -1 if the entry may not go.
+static int unlink_entry(struct inode *dp, struct inode *ip, uint off) {
+  struct dirent de;
+
+  if (ip->nlink < 1)
+    panic("unlink: inode %d has no links", ip->inum);
+  if (ip->type == T_DIR && !isdirempty(ip))
+    return -1;
+
+  memset(&de, 0, sizeof(de));
+  if (writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
+    return -1;
+  if (ip->type == T_DIR) {
+    dp->nlink--; // the child's ".." no longer names dp
+    iupdate(dp);
+  }
+  ip->nlink--;
+  iupdate(ip);
+  return 0;
+}
+
+uint64 sys_unlink(void) {
+  char path[MAXPATH], name[DIRSIZ];
+  uint off;
+
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+
+  begin_op();
+  struct inode *dp = nameiparent(path, name);
+  if (dp == 0) {
+    end_op();
+    return -1;
+  }
+  ilock(dp);
+
+  int r = -1;
+  struct inode *ip = 0;
+  // "." and ".." are part of a directory's structure, not names to remove.
+  if (namecmp(name, ".") != 0 && namecmp(name, "..") != 0)
+    ip = dirlookup(dp, name, &off);
+  if (ip) {
+    ilock(ip);
+    r = unlink_entry(dp, ip, off);
+    iunlockput(ip);
+  }
+  iunlockput(dp);
+  end_op();
+  return r;
+}
+
+// Create path as a new inode of the given type and return it locked.
+// Opening an existing file with O_CREATE is not an error, so for T_FILE
+// an existing file or device is returned instead. Returns 0 on failure.
+// The caller is inside a transaction.
+static struct inode *create(char *path, short type, short major, short minor) {
+  char name[DIRSIZ];
+
+  struct inode *dp = nameiparent(path, name);
+  if (dp == 0)
+    return 0;
+  ilock(dp);
+
+  struct inode *ip = dirlookup(dp, name, 0);
+  if (ip) {
+    iunlockput(dp);
+    ilock(ip);
+    if (type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE))
+      return ip;
+    iunlockput(ip);
+    return 0;
+  }
+
+  ip = ialloc(dp->dev, type);
+  if (ip == 0) {
+    iunlockput(dp);
+    return 0;
+  }
+  ilock(ip);
+  ip->major = major;
+  ip->minor = minor;
+  ip->nlink = 1;
+  iupdate(ip);
+
+  // A new directory names itself and its parent. Its "." is not counted
+  // in its own nlink, to avoid a cycle of counts; its ".." is counted in
+  // the parent's, below.
+  if (type == T_DIR &&
+      (dirlink(ip, ".", ip->inum) < 0 || dirlink(ip, "..", dp->inum) < 0))
+    goto fail;
+  if (dirlink(dp, name, ip->inum) < 0)
+    goto fail;
+  if (type == T_DIR) {
+    dp->nlink++;
+    iupdate(dp);
+  }
+  iunlockput(dp);
+  return ip;
+
+fail:
+  // Unnamed and unlinked, the inode is freed by its last iput.
+  ip->nlink = 0;
+  iupdate(ip);
+  iunlockput(ip);
+  iunlockput(dp);
+  return 0;
+}
+
+// Find (or, with O_CREATE, make) the inode for an open and return it
+// locked, or 0 if it may not be opened in this mode.
+static struct inode *open_inode(char *path, int omode) {
+  struct inode *ip;
+
+  if (omode & O_CREATE) {
+    ip = create(path, T_FILE, 0, 0);
+  } else {
+    ip = namei(path);
+    if (ip)
+      ilock(ip);
+  }
+  if (ip == 0)
+    return 0;
+
+  if ((ip->type == T_DIR && omode != O_RDONLY) ||
+      (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV))) {
+    iunlockput(ip);
+    return 0;
+  }
+  return ip;
+}
+
+uint64 sys_open(void) {
+  char path[MAXPATH];
+  int omode;
+
+  argint(1, &omode);
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+
+  begin_op();
+  struct inode *ip = open_inode(path, omode);
+  if (ip == 0) {
+    end_op();
+    return -1;
+  }
+
+  struct file *f = filealloc();
+  int fd = f ? fdalloc(f) : -1;
+  if (fd < 0) {
+    if (f)
+      fileclose(f);
+    iunlockput(ip);
+    end_op();
+    return -1;
+  }
+
+  if (ip->type == T_DEVICE) {
+    f->type = FD_DEVICE;
+    f->major = ip->major;
+  } else {
+    f->type = FD_INODE;
+    f->off = 0;
+  }
+  f->ip = ip;
+  f->readable = !(omode & O_WRONLY);
+  f->writable = (omode & O_WRONLY) || (omode & O_RDWR);
+
+  if ((omode & O_TRUNC) && ip->type == T_FILE)
+    itrunc(ip);
+
+  iunlock(ip);
+  end_op();
+  return fd;
+}
+
+// Create a directory, or a device node, at the path in argument 0.
+static uint64 make_node(short type, short major, short minor) {
+  char path[MAXPATH];
+
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+  begin_op();
+  struct inode *ip = create(path, type, major, minor);
+  if (ip == 0) {
+    end_op();
+    return -1;
+  }
+  iunlockput(ip);
+  end_op();
+  return 0;
+}
+
+uint64 sys_mkdir(void) { return make_node(T_DIR, 0, 0); }
+
+uint64 sys_mknod(void) {
+  int major, minor;
+  argint(1, &major);
+  argint(2, &minor);
+  return make_node(T_DEVICE, major, minor);
+}
+
+uint64 sys_chdir(void) {
+  char path[MAXPATH];
+  struct proc *p = myproc();
+
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+  begin_op();
+  struct inode *ip = namei(path);
+  if (ip == 0) {
+    end_op();
+    return -1;
+  }
+  ilock(ip);
+  if (ip->type != T_DIR) {
+    iunlockput(ip);
+    end_op();
+    return -1;
+  }
+  iunlock(ip);
+  iput(p->cwd);
+  end_op();
+  p->cwd = ip;
+  return 0;
+}
+
+static void free_args(char **argv) {
+  for (int i = 0; i < MAXARG && argv[i]; i++)
+    frame_put(argv[i]);
+}
+
+// Copy the user's argv (a 0-terminated array of string pointers at uargv)
+// into frames, one per string, in argv[0..MAXARG). The terminating 0 must
+// fit too, so at most MAXARG - 1 strings. Returns 0, or -1 with argv
+// holding only what must be freed.
+static int fetch_args(uint64 uargv, char **argv) {
+  for (int i = 0; i < MAXARG; i++) {
+    uint64 uarg;
+    if (fetchaddr(uargv + sizeof(uint64) * i, &uarg) < 0)
+      return -1;
+    if (uarg == 0)
+      return 0; // argv[i] is already 0
+    argv[i] = frame_alloc();
+    if (argv[i] == 0 || fetchstr(uarg, argv[i], PGSIZE) < 0)
+      return -1;
+  }
+  return -1; // no terminator within MAXARG entries
+}
+
+uint64 sys_exec(void) {
+  char path[MAXPATH];
+  char *argv[MAXARG];
+  uint64 uargv;
+
+  argaddr(1, &uargv);
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+
+  memset(argv, 0, sizeof(argv));
+  int r = fetch_args(uargv, argv) == 0 ? exec(path, argv) : -1;
+  free_args(argv);
+  return r;
+}
+
+uint64 sys_pipe(void) {
+  uint64 fdarray; // user pointer to an array of two ints
+  struct file *rf, *wf;
+  struct proc *p = myproc();
+
+  argaddr(0, &fdarray);
+  if (pipealloc(&rf, &wf) < 0)
+    return -1;
+
+  int fds[2];
+  fds[0] = fdalloc(rf);
+  fds[1] = fds[0] < 0 ? -1 : fdalloc(wf);
+  if (fds[1] < 0 || copyout(p->pagetable, fdarray, fds, sizeof(fds)) < 0) {
+    // Undo: the descriptors were never visible to the process.
+    if (fds[0] >= 0)
+      p->ofile[fds[0]] = 0;
+    if (fds[1] >= 0)
+      p->ofile[fds[1]] = 0;
+    fileclose(rf);
+    fileclose(wf);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+// Copy-on-write: sharing a parent's pages with a child at fork, and
+// breaking the sharing when one of them writes.
+//
+// At fork every writable user page is mapped into both page tables
+// read-only, with PTE_COW set, and its frame gains a reference for the
+// child's PTE. Read-only pages (text) are shared as they are: nobody may
+// write them, so they need no COW mark. The first write to a COW page
+// faults; cow_break then gives the writer a private copy, or, when the
+// writer's PTE holds the frame's only reference, simply makes the page
+// writable again ("reuse": nobody else can see the change).
+//
+// Invariant: a PTE has PTE_COW only if it is valid, user, and not writable;
+// a frame mapped by a PTE_COW entry counts that entry among its references.
+#include "kernel/mm/cow.h"
+#include "kernel/mm/vm.h"
+#include "kernel/mm/frame.h"
+
+int uvm_share(pagetable_t old, pagetable_t new, uint64 sz) {
+  for (uint64 va = 0; va < sz; va += PGSIZE) {
+    pte_t *pte = walk(old, va, 0);
+    if (pte == 0 || *pte == 0)
+      continue;
+    pte_t *npte = walk(new, va, 1);
+    if (npte == 0) {
+      uvm_unmap(new, 0, va / PGSIZE, 1);
+      return -1;
+    }
+    if ((*pte & PTE_V) && (*pte & PTE_W))
+      *pte = (*pte & ~PTE_W) | PTE_COW;
+    if (*pte & PTE_V)
+      frame_get((void *)PTE2PA(*pte));
+    *npte = *pte; // same frame, same rights (a lazy reservation stays lazy)
+  }
+  // The parent's PTEs lost PTE_W: drop any writable translation this hart
+  // cached. Other harts flush on their next switch to this page table.
+  sfence_vma();
+  return 0;
+}
+
+enum fault_result cow_break(pte_t *pte) {
+  void *old = (void *)PTE2PA(*pte);
+  int flags = (PTE_FLAGS(*pte) & ~PTE_COW) | PTE_W;
+  if (frame_refs(old) == 1) {
+    // Sole owner: nobody else maps this frame, and only this process
+    // could add a mapping (by forking), which it is not doing: it is here.
+    *pte = PA2PTE(old) | flags;
+    sfence_vma();
+    return FAULT_COW_REUSE;
+  }
+  void *mem = frame_alloc();
+  if (mem == 0)
+    return FAULT_OOM;
+  frame_copy(mem, old);
+  *pte = PA2PTE(mem) | flags;
+  sfence_vma();
+  frame_put(old); // may free it, if the other sharers broke away meanwhile
+  return FAULT_COW_COPY;
+}

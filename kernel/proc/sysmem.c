@@ -1,0 +1,78 @@
+// Memory introspection for tests, tools and students: memstat (the whole
+// machine), procstat (one process), frameinfo (one user page), and the
+// forkmode call that switches fork strategies at run time.
+#include "kernel/proc/sysmem.h"
+#include "kernel/proc/sysargs.h"
+#include "kernel/proc/proc.h"
+#include "kernel/mm/vm.h"
+#include "kernel/mm/frame.h"
+#include "kernel/mm/fault.h"
+#include "kernel/vmstat.h"
+#include "kernel/lib/string.h"
+
+uint64 sys_memstat(void) {
+  uint64 addr;
+  argaddr(0, &addr);
+  struct memstat ms;
+  vm_memstat(&ms);
+  return copyout(myproc()->pagetable, addr, &ms, sizeof(ms));
+}
+
+// Count a page-table tree: page-table pages, and user leaves split into
+// shared (frame count > 1) and private.
+static void count_tree(pagetable_t pt, int level, struct procstat *ps) {
+  ps->pt_pages++;
+  for (int i = 0; i < 512; i++) {
+    pte_t pte = pt[i];
+    if ((pte & PTE_V) == 0)
+      continue;
+    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
+      count_tree((pagetable_t)PTE2PA(pte), level - 1, ps);
+    } else if (pte & PTE_U) {
+      ps->rss_pages++;
+      if (frame_refs((void *)PTE2PA(pte)) > 1)
+        ps->shared_pages++;
+      else
+        ps->private_pages++;
+    }
+  }
+}
+
+uint64 sys_procstat(void) {
+  int pid;
+  uint64 addr;
+  argint(0, &pid);
+  argaddr(1, &addr);
+  struct procstat ps;
+  memset(&ps, 0, sizeof(ps));
+  // Holding p->lock keeps the process from exiting (and its page table
+  // from being freed) while we walk it.
+  struct proc *p = proc_get(pid);
+  if (p == 0)
+    return -1;
+  ps.pid = p->pid;
+  ps.cow_faults = p->cow_faults;
+  ps.cow_copies = p->cow_copies;
+  if (p->pagetable)
+    count_tree(p->pagetable, 2, &ps);
+  spin_unlock(&p->lock);
+  return copyout(myproc()->pagetable, addr, &ps, sizeof(ps));
+}
+
+uint64 sys_frameinfo(void) {
+  uint64 va, addr;
+  argaddr(0, &va);
+  argaddr(1, &addr);
+  struct proc *p = myproc();
+  uint64 pa = walkaddr(p->pagetable, PGROUNDDOWN(va));
+  if (va >= MAXVA || pa == 0)
+    return -1;
+  struct frameinfo fi = {.pa = pa, .refs = frame_refs((void *)pa)};
+  return copyout(p->pagetable, addr, &fi, sizeof(fi));
+}
+
+uint64 sys_forkmode(void) {
+  int mode;
+  argint(0, &mode);
+  return fork_mode_set(mode);
+}

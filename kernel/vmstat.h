@@ -1,0 +1,37 @@
+// Memory figures reported to user space by memstat(), procstat() and
+// frameinfo(). Shared by the kernel and user/user.h.
+#ifndef CALF_VMSTAT_H
+#define CALF_VMSTAT_H
+
+#include "kernel/types.h"
+
+struct memstat {
+  uint64 total_frames;  // frames the allocator manages
+  uint64 free_frames;   // frames on the free list
+  uint64 shared_frames; // frames with more than one reference
+  uint64 pt_pages;      // page-table pages of user page tables
+  uint64 cow_faults;    // write faults on copy-on-write pages (user and copyout)
+  uint64 cow_copies;    // ... resolved by copying the frame
+  uint64 cow_reuses;    // ... resolved in place: the faulting process was the sole owner
+  uint64 lazy_faults;   // first touches of sbrklazy pages
+};
+
+struct procstat {
+  int pid;
+  uint64 rss_pages;     // user pages mapped (resident)
+  uint64 shared_pages;  // of those, frames that others also map
+  uint64 private_pages; // of those, frames only this process maps
+  uint64 pt_pages;      // page-table pages of this process
+  uint64 cow_faults;    // COW faults this process took
+  uint64 cow_copies;    // ... that copied a frame
+};
+
+struct frameinfo {
+  uint64 pa; // physical address of the frame mapped at va
+  int refs;  // its reference count
+};
+
+#define FORK_EAGER 0 // copy every page at fork (classic xv6)
+#define FORK_COW 1   // share pages copy-on-write (calf's default)
+
+#endif

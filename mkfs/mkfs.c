@@ -1,0 +1,299 @@
+// mkfs: builds the file system image that the kernel boots from.
+//
+//   usage: mkfs fs.img file...
+//
+// Owns the on-disk layout decisions of kernel/fs.h: where the log, the
+// inodes, the free bitmap and the data blocks start. The whole image is
+// assembled in memory and written out only once it is complete, so the
+// invariant is: either fs.img is a complete, consistent file system, or
+// it does not exist. Any failure removes the image path (a stale image
+// from an earlier build must not survive a failed one and be booted by
+// mistake) and exits non-zero with a message on stderr.
+//
+// Every input file lands in the root directory under its base name with
+// one leading '_' dropped: the Makefile names user programs user/_ls so
+// that they cannot be confused with host programs, but students type "ls".
+//
+// The disk format is little-endian (RISC-V). The host may not be, so
+// every multi-byte field goes through le16()/le32() on its way into the
+// image, and the builder keeps its own bookkeeping in host order.
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/types.h"
+#include "kernel/fs.h"
+#include "kernel/stat.h"
+#include "kernel/param.h"
+
+#define NINODES 200 // inodes in the image, including unused inode 0
+
+// Derived layout. One spare block in each area keeps the arithmetic
+// simple (and matches what xv6 students have seen).
+#define NLOG (LOGBLOCKS + 1)          // log header block + log data blocks
+#define NINODEBLOCKS (NINODES / IPB + 1)
+#define NBITMAP (FSSIZE / BPB + 1)
+#define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP) // boot + super + rest
+
+// The on-disk layout must be representable: the root directory can list
+// at least "." and "..", and an inode number fits a dirent.
+_Static_assert(NMETA < FSSIZE, "FSSIZE too small for the metadata");
+_Static_assert(NINODES <= 65536, "inode numbers must fit a ushort");
+_Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
+_Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
+
+static uchar disk[FSSIZE][BSIZE]; // the image being built
+static struct superblock sb;      // host-order copy of the superblock
+static uint nextinum = ROOTINO;   // next free inode number
+static uint nextblock = NMETA;    // next free data block
+static const char *imgpath;       // removed again on failure
+
+// An inode under construction. Its block map (including the contents of
+// the indirect block) stays in host order until inode_put() writes it.
+struct building {
+  uint inum;
+  short type;
+  short nlink;
+  uint size;
+  uint nblocks;                  // data blocks mapped so far
+  uint addrs[NDIRECT];           // direct blocks
+  uint indirect;                 // block holding the indirect map, or 0
+  uint iaddrs[NINDIRECT];        // the indirect map's entries
+  const char *what;              // name for error messages
+};
+
+// Report an error, remove the image, and exit. Never returns.
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "mkfs: ");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\n");
+  if (imgpath && unlink(imgpath) < 0 && errno != ENOENT)
+    fprintf(stderr, "mkfs: cannot remove %s: %s\n", imgpath, strerror(errno));
+  exit(1);
+}
+
+// Host-order value -> the bit pattern that stores it little-endian.
+static ushort le16(ushort x) {
+  uchar b[2] = {x & 0xff, x >> 8};
+  ushort y;
+  memcpy(&y, b, sizeof y);
+  return y;
+}
+
+static uint le32(uint x) {
+  uchar b[4] = {x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, x >> 24};
+  uint y;
+  memcpy(&y, b, sizeof y);
+  return y;
+}
+
+// Claim the next unused data block. The image starts zeroed, so a fresh
+// block needs no clearing.
+static uint block_alloc(const char *what) {
+  if (nextblock >= FSSIZE)
+    die("%s: out of data blocks (the image holds %d blocks)", what, FSSIZE);
+  return nextblock++;
+}
+
+static void inode_get(struct building *ip, short type, const char *what) {
+  if (nextinum >= NINODES)
+    die("%s: out of inodes (the image holds %d files)", what, NINODES - ROOTINO);
+  memset(ip, 0, sizeof *ip);
+  ip->inum = nextinum++;
+  ip->type = type;
+  ip->nlink = 1;
+  ip->what = what;
+}
+
+// Return the disk block holding byte offset off of ip, mapping a new
+// block when off is just past the last mapped one.
+static uint inode_block(struct building *ip, uint off) {
+  uint bn = off / BSIZE;
+  if (bn < ip->nblocks)
+    return bn < NDIRECT ? ip->addrs[bn] : ip->iaddrs[bn - NDIRECT];
+  if (bn >= MAXFILE)
+    die("%s: too large (a file holds at most %d blocks, %d bytes)",
+        ip->what, (int)MAXFILE, (int)(MAXFILE * BSIZE));
+  uint b = block_alloc(ip->what);
+  if (bn < NDIRECT) {
+    ip->addrs[bn] = b;
+  } else {
+    if (ip->indirect == 0)
+      ip->indirect = block_alloc(ip->what);
+    ip->iaddrs[bn - NDIRECT] = b;
+  }
+  ip->nblocks++;
+  return b;
+}
+
+// Append n bytes to the end of ip.
+static void inode_append(struct building *ip, const void *src, uint n) {
+  const uchar *p = src;
+  while (n > 0) {
+    uint off = ip->size % BSIZE;
+    uint m = BSIZE - off < n ? BSIZE - off : n;
+    memcpy(&disk[inode_block(ip, ip->size)][off], p, m);
+    ip->size += m;
+    p += m;
+    n -= m;
+  }
+}
+
+// Write ip's dinode (and its indirect block) into the image.
+static void inode_put(struct building *ip) {
+  struct dinode din;
+  memset(&din, 0, sizeof din);
+  din.type = (short)le16(ip->type);
+  din.nlink = (short)le16(ip->nlink);
+  din.size = le32(ip->size);
+  for (int i = 0; i < NDIRECT; i++)
+    din.addrs[i] = le32(ip->addrs[i]);
+  din.addrs[NDIRECT] = le32(ip->indirect);
+  if (ip->indirect) {
+    uint *map = (uint *)disk[ip->indirect];
+    for (uint i = 0; i < NINDIRECT; i++)
+      map[i] = le32(ip->iaddrs[i]);
+  }
+  struct dinode *slot = (struct dinode *)disk[IBLOCK(ip->inum, sb)];
+  slot[ip->inum % IPB] = din;
+}
+
+// Append the entry name -> inum to dp. name is at most DIRSIZ bytes
+// (image_name() checked); shorter names are NUL-padded, as de is zeroed.
+static void dir_add(struct building *dp, const char *name, uint inum) {
+  struct dirent de;
+  memset(&de, 0, sizeof de);
+  de.inum = le16((ushort)inum);
+  memcpy(de.name, name, strlen(name));
+  inode_append(dp, &de, sizeof de);
+}
+
+// True if the directory being built already has an entry called name.
+static int dir_has(struct building *dp, const char *name) {
+  for (uint off = 0; off < dp->size; off += sizeof(struct dirent)) {
+    const struct dirent *de =
+        (const struct dirent *)&disk[inode_block(dp, off)][off % BSIZE];
+    if (strncmp(de->name, name, DIRSIZ) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+// The name a host path gets inside the image: its last component
+// without one leading '_'. Dies if that name cannot be stored.
+static const char *image_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *name = slash ? slash + 1 : path;
+  if (name[0] == '_')
+    name++;
+  if (name[0] == '\0')
+    die("%s: gives an empty file name", path);
+  if (strchr(name, '/'))
+    die("%s: file name contains '/'", path);
+  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    die("%s: '%s' is reserved", path, name);
+  if (strlen(name) > DIRSIZ)
+    die("%s: name '%s' is longer than %d characters", path, name, DIRSIZ);
+  return name;
+}
+
+// Copy the host file at path into a new inode and link it into root.
+static void add_file(struct building *root, const char *path) {
+  const char *name = image_name(path);
+  if (dir_has(root, name))
+    die("%s: duplicate name '%s'", path, name);
+
+  // kernel/stat.h's struct stat shadows the host's, so a directory is
+  // caught by read() failing with EISDIR rather than by fstat().
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    die("%s: cannot open: %s", path, strerror(errno));
+
+  struct building ip;
+  inode_get(&ip, T_FILE, path);
+  char buf[BSIZE];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    inode_append(&ip, buf, (uint)n);
+  if (n < 0)
+    die("%s: read error: %s", path, strerror(errno));
+  close(fd);
+
+  inode_put(&ip);
+  dir_add(root, name, ip.inum);
+}
+
+// Mark blocks [0, nextblock) in use in the free bitmap.
+static void bitmap_write(void) {
+  for (uint b = 0; b < nextblock; b++)
+    disk[BBLOCK(b, sb)][(b % BPB) / 8] |= (uchar)(1 << (b % 8));
+}
+
+static void superblock_write(void) {
+  struct superblock *d = (struct superblock *)disk[1];
+  d->magic = le32(sb.magic);
+  d->size = le32(sb.size);
+  d->nblocks = le32(sb.nblocks);
+  d->ninodes = le32(sb.ninodes);
+  d->nlog = le32(sb.nlog);
+  d->logstart = le32(sb.logstart);
+  d->inodestart = le32(sb.inodestart);
+  d->bmapstart = le32(sb.bmapstart);
+}
+
+static void image_write(void) {
+  int fd = open(imgpath, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  if (fd < 0)
+    die("%s: cannot create: %s", imgpath, strerror(errno));
+  const uchar *p = (const uchar *)disk;
+  size_t left = sizeof disk;
+  while (left > 0) {
+    ssize_t n = write(fd, p, left);
+    if (n <= 0)
+      die("%s: write error: %s", imgpath, n < 0 ? strerror(errno) : "short write");
+    p += n;
+    left -= (size_t)n;
+  }
+  if (close(fd) < 0)
+    die("%s: write error: %s", imgpath, strerror(errno));
+}
+
+int main(int argc, char *argv[]) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: mkfs fs.img file...\n");
+    return 2;
+  }
+  imgpath = argv[1];
+
+  sb.magic = FSMAGIC;
+  sb.size = FSSIZE;
+  sb.nblocks = FSSIZE - NMETA;
+  sb.ninodes = NINODES;
+  sb.nlog = NLOG;
+  sb.logstart = 2;
+  sb.inodestart = 2 + NLOG;
+  sb.bmapstart = 2 + NLOG + NINODEBLOCKS;
+
+  // The root directory is its own parent.
+  struct building root;
+  inode_get(&root, T_DIR, "/ (root directory)");
+  dir_add(&root, ".", root.inum);
+  dir_add(&root, "..", root.inum);
+  for (int i = 2; i < argc; i++)
+    add_file(&root, argv[i]);
+  inode_put(&root);
+
+  bitmap_write();
+  superblock_write();
+  image_write();
+  return 0;
+}

@@ -1,0 +1,457 @@
+#!/usr/bin/env python3
+"""Headless test harness: boots calf in QEMU and talks to its shell.
+
+Owns: running each test in its own QEMU on its own copy of fs.img, and the
+invariant that no QEMU outlives the harness. Every QEMU is started in a new
+process group (and, on Linux, with a parent-death signal) and is killed in
+a `finally`, so a failure, a timeout, Ctrl-C or a SIGTERM from CI all end it.
+
+A test is data: a machine shape (cpus, memory, boot arguments), a list of
+Steps (a line to type and regexes its output must match), a timeout for the
+whole test, and optionally the exit status QEMU itself must end with. The
+console is a plain byte stream, so "a command's output" is defined as what
+QEMU prints after the echo of the typed line, up to the next shell prompt.
+
+A line starting with "panic: " is the kernel's panic message; unless a test
+expects a panic, seeing one fails the test at once, with that line as the
+reason. Each test's whole console output is kept in tests/out/NAME.log.
+
+usage: python3 tests/harness.py [--list] [-k PATTERN] [suite-or-test...]
+env:   QEMU (default qemu-system-riscv64), KERNEL (kernel/kernel),
+       FSIMG (fs.img)
+Prints `PASS name (3.2s)` or `FAIL name: reason` per test, then
+`N passed, M failed`; exits non-zero if any test failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import ctypes
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUTDIR = os.path.join(ROOT, "tests", "out")
+QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
+KERNEL = os.environ.get("KERNEL", os.path.join(ROOT, "kernel", "kernel"))
+FSIMG = os.environ.get("FSIMG", os.path.join(ROOT, "fs.img"))
+
+BOOT_PROMPT = re.compile(r"(?m)^\$ ")  # the shell's first prompt after boot
+PROMPT = "$ "                          # the prompt that ends a command's output
+PANIC_PREFIX = "panic: "
+NONZERO = "nonzero"                    # Test.exit_code: any failure status
+POLL = 0.02                            # seconds between looks at the output
+
+
+@dataclass
+class Step:
+    cmd: str | None           # line to type; None only watches the output
+    expect: tuple = ()        # regexes that must all match the output
+    absent: tuple = ()        # regexes that must not match it
+    prompt: bool = True       # the output ends at the next shell prompt
+
+
+@dataclass
+class Test:
+    name: str
+    steps: list
+    cpus: int = 3
+    mem: str = "128M"
+    bootargs: str | None = None
+    timeout: float = 90.0     # seconds for the whole test, boot included
+    exit_code: int | str | None = None  # None: QEMU must still be running
+    shell: bool = True        # wait for the shell's prompt before step 1
+    panic_ok: bool = False    # a panic is what the test is looking for
+
+
+def boot_only(name, cpus=3, mem="128M"):
+    return Test(name, cpus=cpus, mem=mem, steps=[Step("echo ok", (r"(?m)^ok$",))])
+
+
+# Messages are matched loosely where calf's user programs may word them
+# their own way; what matters is that something complains.
+COMPLAINT = r"(?i)fail|error|cannot|can't|no such|not found|bad|invalid"
+
+SUITES = {
+    "boot": [
+        Test("boot", exit_code=0, steps=[
+            Step("echo hi | wc", (r"\b1 1 3\b",)),
+            Step("ls", (r"(?m)^cat\s", r"(?m)^sh\s", r"(?m)^usertests\s")),
+            Step("poweroff", prompt=False),
+        ]),
+        boot_only("boot-cpus1", cpus=1),
+        boot_only("boot-cpus4", cpus=4),
+        boot_only("boot-512M", mem="512M"),
+    ],
+    "panic": [
+        Test("panic", bootargs="boottest=panic", shell=False, panic_ok=True,
+             exit_code=NONZERO, timeout=20, steps=[
+                 Step(None, (r"(?m)^panic: ", r"backtrace"), prompt=False),
+             ]),
+    ],
+    "shell": [
+        Test("shell-redirect", steps=[
+            Step("echo abc > f"),
+            Step("cat f", (r"(?m)^abc$",)),
+            Step("wc < f", (r"\b1 1 4\b",)),
+            Step("cat < f > g"),
+            Step("cat g", (r"(?m)^abc$",)),
+        ]),
+        Test("shell-pipe", steps=[
+            Step("echo one two three | wc", (r"\b1 3 14\b",)),
+            Step("echo x | cat | cat | wc", (r"\b1 1 2\b",)),
+        ]),
+        Test("shell-list", steps=[
+            Step("echo x ; echo y", (r"(?m)^x\ny$",)),
+            Step("( echo a ; echo b ) | wc", (r"\b2 2 4\b",)),
+            Step("echo bg &", (r"(?m)^(\$ )?bg$",)),  # may follow the prompt
+            Step("echo fg", (r"(?m)^fg$",)),
+        ]),
+        Test("shell-dirs", steps=[
+            Step("mkdir d"),
+            Step("cd d"),
+            Step("echo q > g"),
+            Step("cat g", (r"(?m)^q$",)),
+            Step("cd .."),
+            Step("cat d/g", (r"(?m)^q$",)),
+            Step("ln d/g h"),
+            Step("cat h", (r"(?m)^q$",)),
+            Step("ls d", (r"(?m)^g\s",)),
+            Step("rm h"),
+            Step("ls", (r"(?m)^d\s",), absent=(r"(?m)^h\s",)),
+            Step("cat h", (COMPLAINT,), absent=(r"(?m)^q$",)),
+            Step("cd nosuchdir", (COMPLAINT,)),
+        ]),
+        Test("shell-grep", steps=[
+            Step("echo needle > t"),
+            Step("grep nee t", (r"(?m)^needle$",)),
+            Step("grep hay t", absent=(r"needle",)),
+            Step("echo haystack | grep st", (r"(?m)^haystack$",)),
+            Step("grep ^ne.*e$ t", (r"(?m)^needle$",)),
+        ]),
+        Test("shell-errors", steps=[
+            Step("kill 9999", (COMPLAINT,)),
+            Step("nosuchcommand", (COMPLAINT,)),
+            Step("echo still alive", (r"(?m)^still alive$",)),
+        ]),
+    ],
+    "usertests": [
+        Test("usertests", timeout=600, steps=[
+            Step("usertests", (r"ALL TESTS PASSED",)),
+        ]),
+    ],
+}
+
+
+class TestFailure(Exception):
+    pass
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP: unwind like Ctrl-C so every `finally` runs."""
+
+
+def _load_libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()  # loaded before any fork: dlopen is unsafe in a child
+
+
+def _in_child_before_exec():
+    # PR_SET_PDEATHSIG (1): the kernel SIGKILLs QEMU if the harness dies
+    # without running its cleanup (kill -9, OOM killer).
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
+class Console:
+    """QEMU's serial console, drained continuously by a reader thread.
+
+    The thread appends everything to the log file and to an in-memory
+    transcript (with '\\r' dropped, so regexes see plain '\\n' lines), and
+    notes the first line that starts with "panic: ".
+    """
+
+    def __init__(self, proc, log):
+        self.proc = proc
+        self.log = log
+        self.lock = threading.Lock()
+        self.chunks = []
+        self.text_cache = ""
+        self.partial = ""       # current incomplete line, for panic spotting
+        self.panic = None
+        self.eof = False
+        self.changed = threading.Event()
+        self.thread = threading.Thread(target=self._pump, daemon=True)
+        self.thread.start()
+
+    def _pump(self):
+        decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+        fd = self.proc.stdout.fileno()
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            self.log.write(data)
+            self.log.flush()
+            self._add(decode(data).replace("\r", ""))
+        with self.lock:
+            self.eof = True
+        self.changed.set()
+
+    def _add(self, s):
+        lines = (self.partial + s).split("\n")
+        self.partial = lines.pop()
+        with self.lock:
+            self.chunks.append(s)
+            if self.panic is None:
+                self.panic = next((l for l in lines if l.startswith(PANIC_PREFIX)), None)
+        self.changed.set()
+
+    def snapshot(self):
+        """(transcript so far, panic line or None, QEMU's output ended)."""
+        with self.lock:
+            if self.chunks:
+                self.text_cache += "".join(self.chunks)
+                self.chunks = []
+            return self.text_cache, self.panic, self.eof
+
+    def type(self, line):
+        try:
+            self.proc.stdin.write(line.encode() + b"\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise TestFailure("QEMU exited before %r could be typed" % line)
+
+    def wait_for(self, ready, deadline, what, panic_ok):
+        """Poll until ready(transcript) is true; fail on timeout, exit, panic."""
+        while True:
+            text, panic, eof = self.snapshot()
+            if panic and not panic_ok:
+                self.drain(2.0)  # let the backtrace reach the log
+                raise TestFailure("kernel " + panic.strip())
+            if ready(text):
+                return text
+            if eof:
+                raise TestFailure("QEMU exited (status %s) while waiting for %s; output ends %r"
+                                  % (self.proc.wait(), what, text[-80:]))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TestFailure("timed out waiting for %s; output ends %r" % (what, text[-80:]))
+            self.changed.wait(min(left, 1.0))
+            self.changed.clear()
+            time.sleep(POLL)  # batch up a burst of small serial writes
+
+    def drain(self, seconds):
+        """Give QEMU up to `seconds` to finish printing and exit."""
+        self.thread.join(seconds)
+
+
+def output_of(text, mark, cmd):
+    """What the command typed at offset `mark` printed: the transcript after
+    the echo of its line (the whole rest if the echo is not there)."""
+    rest = text[mark:]
+    if cmd is None:
+        return rest
+    echo = rest.find(cmd + "\n")
+    return rest if echo < 0 else rest[echo + len(cmd) + 1:]
+
+
+def run_step(console, step, n, deadline, panic_ok):
+    mark = len(console.snapshot()[0])
+    if step.cmd is not None:
+        console.type(step.cmd)
+
+    def ready(text):
+        out = output_of(text, mark, step.cmd)
+        if step.prompt and PROMPT not in out:
+            return False
+        return all(re.search(rx, out) for rx in step.expect)
+
+    what = "step %d %r: %s" % (n, step.cmd, " and ".join(
+        ["/%s/" % rx for rx in step.expect] + (["the prompt"] if step.prompt else [])))
+    out = output_of(console.wait_for(ready, deadline, what, panic_ok), mark, step.cmd)
+    for rx in step.absent:
+        if re.search(rx, out):
+            raise TestFailure("step %d %r: output matches /%s/: %r" % (n, step.cmd, rx, out[-80:]))
+
+
+def check_exit(console, test, deadline):
+    """Wait for QEMU to end by itself and check its exit status."""
+    try:
+        status = console.proc.wait(max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise TestFailure("QEMU still running after %gs (want exit status %s)"
+                          % (test.timeout, test.exit_code))
+    console.drain(5.0)
+    _, panic, _ = console.snapshot()
+    if panic and not test.panic_ok:
+        raise TestFailure("kernel " + panic.strip())
+    good = status != 0 if test.exit_code == NONZERO else status == test.exit_code
+    if not good:
+        raise TestFailure("QEMU exit status %s, want %s" % (status, test.exit_code))
+
+
+def qemu_command(test, disk):
+    cmd = shlex.split(QEMU) + [
+        "-machine", "virt", "-bios", "default", "-kernel", KERNEL,
+        "-m", test.mem, "-smp", str(test.cpus),
+        "-nographic", "-monitor", "none",
+        "-global", "virtio-mmio.force-legacy=false",
+        "-drive", "file=%s,if=none,format=raw,id=x0" % disk,
+        "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
+    ]
+    if test.bootargs:
+        cmd += ["-append", test.bootargs]
+    return cmd
+
+
+def stop(proc):
+    """Kill QEMU's whole process group (if it is still there) and reap it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+
+
+def preflight():
+    for path, what in ((KERNEL, "kernel"), (FSIMG, "file system image")):
+        if not os.path.isfile(path):
+            raise TestFailure("%s %s not found (run make first)" % (what, path))
+    if shutil.which(shlex.split(QEMU)[0]) is None:
+        raise TestFailure("%s not found (run scripts/deps.sh)" % QEMU)
+
+
+def run_session(test, log, disk):
+    """Boot QEMU for one test and run its steps; raise TestFailure on failure."""
+    cmd = qemu_command(test, disk)
+    log.write(("# %s\n" % " ".join(shlex.quote(c) for c in cmd)).encode())
+    log.flush()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, cwd=ROOT,
+                            start_new_session=True, preexec_fn=_in_child_before_exec)
+    console = None
+    try:
+        console = Console(proc, log)
+        deadline = time.monotonic() + test.timeout
+        if test.shell:
+            console.wait_for(BOOT_PROMPT.search, deadline, "the shell prompt after boot",
+                             test.panic_ok)
+        for n, step in enumerate(test.steps, 1):
+            run_step(console, step, n, deadline, test.panic_ok)
+        if test.exit_code is not None:
+            check_exit(console, test, deadline)
+    finally:
+        stop(proc)
+        for pipe in (proc.stdin, proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass  # QEMU is gone; a lost write to it no longer matters
+        if console is not None:
+            console.drain(5.0)
+
+
+def run_test(test):
+    """Run one test; return (passed, reason, seconds)."""
+    os.makedirs(OUTDIR, exist_ok=True)
+    start = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="calf-test-")
+    logpath = os.path.join(OUTDIR, test.name + ".log")
+    try:
+        with open(logpath, "wb") as log:
+            try:
+                preflight()
+                disk = os.path.join(tmp, "fs.img")
+                shutil.copyfile(FSIMG, disk)
+                run_session(test, log, disk)
+                reason = None
+            except (TestFailure, OSError) as e:
+                reason = str(e)
+            log.write(("\n# %s\n" % ("PASS" if reason is None else "FAIL: " + reason)).encode())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return reason is None, reason, time.monotonic() - start
+
+
+def select_tests(names, pattern):
+    if not names:
+        names = list(SUITES)
+    by_name = {t.name: t for tests in SUITES.values() for t in tests}
+    chosen = []
+    for name in names:
+        if name in SUITES:
+            chosen += SUITES[name]
+        elif name in by_name:
+            chosen.append(by_name[name])
+        else:
+            sys.exit("harness: no suite or test named %r (try --list)" % name)
+    chosen = list({id(t): t for t in chosen}.values())  # once each, in order
+    if pattern:
+        chosen = [t for t in chosen if re.search(pattern, t.name)]
+    return chosen
+
+
+def raise_interrupted(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Boot calf in QEMU and run tests.")
+    ap.add_argument("--list", action="store_true", help="list suites and tests")
+    ap.add_argument("-k", metavar="PATTERN", help="only tests whose name matches this regex")
+    ap.add_argument("names", nargs="*", metavar="suite", help="suites or tests (default: all)")
+    args = ap.parse_args()
+
+    if args.list:
+        for suite, tests in SUITES.items():
+            print("%s: %s" % (suite, " ".join(t.name for t in tests)))
+        return 0
+    tests = select_tests(args.names, args.k)
+    if not tests:
+        print("harness: no tests selected", file=sys.stderr)
+        return 2
+
+    signal.signal(signal.SIGTERM, raise_interrupted)
+    signal.signal(signal.SIGHUP, raise_interrupted)
+    passed = failed = 0
+    try:
+        for test in tests:
+            ok, reason, secs = run_test(test)
+            if ok:
+                passed += 1
+                print("PASS %s (%.1fs)" % (test.name, secs), flush=True)
+            else:
+                failed += 1
+                print("FAIL %s: %s (%.1fs, log tests/out/%s.log)"
+                      % (test.name, reason, secs, test.name), flush=True)
+    except (KeyboardInterrupt, Interrupted) as e:
+        failed += 1
+        print("FAIL %s: interrupted %s" % (test.name, e), flush=True)
+        print("%d passed, %d failed" % (passed, failed))
+        return 130
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

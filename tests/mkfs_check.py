@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Host-side checks of mkfs (mkfs/mkfs.c), no QEMU needed.
+
+Owns: the contract that mkfs either writes a complete, well-formed image
+or fails loudly and leaves no image behind. Each check builds images in a
+private temporary directory, so running it never touches the tree's
+fs.img.
+
+The good images are parsed here independently of the C code (struct
+layouts are spelled out with the struct module, constants are read from
+kernel/param.h and kernel/fs.h), so a layout bug in mkfs cannot hide
+behind the same bug in the checker.
+
+usage: python3 tests/mkfs_check.py     (env MKFS=path to test a built mkfs;
+                                        otherwise mkfs.c is compiled afresh)
+Prints `ok NAME` or `FAIL NAME: why` per check and exits non-zero on any
+failure.
+"""
+
+import os
+import random
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+NINODES = 200  # mkfs's choice, not a shared constant
+T_DIR, T_FILE = 1, 2
+SUPERBLOCK = struct.Struct("<8I")
+DINODE = struct.Struct("<4hI13I")
+DIRENT_INUM = struct.Struct("<H")
+
+
+def read_defines(*headers):
+    """Evaluate the integer #defines of the given repo headers."""
+    raw = {}
+    for h in headers:
+        with open(os.path.join(ROOT, h)) as f:
+            for line in f:
+                m = re.match(r"\s*#define\s+(\w+)\s+([^/]+?)\s*(//.*)?$", line)
+                if m:
+                    raw[m.group(1)] = m.group(2)
+
+    def value(name, depth=0):
+        if depth > 20:
+            raise ValueError("recursive #define " + name)
+        expr = raw[name].replace("sizeof(uint)", "4")
+        expr = re.sub(r"\b[A-Za-z_]\w*",
+                      lambda m: str(value(m.group(0), depth + 1)), expr)
+        if not re.fullmatch(r"[0-9a-fA-Fx()+\-*/ ]+", expr):
+            raise ValueError("cannot evaluate #define %s %s" % (name, raw[name]))
+        return eval(expr.replace("/", "//"))  # only digits and operators left
+
+    return value
+
+
+define = read_defines("kernel/param.h", "kernel/fs.h")
+BSIZE = define("BSIZE")
+FSSIZE = define("FSSIZE")
+LOGBLOCKS = define("LOGBLOCKS")
+NDIRECT = define("NDIRECT")
+NINDIRECT = BSIZE // 4
+MAXFILE = NDIRECT + NINDIRECT
+DIRSIZ = define("DIRSIZ")
+FSMAGIC = define("FSMAGIC")
+ROOTINO = define("ROOTINO")
+DIRENT_SIZE = 2 + DIRSIZ
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(cond, why):
+    if not cond:
+        raise CheckFailed(why)
+
+
+class Image:
+    """A parsed fs.img, read-only."""
+
+    def __init__(self, data):
+        expect(len(data) == FSSIZE * BSIZE,
+               "image is %d bytes, want %d" % (len(data), FSSIZE * BSIZE))
+        self.data = data
+        (self.magic, self.size, self.nblocks, self.ninodes, self.nlog,
+         self.logstart, self.inodestart, self.bmapstart) = \
+            SUPERBLOCK.unpack_from(data, BSIZE)
+
+    def block(self, b):
+        expect(0 < b < self.size, "block number %d out of range" % b)
+        return self.data[b * BSIZE:(b + 1) * BSIZE]
+
+    def inode(self, inum):
+        ipb = BSIZE // DINODE.size
+        off = (self.inodestart + inum // ipb) * BSIZE + (inum % ipb) * DINODE.size
+        f = DINODE.unpack_from(self.data, off)
+        return {"type": f[0], "nlink": f[3], "size": f[4], "addrs": list(f[5:])}
+
+    def file_blocks(self, ino):
+        """Every block ino uses: its data blocks, then its indirect block."""
+        n = (ino["size"] + BSIZE - 1) // BSIZE
+        expect(n <= MAXFILE, "inode claims %d blocks" % n)
+        blocks = ino["addrs"][:min(n, NDIRECT)]
+        if n > NDIRECT:
+            ind = ino["addrs"][NDIRECT]
+            entries = struct.unpack("<%dI" % NINDIRECT, self.block(ind))
+            blocks += list(entries[:n - NDIRECT]) + [ind]
+        return blocks
+
+    def read(self, ino):
+        n = (ino["size"] + BSIZE - 1) // BSIZE
+        data = b"".join(self.block(b) for b in self.file_blocks(ino)[:n])
+        return data[:ino["size"]]
+
+    def root_entries(self):
+        """The root directory as a list of (name, inum), in order."""
+        raw = self.read(self.inode(ROOTINO))
+        out = []
+        for off in range(0, len(raw), DIRENT_SIZE):
+            (inum,) = DIRENT_INUM.unpack_from(raw, off)
+            name = raw[off + 2:off + DIRENT_SIZE].rstrip(b"\0").decode()
+            if inum:
+                out.append((name, inum))
+        return out
+
+    def block_used(self, b):
+        byte = self.data[(self.bmapstart + b // (BSIZE * 8)) * BSIZE + (b % (BSIZE * 8)) // 8]
+        return (byte >> (b % 8)) & 1
+
+
+def check_layout(img):
+    expect(img.magic == FSMAGIC, "bad magic %#x" % img.magic)
+    expect(img.size == FSSIZE, "sb.size %d != FSSIZE %d" % (img.size, FSSIZE))
+    expect(img.ninodes == NINODES, "sb.ninodes %d" % img.ninodes)
+    expect(img.nlog == LOGBLOCKS + 1, "sb.nlog %d != LOGBLOCKS+1" % img.nlog)
+    expect(img.logstart == 2, "sb.logstart %d" % img.logstart)
+    expect(img.inodestart == img.logstart + img.nlog, "inodes overlap the log")
+    ninodeblocks = img.bmapstart - img.inodestart
+    expect(ninodeblocks * (BSIZE // DINODE.size) >= NINODES, "too few inode blocks")
+    nbitmap = img.size - img.nblocks - img.bmapstart
+    expect(nbitmap * BSIZE * 8 >= img.size, "bitmap cannot cover the disk")
+
+
+def check_contents(img, want):
+    """want: name -> bytes, the files the root directory must hold exactly."""
+    check_layout(img)
+    root = img.inode(ROOTINO)
+    expect(root["type"] == T_DIR, "root inode type %d" % root["type"])
+    entries = img.root_entries()
+    expect(entries[:2] == [(".", ROOTINO), ("..", ROOTINO)],
+           "root starts with %r" % entries[:2])
+    files = dict(entries[2:])
+    expect(len(files) == len(entries) - 2, "duplicate names in root")
+    expect(sorted(files) == sorted(want),
+           "root holds %s, want %s" % (sorted(files), sorted(want)))
+    expect(len(set(files.values())) == len(files), "two names share an inode")
+
+    owner = {}  # block -> file, to catch blocks handed out twice
+    for name, inum in files.items():
+        ino = img.inode(inum)
+        expect(ino["type"] == T_FILE, "%s: type %d" % (name, ino["type"]))
+        expect(ino["nlink"] == 1, "%s: nlink %d" % (name, ino["nlink"]))
+        expect(ino["size"] == len(want[name]),
+               "%s: size %d, want %d" % (name, ino["size"], len(want[name])))
+        expect(img.read(ino) == want[name], "%s: contents differ" % name)
+        for b in img.file_blocks(ino):
+            expect(b >= img.size - img.nblocks, "%s: block %d is metadata" % (name, b))
+            expect(b not in owner, "block %d used by %s and %s" % (b, owner.get(b), name))
+            expect(img.block_used(b), "%s: block %d not marked in bitmap" % (name, b))
+            owner[b] = name
+    for b in img.file_blocks(root):
+        expect(b not in owner and img.block_used(b), "root block %d" % b)
+        owner[b] = "/"
+    marked = [b for b in range(img.size) if img.block_used(b)]
+    expect(len(marked) == img.size - img.nblocks + len(owner),
+           "bitmap marks %d blocks, %d in use" % (len(marked), img.size - img.nblocks + len(owner)))
+
+
+class Sandbox:
+    """A temporary directory with a mkfs binary and helpers to run it."""
+
+    def __init__(self, tmp, mkfs):
+        self.tmp = tmp
+        self.mkfs = mkfs
+        self.count = 0
+
+    def fresh_dir(self):
+        self.count += 1
+        d = os.path.join(self.tmp, "case%d" % self.count)
+        os.makedirs(d)
+        return d
+
+    def write(self, d, relpath, data):
+        path = os.path.join(d, relpath)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def run(self, d, inputs, img="fs.img"):
+        imgpath = os.path.join(d, img)
+        p = subprocess.run([self.mkfs, imgpath] + inputs,
+                           capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stderr, imgpath
+
+    def must_fail(self, inputs_by_dir, want_msg):
+        """inputs_by_dir(d) -> argument list; mkfs must fail cleanly."""
+        d = self.fresh_dir()
+        rc, err, imgpath = self.run(d, inputs_by_dir(d))
+        expect(rc != 0, "mkfs exited 0")
+        expect(re.search(want_msg, err), "stderr %r lacks /%s/" % (err.strip(), want_msg))
+        expect(not os.path.exists(imgpath), "image left behind")
+
+    def must_build(self, files):
+        """files: relpath -> bytes; returns (Image, name -> bytes wanted)."""
+        d = self.fresh_dir()
+        paths = [self.write(d, rel, data) for rel, data in files.items()]
+        rc, err, imgpath = self.run(d, paths)
+        expect(rc == 0, "mkfs exited %d: %s" % (rc, err.strip()))
+        expect(err == "", "unexpected stderr %r" % err)
+        with open(imgpath, "rb") as f:
+            img = Image(f.read())
+        want = {}
+        for rel, data in files.items():
+            base = os.path.basename(rel)
+            want[base[1:] if base.startswith("_") else base] = data
+        return img, want
+
+
+def noise(n, seed):
+    return random.Random(seed).randbytes(n)
+
+
+# --- the checks: each takes a Sandbox and raises CheckFailed ---
+
+def check_good_image(sb):
+    files = {
+        "user/_hello": b"\x7fELF pretend program\n",
+        "README": b"calf is a teaching kernel.\n" * 70,
+        "big": noise(100 * BSIZE + 37, 1),  # reaches the indirect block
+        "empty": b"",
+        "a" * DIRSIZ: b"name exactly DIRSIZ long\n",
+        "sub/dir/_prog": noise(NDIRECT * BSIZE, 2),  # exactly the direct blocks
+    }
+    check_contents(*sb.must_build(files))
+
+
+def check_max_file(sb):
+    check_contents(*sb.must_build({"_max": noise(MAXFILE * BSIZE, 3)}))
+
+
+def check_max_files(sb):
+    n = NINODES - ROOTINO - 1  # every inode but 0 and the root
+    check_contents(*sb.must_build({"f%d" % i: b"%d\n" % i for i in range(n)}))
+
+
+def check_no_files(sb):
+    check_contents(*sb.must_build({}))
+
+
+def check_too_long_name(sb):
+    sb.must_fail(lambda d: [sb.write(d, "_" + "b" * (DIRSIZ + 1), b"x")],
+                 r"longer than %d" % DIRSIZ)
+
+
+def check_too_large(sb):
+    sb.must_fail(lambda d: [sb.write(d, "huge", noise(MAXFILE * BSIZE + 1, 4))],
+                 r"huge: too large")
+
+
+def check_too_many_files(sb):
+    n = NINODES - ROOTINO  # one more than fits
+    sb.must_fail(lambda d: [sb.write(d, "f%d" % i, b"") for i in range(n)],
+                 r"out of inodes")
+
+
+def check_out_of_blocks(sb):
+    n = FSSIZE // MAXFILE + 1
+    sb.must_fail(lambda d: [sb.write(d, "f%d" % i, noise(MAXFILE * BSIZE, i))
+                            for i in range(n)],
+                 r"out of data blocks")
+
+
+def check_missing_file(sb):
+    sb.must_fail(lambda d: [sb.write(d, "ok", b"x"), os.path.join(d, "nosuch")],
+                 r"nosuch: cannot open: No such file")
+
+
+def check_directory_input(sb):
+    sb.must_fail(lambda d: [os.path.dirname(sb.write(d, "dir/x", b"x"))],
+                 r"dir: read error: Is a directory")
+
+
+def check_duplicate_name(sb):
+    sb.must_fail(lambda d: [sb.write(d, "a/_x", b"1"), sb.write(d, "b/x", b"2")],
+                 r"duplicate name 'x'")
+
+
+def check_empty_name(sb):
+    sb.must_fail(lambda d: [sb.write(d, "_", b"1")], r"empty file name")
+
+
+def check_stale_image_removed(sb):
+    def inputs(d):
+        sb.write(d, "fs.img", b"an image from an earlier build")
+        return [sb.write(d, "c" * (DIRSIZ + 1), b"x")]
+    sb.must_fail(inputs, r"longer than")
+
+
+def check_usage(sb):
+    p = subprocess.run([sb.mkfs], capture_output=True, text=True, timeout=60)
+    expect(p.returncode != 0, "mkfs with no arguments exited 0")
+    expect("usage" in p.stderr, "no usage message: %r" % p.stderr)
+
+
+CHECKS = [
+    ("mkfs-good-image", check_good_image),
+    ("mkfs-max-file-size", check_max_file),
+    ("mkfs-max-files", check_max_files),
+    ("mkfs-no-files", check_no_files),
+    ("mkfs-too-long-name", check_too_long_name),
+    ("mkfs-too-large-file", check_too_large),
+    ("mkfs-too-many-files", check_too_many_files),
+    ("mkfs-out-of-blocks", check_out_of_blocks),
+    ("mkfs-missing-file", check_missing_file),
+    ("mkfs-directory-input", check_directory_input),
+    ("mkfs-duplicate-name", check_duplicate_name),
+    ("mkfs-empty-name", check_empty_name),
+    ("mkfs-stale-image-removed", check_stale_image_removed),
+    ("mkfs-usage", check_usage),
+]
+
+
+def build_mkfs(tmp):
+    """The mkfs to test: $MKFS, or mkfs.c compiled afresh into tmp."""
+    if os.environ.get("MKFS"):
+        return os.path.abspath(os.environ["MKFS"])
+    out = os.path.join(tmp, "mkfs")
+    cc = os.environ.get("HOSTCC", "gcc")
+    subprocess.run([cc, "-Wall", "-Werror", "-std=c11", "-I.", "-o", out,
+                    "mkfs/mkfs.c"], cwd=ROOT, check=True)
+    return out
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="mkfs-check-")
+    passed = failed = 0
+    try:
+        sb = Sandbox(tmp, build_mkfs(tmp))
+        for name, check in CHECKS:
+            try:
+                check(sb)
+                print("ok " + name, flush=True)
+                passed += 1
+            except (CheckFailed, subprocess.TimeoutExpired, OSError) as e:
+                print("FAIL %s: %s" % (name, e), flush=True)
+                failed += 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("mkfs-check: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

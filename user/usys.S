@@ -1,0 +1,40 @@
+// System call stubs: the only code in user space that traps into the kernel.
+//
+// Invariant: every stub follows the kernel's calling convention for system
+// calls -- arguments already sit in a0..a5 (put there by the C caller), the
+// call number goes in a7, `ecall` enters the kernel, and the result comes
+// back in a0. The stubs touch nothing else, so from C they look like
+// ordinary functions.
+
+#include "kernel/syscall.h"
+
+// One line per call. `name` is the C symbol, `num` the SYS_ constant; two C
+// names may share a number (sleep is pause's classic name).
+#define STUB(name, num) \
+  .global name; .type name, @function; name: li a7, num; ecall; ret; .size name, .-name
+
+.text
+
+STUB(fork, SYS_fork)
+STUB(exit, SYS_exit)
+STUB(wait, SYS_wait)
+STUB(pipe, SYS_pipe)
+STUB(read, SYS_read)
+STUB(write, SYS_write)
+STUB(close, SYS_close)
+STUB(kill, SYS_kill)
+STUB(exec, SYS_exec)
+STUB(open, SYS_open)
+STUB(mknod, SYS_mknod)
+STUB(unlink, SYS_unlink)
+STUB(fstat, SYS_fstat)
+STUB(link, SYS_link)
+STUB(mkdir, SYS_mkdir)
+STUB(chdir, SYS_chdir)
+STUB(dup, SYS_dup)
+STUB(getpid, SYS_getpid)
+STUB(sbrk, SYS_sbrk)
+STUB(pause, SYS_pause)
+STUB(sleep, SYS_pause)
+STUB(uptime, SYS_uptime)
+STUB(poweroff, SYS_poweroff)
