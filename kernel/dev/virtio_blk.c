@@ -12,7 +12,6 @@
 // a buf's b->disk is 1 exactly while the device owns it.
 
 #include "kernel/types.h"
-#include "kernel/param.h"
 #include "kernel/riscv.h"
 #include "kernel/dev/virtio.h"
 #include "kernel/dev/virtio_blk.h"

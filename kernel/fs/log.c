@@ -48,19 +48,24 @@ static struct {
   struct logheader lh;
 } log;
 
+// Copy disk block `from` to disk block `to`, through the cache. If
+// unpin, `to` is a home block the log pinned, and may now be recycled.
+static void copy_block(uint from, uint to, int unpin) {
+  struct buf *src = bread(log.dev, from);
+  struct buf *dst = bread(log.dev, to);
+  memmove(dst->data, src->data, BSIZE);
+  bwrite(dst);
+  if (unpin)
+    bunpin(dst);
+  brelse(src);
+  brelse(dst);
+}
+
 // Copy the logged blocks from the log area to their home locations.
-// At boot (recovering) the buffers were never pinned, so leave them be.
+// At boot (recovering) the home buffers were never pinned.
 static void install_trans(int recovering) {
-  for (int i = 0; i < log.lh.n; i++) {
-    struct buf *from = bread(log.dev, log.start + 1 + i);
-    struct buf *to = bread(log.dev, log.lh.block[i]);
-    memmove(to->data, from->data, BSIZE);
-    bwrite(to);
-    if (!recovering)
-      bunpin(to);
-    brelse(from);
-    brelse(to);
-  }
+  for (int i = 0; i < log.lh.n; i++)
+    copy_block(log.start + 1 + i, log.lh.block[i], !recovering);
 }
 
 static void read_head(void) {
@@ -112,16 +117,10 @@ void begin_op(void) {
   spin_unlock(&log.lock);
 }
 
-// Copy the cached (modified) blocks of the group into the log area.
+// Copy the group's modified blocks, still cached, into the log area.
 static void write_log(void) {
-  for (int i = 0; i < log.lh.n; i++) {
-    struct buf *to = bread(log.dev, log.start + 1 + i);
-    struct buf *from = bread(log.dev, log.lh.block[i]);
-    memmove(to->data, from->data, BSIZE);
-    bwrite(to);
-    brelse(from);
-    brelse(to);
-  }
+  for (int i = 0; i < log.lh.n; i++)
+    copy_block(log.lh.block[i], log.start + 1 + i, 0);
 }
 
 static void commit(void) {
