@@ -30,5 +30,6 @@
 #define SYS_procstat 25
 #define SYS_frameinfo 26
 #define SYS_forkmode 27
+#define SYS_proclist 28
 
 #endif

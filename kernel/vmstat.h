@@ -24,7 +24,15 @@ struct procstat {
   uint64 pt_pages;      // page-table pages of this process
   uint64 cow_faults;    // COW faults this process took
   uint64 cow_copies;    // ... that copied a frame
+  int state;            // PS_* below
+  char name[16];        // the program's name
 };
+
+// procstat's state, as ps prints it
+#define PS_SLEEPING 1
+#define PS_RUNNABLE 2
+#define PS_RUNNING 3
+#define PS_ZOMBIE 4
 
 struct frameinfo {
   uint64 pa; // physical address of the frame mapped at va

@@ -39,6 +39,7 @@ int memstat(struct memstat *);
 int procstat(int pid, struct procstat *);
 int frameinfo(void *va, struct frameinfo *);
 int forkmode(int mode); // FORK_EAGER or FORK_COW; returns the previous mode
+int proclist(int *pids, int max); // live pids; returns how many
 
 // ulib.c
 int stat(const char *, struct stat *);

@@ -27,9 +27,9 @@
 #define SECTOR_SIZE 512
 
 // The three parts of the virtqueue the device reads and writes by DMA.
-// Together they fit in one page, and each part meets the spec's
-// alignment (16 bytes for descriptors, 2 for avail, 4 for used) because
-// the descriptor table is 128 bytes and the struct members align the rest.
+// Together they fit in one page. Each part meets the spec's alignment
+// (16 bytes for descriptors, 2 for avail, 4 for used): the descriptor
+// table starts the page, and C's member alignment places the other two.
 struct vring {
   struct virtq_desc desc[NDESC];
   struct virtq_avail avail;

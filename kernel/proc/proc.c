@@ -405,6 +405,17 @@ int kill(int pid) {
   return -1;
 }
 
+int proc_pids(int *pids, int max) {
+  int n = 0;
+  for (struct proc *p = proc; p < &proc[NPROC] && n < max; p++) {
+    spin_lock(&p->lock);
+    if (p->state != UNUSED && p->state != USED)
+      pids[n++] = p->pid;
+    spin_unlock(&p->lock);
+  }
+  return n;
+}
+
 struct proc *proc_get(int pid) {
   for (struct proc *p = proc; pid > 0 && p < &proc[NPROC]; p++) {
     spin_lock(&p->lock);

@@ -74,6 +74,7 @@ int kill(int pid);
 void setkilled(struct proc *p);
 int killed(struct proc *p);
 int growproc(int n, int lazy);
+int proc_pids(int *pids, int max); // the pids of live processes
 struct proc *proc_get(int pid); // the live process with this pid, locked, or 0
 pagetable_t proc_pagetable(struct proc *p);
 void proc_freepagetable(pagetable_t pagetable, uint64 sz);

@@ -66,6 +66,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_poweroff] = sys_poweroff, [SYS_sbrklazy] = sys_sbrklazy,
     [SYS_memstat] = sys_memstat,   [SYS_procstat] = sys_procstat,
     [SYS_frameinfo] = sys_frameinfo, [SYS_forkmode] = sys_forkmode,
+    [SYS_proclist] = sys_proclist,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -38,6 +38,22 @@ static void count_tree(pagetable_t pt, int level, struct procstat *ps) {
   }
 }
 
+// The PS_* code for a process state.
+static int proc_state_code(enum procstate s) {
+  switch (s) {
+  case SLEEPING:
+    return PS_SLEEPING;
+  case RUNNABLE:
+    return PS_RUNNABLE;
+  case RUNNING:
+    return PS_RUNNING;
+  case ZOMBIE:
+    return PS_ZOMBIE;
+  default:
+    return 0;
+  }
+}
+
 uint64 sys_procstat(void) {
   int pid;
   uint64 addr;
@@ -53,10 +69,29 @@ uint64 sys_procstat(void) {
   ps.pid = p->pid;
   ps.cow_faults = p->cow_faults;
   ps.cow_copies = p->cow_copies;
+  ps.state = proc_state_code(p->state);
+  safestrcpy(ps.name, p->name, sizeof(ps.name));
   if (p->pagetable)
     count_tree(p->pagetable, 2, &ps);
   spin_unlock(&p->lock);
   return copyout(myproc()->pagetable, addr, &ps, sizeof(ps));
+}
+
+// proclist(pids, max): copy out up to max live pids; returns how many.
+uint64 sys_proclist(void) {
+  uint64 addr;
+  int max;
+  argaddr(0, &addr);
+  argint(1, &max);
+  if (max < 0)
+    return -1;
+  int pids[NPROC];
+  int n = proc_pids(pids, NPROC);
+  if (n > max)
+    n = max;
+  if (copyout(myproc()->pagetable, addr, pids, n * sizeof(int)) < 0)
+    return -1;
+  return n;
 }
 
 uint64 sys_frameinfo(void) {

@@ -8,5 +8,6 @@ uint64 sys_memstat(void);
 uint64 sys_procstat(void);
 uint64 sys_frameinfo(void);
 uint64 sys_forkmode(void);
+uint64 sys_proclist(void);
 
 #endif
