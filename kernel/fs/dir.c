@@ -25,9 +25,6 @@
 #include "kernel/lib/string.h"
 #include "kernel/proc/proc.h"
 
-// From inode.c: the referenced table entry for (dev, inum), or 0 if the
-// inode table is full. (Not in inode.h; only path lookup needs it here.)
-struct inode *iget(uint dev, uint inum);
 
 int namecmp(const char *s, const char *t) { return strncmp(s, t, DIRSIZ); }
 

@@ -30,6 +30,7 @@ extern struct superblock sb;
 void fsinit(int dev);
 void iinit(void);
 struct inode *ialloc(uint dev, short type);
+struct inode *iget(uint dev, uint inum); // 0 if the inode table is full
 struct inode *idup(struct inode *ip);
 void ilock(struct inode *ip);
 void iunlock(struct inode *ip);

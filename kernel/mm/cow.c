@@ -15,26 +15,22 @@
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
 
+// Share one parent PTE with the child: writable pages turn COW in both.
+static int share_pte(pte_t *pte, pte_t *npte) {
+  if ((*pte & PTE_V) && (*pte & PTE_W))
+    *pte = (*pte & ~PTE_W) | PTE_COW;
+  if (*pte & PTE_V)
+    frame_get((void *)PTE2PA(*pte));
+  *npte = *pte; // same frame, same rights (a lazy reservation stays lazy)
+  return 0;
+}
+
 int uvm_share(pagetable_t old, pagetable_t new, uint64 sz) {
-  for (uint64 va = 0; va < sz; va += PGSIZE) {
-    pte_t *pte = walk(old, va, 0);
-    if (pte == 0 || *pte == 0)
-      continue;
-    pte_t *npte = walk(new, va, 1);
-    if (npte == 0) {
-      uvm_unmap(new, 0, va / PGSIZE, 1);
-      return -1;
-    }
-    if ((*pte & PTE_V) && (*pte & PTE_W))
-      *pte = (*pte & ~PTE_W) | PTE_COW;
-    if (*pte & PTE_V)
-      frame_get((void *)PTE2PA(*pte));
-    *npte = *pte; // same frame, same rights (a lazy reservation stays lazy)
-  }
+  int r = uvm_for_each_pair(old, new, sz, share_pte);
   // The parent's PTEs lost PTE_W: drop any writable translation this hart
   // cached. Other harts flush on their next switch to this page table.
   sfence_vma();
-  return 0;
+  return r;
 }
 
 enum fault_result cow_break(pte_t *pte) {

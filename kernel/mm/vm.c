@@ -80,6 +80,20 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
   return &pt[PX(0, va)];
 }
 
+// The PTE for va and how many PTEs after it (itself included) lie in the
+// same page-table page and below end: *n = min(end - va, rest of page) / PGSIZE.
+// Returns 0 (with *n still set, so the caller can skip the run) if no
+// page-table page covers va. Loops over a range use this to touch each
+// page-table page once instead of walking from the root for every page:
+// it is what makes fork and exit cost a few instructions per page.
+pte_t *leaf_run(pagetable_t pt, uint64 va, uint64 end, int *n) {
+  uint64 run_end = PGROUNDDOWN(va) + (512 - PX(0, va)) * (uint64)PGSIZE;
+  if (run_end > end)
+    run_end = end;
+  *n = (PGROUNDUP(run_end) - PGROUNDDOWN(va)) / PGSIZE;
+  return walk(pt, va, 0);
+}
+
 // The physical address a user page maps to, or 0.
 uint64 walkaddr(pagetable_t pt, uint64 va) {
   pte_t *pte = walk(pt, va, 0);
@@ -111,13 +125,15 @@ int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm) {
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   if (va % PGSIZE)
     panic("uvm_unmap: unaligned 0x%lx", va);
-  for (uint64 a = va; a < va + npages * PGSIZE; a += PGSIZE) {
-    pte_t *pte = walk(pt, a, 0);
-    if (pte == 0 || *pte == 0)
-      continue;
-    if ((*pte & PTE_V) && do_free)
-      frame_put((void *)PTE2PA(*pte));
-    *pte = 0;
+  uint64 end = va + npages * PGSIZE;
+  int n;
+  for (uint64 a = va; a < end; a += n * PGSIZE) {
+    pte_t *pte = leaf_run(pt, a, end, &n);
+    for (int i = 0; pte && i < n; i++) {
+      if ((pte[i] & PTE_V) && do_free)
+        frame_put((void *)PTE2PA(pte[i]));
+      pte[i] = 0;
+    }
   }
 }
 
@@ -191,26 +207,41 @@ void uvm_free(pagetable_t pt, uint64 sz) {
 // (the eager fork strategy). A page the parent shares copy-on-write becomes
 // a private writable copy in the child; lazy reservations stay lazy.
 // Returns 0, or -1 with the child's new pages freed.
+static int copy_pte(pte_t *pte, pte_t *npte) {
+  if ((*pte & PTE_V) == 0) {
+    *npte = *pte; // a lazy reservation
+    return 0;
+  }
+  void *mem = frame_alloc();
+  if (mem == 0)
+    return -1;
+  frame_copy(mem, (void *)PTE2PA(*pte));
+  int flags = PTE_FLAGS(*pte);
+  if (flags & PTE_COW)
+    flags = (flags & ~PTE_COW) | PTE_W;
+  *npte = PA2PTE(mem) | flags;
+  return 0;
+}
+
 int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz) {
-  for (uint64 va = 0; va < sz; va += PGSIZE) {
-    pte_t *pte = walk(old, va, 0);
-    if (pte == 0 || *pte == 0)
+  return uvm_for_each_pair(old, new, sz, copy_pte);
+}
+
+// Apply fn to every used PTE of old below sz, paired with the child's PTE
+// for the same address in new (allocating its page-table pages). On a
+// failure the child's mappings so far are dropped and -1 returned.
+int uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 sz, int (*fn)(pte_t *, pte_t *)) {
+  int n;
+  for (uint64 va = 0; va < sz; va += n * PGSIZE) {
+    pte_t *pte = leaf_run(old, va, sz, &n);
+    if (pte == 0)
       continue;
     pte_t *npte = walk(new, va, 1);
     if (npte == 0)
       goto fail;
-    if ((*pte & PTE_V) == 0) {
-      *npte = *pte; // a lazy reservation
-      continue;
-    }
-    void *mem = frame_alloc();
-    if (mem == 0)
-      goto fail;
-    frame_copy(mem, (void *)PTE2PA(*pte));
-    int flags = PTE_FLAGS(*pte);
-    if (flags & PTE_COW)
-      flags = (flags & ~PTE_COW) | PTE_W;
-    *npte = PA2PTE(mem) | flags;
+    for (int i = 0; i < n; i++)
+      if (pte[i] != 0 && fn(&pte[i], &npte[i]) < 0)
+        goto fail;
   }
   return 0;
 fail:
