@@ -26,9 +26,10 @@ CC = $(TOOLPREFIX)gcc
 AS = $(TOOLPREFIX)gcc
 LD = $(TOOLPREFIX)ld
 OBJDUMP = $(TOOLPREFIX)objdump
+OBJCOPY = $(TOOLPREFIX)objcopy
 HOSTCC ?= gcc
 
-COMMON_CFLAGS = -Wall -Werror -O -ggdb -fno-omit-frame-pointer -mcmodel=medany \
+COMMON_CFLAGS = -Wall -Werror -O2 -ggdb -fno-omit-frame-pointer -mcmodel=medany \
 	-ffreestanding -fno-common -nostdlib -mno-relax -fno-pie -no-pie \
 	-fno-stack-protector -I. -MMD -MP
 KCFLAGS = -std=c11 $(COMMON_CFLAGS)
@@ -79,8 +80,20 @@ endif
 mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
 	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/mkfs.c
 
-fs.img: mkfs/mkfs README.md $(UPROGS) $(EXTRA_PROGS)
-	mkfs/mkfs $@ README.md $(UPROGS) $(EXTRA_PROGS)
+# fs.img gets copies without debug information (a file holds at most
+# MAXFILE blocks); gdb reads the symbols from user/_NAME itself.
+FSPROGS := $(addprefix build/fs/,$(notdir $(UPROGS) $(EXTRA_PROGS)))
+build/fs/_%: user/_%
+	@mkdir -p build/fs
+	$(OBJCOPY) --strip-debug $< $@
+ifneq ($(EXTRA_USER),)
+build/fs/_%: build/extra/_%
+	@mkdir -p build/fs
+	$(OBJCOPY) --strip-debug $< $@
+endif
+
+fs.img: mkfs/mkfs README.md $(FSPROGS)
+	mkfs/mkfs $@ README.md $(FSPROGS)
 
 build: kernel/kernel fs.img
 
@@ -117,8 +130,8 @@ gdb:
 
 test: deps
 	@$(MAKE) --no-print-directory check-tools build
-	python3 tests/harness.py
 	python3 tests/mkfs_check.py
+	python3 tests/harness.py
 
 compile_commands.json:
 	$(MAKE) clean

@@ -51,6 +51,8 @@ PROMPT = "$ "                          # the prompt that ends a command's output
 PANIC_PREFIX = "panic: "
 NONZERO = "nonzero"                    # Test.exit_code: any failure status
 POLL = 0.02                            # seconds between looks at the output
+SETTLE = 10.0                          # quiet seconds after the prompt before
+                                       # a step's missing output is final
 
 
 @dataclass
@@ -120,8 +122,8 @@ SUITES = {
         Test("shell-dirs", steps=[
             Step("mkdir d"),
             Step("cd d"),
-            Step("echo q > g"),
-            Step("cat g", (r"(?m)^q$",)),
+            Step("/echo q > g"),  # programs live in /, and exec has no PATH
+            Step("/cat g", (r"(?m)^q$",)),
             Step("cd .."),
             Step("cat d/g", (r"(?m)^q$",)),
             Step("ln d/g h"),
@@ -240,10 +242,19 @@ class Console:
         except (BrokenPipeError, OSError):
             raise TestFailure("QEMU exited before %r could be typed" % line)
 
-    def wait_for(self, ready, deadline, what, panic_ok):
-        """Poll until ready(transcript) is true; fail on timeout, exit, panic."""
+    def wait_for(self, ready, deadline, what, panic_ok, settled=None):
+        """Poll until ready(transcript) is true; fail on timeout, exit, panic.
+
+        settled(transcript) says the awaited output can no longer arrive
+        (the prompt is back); then SETTLE quiet seconds end the wait early,
+        so a wrong answer costs seconds instead of the whole timeout. The
+        grace period is for background jobs that print after the prompt.
+        """
+        quiet_since, seen = time.monotonic(), -1
         while True:
             text, panic, eof = self.snapshot()
+            if len(text) != seen:
+                quiet_since, seen = time.monotonic(), len(text)
             if panic and not panic_ok:
                 self.drain(2.0)  # let the backtrace reach the log
                 raise TestFailure("kernel " + panic.strip())
@@ -255,6 +266,9 @@ class Console:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TestFailure("timed out waiting for %s; output ends %r" % (what, text[-80:]))
+            if settled and settled(text) and time.monotonic() - quiet_since >= SETTLE:
+                raise TestFailure("gave up waiting for %s: the prompt is back and the output "
+                                  "quiet for %gs; output ends %r" % (what, SETTLE, text[-80:]))
             self.changed.wait(min(left, 1.0))
             self.changed.clear()
             time.sleep(POLL)  # batch up a burst of small serial writes
@@ -279,15 +293,20 @@ def run_step(console, step, n, deadline, panic_ok):
     if step.cmd is not None:
         console.type(step.cmd)
 
+    def prompted(text):
+        return PROMPT in output_of(text, mark, step.cmd)
+
     def ready(text):
-        out = output_of(text, mark, step.cmd)
-        if step.prompt and PROMPT not in out:
+        if step.prompt and not prompted(text):
             return False
+        out = output_of(text, mark, step.cmd)
         return all(re.search(rx, out) for rx in step.expect)
 
     what = "step %d %r: %s" % (n, step.cmd, " and ".join(
         ["/%s/" % rx for rx in step.expect] + (["the prompt"] if step.prompt else [])))
-    out = output_of(console.wait_for(ready, deadline, what, panic_ok), mark, step.cmd)
+    text = console.wait_for(ready, deadline, what, panic_ok,
+                            settled=prompted if step.prompt else None)
+    out = output_of(text, mark, step.cmd)
     for rx in step.absent:
         if re.search(rx, out):
             raise TestFailure("step %d %r: output matches /%s/: %r" % (n, step.cmd, rx, out[-80:]))
@@ -446,7 +465,7 @@ def main():
                       % (test.name, reason, secs, test.name), flush=True)
     except (KeyboardInterrupt, Interrupted) as e:
         failed += 1
-        print("FAIL %s: interrupted %s" % (test.name, e), flush=True)
+        print("FAIL %s: interrupted (%s)" % (test.name, e or "Ctrl-C"), flush=True)
         print("%d passed, %d failed" % (passed, failed))
         return 130
     print("%d passed, %d failed" % (passed, failed))

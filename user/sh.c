@@ -6,7 +6,8 @@
 //   exec  := '(' line ')' redirs  |  { word | redir }
 //   redir := '<' word | '>' word | '>>' word
 // Words are runs of characters other than blanks and <|>&;(). There is
-// no quoting and no variables.
+// no quoting and no variables. `cd` is built in; any other command names
+// a program, looked for in the current directory and then in "/".
 //
 // Invariants: the shell process itself only parses, runs `cd`, walks
 // ';' lists, and forks; everything that changes file descriptors or
@@ -293,9 +294,21 @@ static int pipe_side(struct cmd *c, int p[2], int end, int fd) {
     dup(p[end]);
     close(p[0]);
     close(p[1]);
-    exit(run(c));
+    become(c);
   }
   return pid;
+}
+
+// There is no PATH: the programs live in the root directory. So that they
+// can still be found after a `cd`, a bare name that is not in the current
+// directory is tried in "/". Returns only if that exec fails too.
+static void exec_from_root(char **argv) {
+  char path[MAXPATH];
+  if (strchr(argv[0], '/') || strlen(argv[0]) + 2 > sizeof(path))
+    return;
+  path[0] = '/';
+  strcpy(path + 1, argv[0]);
+  exec(path, argv);
 }
 
 // Carry out c in a child process of the shell: the process may rearrange
@@ -308,6 +321,7 @@ static void become(struct cmd *c) {
     if (is_cd(c))
       exit(cd(c));
     exec(c->exec.argv[0], c->exec.argv);
+    exec_from_root(c->exec.argv);
     fprintf(2, "sh: exec %s failed\n", c->exec.argv[0]);
     exit(1);
   case REDIR:

@@ -13,6 +13,7 @@
 // a frame mapped by a PTE_COW entry counts that entry among its references.
 #include "kernel/mm/cow.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/pte_pairs.h"
 #include "kernel/mm/frame.h"
 
 // Share one parent PTE with the child: writable pages turn COW in both.

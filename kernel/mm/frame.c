@@ -28,15 +28,9 @@ static struct {
   uint64 nfree;
 } fl;
 
-static uint64 base, limit; // managed frames are [base, limit)
-static int *refs;          // one count per frame in [base, limit)
+struct frame_table frames; // the counts; frame.h reads them inline
 
-static int *ref_of(void *pa) {
-  uint64 a = (uint64)pa;
-  if (a % PGSIZE != 0 || a < base || a >= limit)
-    panic("frame: %p is not a managed frame", pa);
-  return &refs[(a - base) / PGSIZE];
-}
+void frame_bad(void *pa) { panic("frame: %p is not a managed frame", pa); }
 
 static void push_free(void *pa) {
   struct run *r = pa;
@@ -53,15 +47,17 @@ void frame_init(uint64 start, uint64 end) {
   start = PGROUNDUP(start);
   end = PGROUNDDOWN(end);
   uint64 nframes = (end - start) / PGSIZE;
-  refs = (int *)start;
-  base = PGROUNDUP(start + nframes * sizeof(int));
-  limit = end;
-  memset(refs, 0, (limit - base) / PGSIZE * sizeof(int));
-  for (uint64 pa = base; pa < limit; pa += PGSIZE)
+  frames.refs = (int *)start;
+  frames.base = PGROUNDUP(start + nframes * sizeof(int));
+  frames.limit = end;
+  frames.span = frames.limit - frames.base;
+  memset(frames.refs, 0, (frames.limit - frames.base) / PGSIZE * sizeof(int));
+  for (uint64 pa = frames.base; pa < frames.limit; pa += PGSIZE)
     push_free((void *)pa);
 }
 
-void *frame_alloc(void) {
+// Pop a free frame and give it count 1; 0 if none is left.
+static void *frame_take(void) {
   spin_lock(&fl.lock);
   struct run *r = fl.freelist;
   if (r) {
@@ -71,24 +67,33 @@ void *frame_alloc(void) {
   spin_unlock(&fl.lock);
   if (r == 0)
     return 0;
-  *ref_of(r) = 1;
-  memset(r, 5, PGSIZE); // junk, so code that forgets to initialise fails fast
+  *frame_ref(r) = 1;
   return r;
 }
 
-void frame_get(void *pa) {
-  int *rc = ref_of(pa);
-  if (__atomic_fetch_add(rc, 1, __ATOMIC_RELAXED) <= 0)
-    panic("frame_get: %p is free", pa);
+void *frame_alloc(void) {
+  void *pa = frame_take();
+  if (pa)
+    memset(pa, 5, PGSIZE); // junk, so code that forgets to initialise fails fast
+  return pa;
 }
 
-void frame_put(void *pa) {
-  int *rc = ref_of(pa);
-  int old = __atomic_fetch_sub(rc, 1, __ATOMIC_ACQ_REL);
+void *frame_alloc_zero(void) {
+  void *pa = frame_take();
+  if (pa)
+    memset(pa, 0, PGSIZE);
+  return pa;
+}
+
+void frame_get_bad(void *pa) { panic("frame_get: %p is free", pa); }
+
+// The last reference went (frame_put in frame.h dropped it).
+void frame_put_last(void *pa, int old) {
   if (old <= 0)
     panic("frame_put: %p freed twice", pa);
-  if (old > 1)
-    return;
+  // Pairs with the release in frame_put: every other owner's last writes
+  // to the frame happen before we reuse it.
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);
   memset(pa, 1, PGSIZE); // junk, to catch dangling references
   push_free(pa);
 }
@@ -98,20 +103,27 @@ void frame_put(void *pa) {
 void frame_copy(void *dst, const void *src) {
   uint64 *d = dst;
   const uint64 *s = src;
-  for (int i = 0; i < PGSIZE / 8; i++)
+  for (int i = 0; i < PGSIZE / 8; i += 4) {
     d[i] = s[i];
+    d[i + 1] = s[i + 1];
+    d[i + 2] = s[i + 2];
+    d[i + 3] = s[i + 3];
+  }
 }
 
 // How many frames have more than one reference (shared).
 uint64 frame_shared_count(void) {
   uint64 n = 0;
-  for (uint64 i = 0; i < (limit - base) / PGSIZE; i++)
-    n += __atomic_load_n(&refs[i], __ATOMIC_RELAXED) > 1;
+  for (uint64 i = 0; i < (frames.limit - frames.base) / PGSIZE; i++)
+    n += __atomic_load_n(&frames.refs[i], __ATOMIC_RELAXED) > 1;
   return n;
 }
 
-int frame_refs(void *pa) { return __atomic_load_n(ref_of(pa), __ATOMIC_RELAXED); }
+int frame_refs(void *pa) {
+  if ((uint64)pa % PGSIZE != 0)
+    frame_bad(pa);
+  return __atomic_load_n(frame_ref(pa), __ATOMIC_RELAXED); }
 
 uint64 frame_free_count(void) { return fl.nfree; }
 
-uint64 frame_total_count(void) { return (limit - base) / PGSIZE; }
+uint64 frame_total_count(void) { return (frames.limit - frames.base) / PGSIZE; }

@@ -25,10 +25,9 @@ uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz) {
 }
 
 enum fault_result lazy_fill(pte_t *pte) {
-  void *mem = frame_alloc();
+  void *mem = frame_alloc_zero();
   if (mem == 0)
     return FAULT_OOM;
-  memset(mem, 0, PGSIZE);
   *pte = PA2PTE(mem) | (PTE_FLAGS(*pte) & ~PTE_LAZY) | PTE_V;
   sfence_vma();
   return FAULT_LAZY;

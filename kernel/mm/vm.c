@@ -13,6 +13,7 @@
 // PTE (kernel/mm/frame.c), and every page-table page belongs to exactly
 // one page table.
 #include "kernel/mm/vm.h"
+#include "kernel/mm/pte_pairs.h"
 #include "kernel/mm/frame.h"
 #include "kernel/memlayout.h"
 #include "kernel/riscv/fdt.h"
@@ -71,10 +72,9 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
       pt = (pagetable_t)PTE2PA(*pte);
       continue;
     }
-    if (!alloc || (pt = frame_alloc()) == 0)
+    if (!alloc || (pt = frame_alloc_zero()) == 0)
       return 0;
     __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
-    memset(pt, 0, PGSIZE);
     *pte = PA2PTE(pt) | PTE_V;
   }
   return &pt[PX(0, va)];
@@ -141,11 +141,10 @@ uint64 uvm_pt_pages(void) { return __atomic_load_n(&pt_pages, __ATOMIC_RELAXED);
 
 // An empty user page table, or 0 if out of memory.
 pagetable_t uvm_create(void) {
-  pagetable_t pt = frame_alloc();
+  pagetable_t pt = frame_alloc_zero();
   if (pt == 0)
     return 0;
   __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
-  memset(pt, 0, PGSIZE);
   return pt;
 }
 
@@ -155,12 +154,11 @@ uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm) {
   if (newsz < oldsz)
     return oldsz;
   for (uint64 a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE) {
-    void *mem = frame_alloc();
+    void *mem = frame_alloc_zero();
     if (mem == 0) {
       uvm_dealloc(pt, a, oldsz);
       return 0;
     }
-    memset(mem, 0, PGSIZE);
     if (map_pages(pt, a, PGSIZE, (uint64)mem, PTE_R | PTE_U | xperm) != 0) {
       frame_put(mem);
       uvm_dealloc(pt, a, oldsz);
@@ -182,26 +180,27 @@ uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
 }
 
 // Free a page-table tree whose leaves have all been unmapped already.
+// Free a page-table tree, dropping the reference of every frame its
+// leaves still map, in one pass: exit and exec free whole address spaces,
+// and a second pass to clear the leaves first would cost as much again.
 static void free_tree(pagetable_t pt) {
   for (int i = 0; i < 512; i++) {
     pte_t pte = pt[i];
-    if ((pte & PTE_V) && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
+    if ((pte & PTE_V) == 0)
+      continue;
+    if ((pte & (PTE_R | PTE_W | PTE_X)) == 0)
       free_tree((pagetable_t)PTE2PA(pte));
-      pt[i] = 0;
-    } else if (pte & PTE_V) {
-      panic("free_tree: leaf still mapped");
-    }
+    else
+      frame_put((void *)PTE2PA(pte));
   }
   __atomic_fetch_sub(&pt_pages, 1, __ATOMIC_RELAXED);
   frame_put(pt);
 }
 
-// Free user memory [0, sz) and then the page-table pages.
-void uvm_free(pagetable_t pt, uint64 sz) {
-  if (sz > 0)
-    uvm_unmap(pt, 0, PGROUNDUP(sz) / PGSIZE, 1);
-  free_tree(pt);
-}
+// Free a user page table: every page it maps and the page-table pages.
+// Pages the process does not own (the trampoline, the trap frame) must
+// have been unmapped first.
+void uvm_free(pagetable_t pt) { free_tree(pt); }
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes
@@ -225,28 +224,6 @@ static int copy_pte(pte_t *pte, pte_t *npte) {
 
 int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz) {
   return uvm_for_each_pair(old, new, sz, copy_pte);
-}
-
-// Apply fn to every used PTE of old below sz, paired with the child's PTE
-// for the same address in new (allocating its page-table pages). On a
-// failure the child's mappings so far are dropped and -1 returned.
-int uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 sz, int (*fn)(pte_t *, pte_t *)) {
-  int n;
-  for (uint64 va = 0; va < sz; va += n * PGSIZE) {
-    pte_t *pte = leaf_run(old, va, sz, &n);
-    if (pte == 0)
-      continue;
-    pte_t *npte = walk(new, va, 1);
-    if (npte == 0)
-      goto fail;
-    for (int i = 0; i < n; i++)
-      if (pte[i] != 0 && fn(&pte[i], &npte[i]) < 0)
-        goto fail;
-  }
-  return 0;
-fail:
-  uvm_unmap(new, 0, PGROUNDUP(sz) / PGSIZE, 1);
-  return -1;
 }
 
 // Make a page inaccessible to user code: the guard page below the stack.

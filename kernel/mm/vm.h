@@ -13,14 +13,13 @@ void kvm_map(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm);
 pte_t *walk(pagetable_t pt, uint64 va, int alloc);
 uint64 walkaddr(pagetable_t pt, uint64 va);
 pte_t *leaf_run(pagetable_t pt, uint64 va, uint64 end, int *n);
-int uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 sz, int (*fn)(pte_t *, pte_t *));
 int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
 
 pagetable_t uvm_create(void);
 uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm);
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free);
-void uvm_free(pagetable_t pt, uint64 sz);
+void uvm_free(pagetable_t pt);
 int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz);  // eager: kernel/mm/vm.c
 int uvm_share(pagetable_t old, pagetable_t new, uint64 sz); // COW: kernel/mm/cow.c
 int uvm_fork(pagetable_t old, pagetable_t new, uint64 sz);  // the current strategy

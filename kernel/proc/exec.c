@@ -139,17 +139,16 @@ int exec(char *path, char **argv) {
   p->trapframe->a1 = sp; // main(argc, argv): argc is returned into a0
   safestrcpy(p->name, basename(path), sizeof(p->name));
   pagetable_t oldpt = p->pagetable;
-  uint64 oldsz = p->sz;
   p->pagetable = pt;
   p->sz = sz;
   p->trapframe->epc = elf.entry;
   p->trapframe->sp = sp;
-  proc_freepagetable(oldpt, oldsz);
+  proc_freepagetable(oldpt);
   return argc;
 
 bad:
   if (pt)
-    proc_freepagetable(pt, sz);
+    proc_freepagetable(pt);
   if (ip) {
     iunlockput(ip);
     end_op();

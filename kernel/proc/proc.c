@@ -83,16 +83,16 @@ pagetable_t proc_pagetable(struct proc *p) {
   if (map_pages(pt, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) < 0 ||
       map_pages(pt, TRAPFRAME, PGSIZE, (uint64)p->trapframe, PTE_R | PTE_W) < 0) {
     uvm_unmap(pt, TRAMPOLINE, 1, 0);
-    uvm_free(pt, 0);
+    uvm_free(pt);
     return 0;
   }
   return pt;
 }
 
-void proc_freepagetable(pagetable_t pt, uint64 sz) {
+void proc_freepagetable(pagetable_t pt) {
   uvm_unmap(pt, TRAMPOLINE, 1, 0);
   uvm_unmap(pt, TRAPFRAME, 1, 0);
-  uvm_free(pt, sz);
+  uvm_free(pt);
 }
 
 // Claim an UNUSED slot and give it a pid, a trap frame and an empty page
@@ -129,7 +129,7 @@ static void freeproc(struct proc *p) {
     frame_put(p->trapframe);
   p->trapframe = 0;
   if (p->pagetable)
-    proc_freepagetable(p->pagetable, p->sz);
+    proc_freepagetable(p->pagetable);
   p->pagetable = 0;
   p->sz = 0;
   p->pid = 0;

@@ -77,7 +77,7 @@ int growproc(int n, int lazy);
 int proc_pids(int *pids, int max); // the pids of live processes
 struct proc *proc_get(int pid); // the live process with this pid, locked, or 0
 pagetable_t proc_pagetable(struct proc *p);
-void proc_freepagetable(pagetable_t pagetable, uint64 sz);
+void proc_freepagetable(pagetable_t pagetable);
 void proc_mapstacks(pagetable_t kpgtbl);
 void procdump(void);
 
