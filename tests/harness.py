@@ -74,6 +74,7 @@ class Test:
     exit_code: int | str | None = None  # None: QEMU must still be running
     shell: bool = True        # wait for the shell's prompt before step 1
     panic_ok: bool = False    # a panic is what the test is looking for
+    icount: bool = False      # guest time counts instructions (benchmarks)
 
 
 def boot_only(name, cpus=3, mem="128M"):
@@ -147,9 +148,32 @@ SUITES = {
             Step("echo still alive", (r"(?m)^still alive$",)),
         ]),
     ],
+    "cow": [
+        Test("cowtest", timeout=600, steps=[
+            Step("cowtest", (r"(?m)^ALL COW TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("cowtest-cpus1", cpus=1, timeout=600, steps=[
+            Step("cowtest", (r"(?m)^ALL COW TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("cow-tools", steps=[
+            Step("free", (r"(?m)^frames: total \d+, free \d+, used \d+, shared \d+$",
+                          r"(?m)^cow faults: \d+ \(copies \d+, reuses \d+\)$")),
+            Step("ps", (r"(?m)^1\s+sleep\s+init\s+\d+", r"(?m)^2\s+sleep\s+sh\s+\d+",
+                        r"(?m)^\d+\s+run\s+ps\s+\d+")),
+            Step("cowtest mode", (r"(?m)^fork mode: cow$",)),
+        ]),
+        Test("cow-bootarg-eager", bootargs="fork=eager", steps=[
+            Step("cowtest mode", (r"(?m)^fork mode: eager$",)),
+        ]),
+    ],
     "usertests": [
         Test("usertests", timeout=600, steps=[
             Step("usertests", (r"ALL TESTS PASSED",)),
+        ]),
+    ],
+    "bench": [
+        Test("forkbench", cpus=1, mem="256M", icount=True, timeout=900, steps=[
+            Step("forkbench", (r"cow fork\+exec\+wait, 32 MiB vs 0 MiB parent",)),
         ]),
     ],
 }
@@ -339,6 +363,8 @@ def qemu_command(test, disk):
     ]
     if test.bootargs:
         cmd += ["-append", test.bootargs]
+    if test.icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
     return cmd
 
 
@@ -412,9 +438,13 @@ def run_test(test):
     return reason is None, reason, time.monotonic() - start
 
 
+# Suites that run only when named (make bench runs this one).
+OPTIONAL = {"bench"}
+
+
 def select_tests(names, pattern):
     if not names:
-        names = list(SUITES)
+        names = [s for s in SUITES if s not in OPTIONAL]
     by_name = {t.name: t for tests in SUITES.values() for t in tests}
     chosen = []
     for name in names:

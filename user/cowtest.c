@@ -422,6 +422,12 @@ struct test {
 };
 
 int main(int argc, char *argv[]) {
+  if (argc > 1 && strcmp(argv[1], "mode") == 0) {
+    int mode = forkmode(FORK_COW); // read the mode by setting it ...
+    forkmode(mode);                // ... and putting it back
+    printf("fork mode: %s\n", mode == FORK_EAGER ? "eager" : "cow");
+    exit(0);
+  }
   int failed = 0;
   for (int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
     if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)

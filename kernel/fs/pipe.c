@@ -91,8 +91,8 @@ static uint min3(uint a, uint b, uint c) {
 }
 
 // Write n bytes from user address addr, sleeping while the pipe is full.
-// Returns n, fewer if the user buffer turns out bad part way (0 if at
-// once), or -1 if the read end is closed or the caller is killed.
+// Returns n, fewer if the user buffer turns out bad part way, or -1 if it
+// is bad from the start, the read end is closed or the caller is killed.
 int pipewrite(struct pipe *pi, uint64 addr, int n) {
   struct proc *p = myproc();
   int done = 0;
@@ -112,8 +112,11 @@ int pipewrite(struct pipe *pi, uint64 addr, int n) {
     // Copy the largest piece that fits without wrapping around the ring.
     uint at = pi->nwrite % PIPESIZE;
     uint len = min3(n - done, space, PIPESIZE - at);
-    if (copyin(p->pagetable, &pi->data[at], addr + done, len) < 0)
+    if (copyin(p->pagetable, &pi->data[at], addr + done, len) < 0) {
+      if (done == 0)
+        done = -1;
       break;
+    }
     pi->nwrite += len;
     done += len;
   }
