@@ -3,6 +3,7 @@
 #
 #   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
 #   make test              the whole test suite (harness + host checks)
+#   make bench             benchmarks under -icount (docs/benchmarks.md)
 #   make qemu-gdb / gdb    debug the kernel (see README.md)
 #   make compile_commands.json   for clangd
 #
@@ -133,6 +134,12 @@ test: deps
 	python3 tests/mkfs_check.py
 	python3 tests/harness.py
 
+# Benchmarks: QEMU with -icount shift=0,sleep=off (guest time counts
+# instructions, so figures repeat exactly). See docs/benchmarks.md.
+bench: deps
+	@$(MAKE) --no-print-directory check-tools build
+	python3 tests/bench.py
+
 compile_commands.json:
 	$(MAKE) clean
 	bear -- $(MAKE) build
@@ -142,6 +149,6 @@ clean:
 	find kernel user -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf build tests/out
 
-.PHONY: deps check-tools qemu qemu-gdb gdb test clean build compile_commands.json
+.PHONY: deps check-tools qemu qemu-gdb gdb test bench clean build compile_commands.json
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -18,11 +18,15 @@
 
 // Share one parent PTE with the child: writable pages turn COW in both.
 static int share_pte(pte_t *pte, pte_t *npte) {
-  if ((*pte & PTE_V) && (*pte & PTE_W))
-    *pte = (*pte & ~PTE_W) | PTE_COW;
-  if (*pte & PTE_V)
-    frame_get((void *)PTE2PA(*pte));
-  *npte = *pte; // same frame, same rights (a lazy reservation stays lazy)
+  pte_t e = *pte;
+  if (e & PTE_V) {
+    if (e & PTE_W) {
+      e = (e & ~PTE_W) | PTE_COW;
+      *pte = e;
+    }
+    frame_get((void *)PTE2PA(e));
+  }
+  *npte = e; // same frame, same rights (a lazy reservation stays lazy)
   return 0;
 }
 

@@ -47,11 +47,12 @@ void frame_init(uint64 start, uint64 end) {
   start = PGROUNDUP(start);
   end = PGROUNDDOWN(end);
   uint64 nframes = (end - start) / PGSIZE;
-  frames.refs = (int *)start;
-  frames.base = PGROUNDUP(start + nframes * sizeof(int));
+  frames.refs = (long *)start;
+  frames.base = PGROUNDUP(start + nframes * sizeof(long));
   frames.limit = end;
-  frames.span = frames.limit - frames.base;
-  memset(frames.refs, 0, (frames.limit - frames.base) / PGSIZE * sizeof(int));
+  frames.base_pfn = frames.base / PGSIZE;
+  frames.nframes = (frames.limit - frames.base) / PGSIZE;
+  memset(frames.refs, 0, (frames.limit - frames.base) / PGSIZE * sizeof(long));
   for (uint64 pa = frames.base; pa < frames.limit; pa += PGSIZE)
     push_free((void *)pa);
 }
@@ -85,10 +86,8 @@ void *frame_alloc_zero(void) {
   return pa;
 }
 
-void frame_get_bad(void *pa) { panic("frame_get: %p is free", pa); }
-
 // The last reference went (frame_put in frame.h dropped it).
-void frame_put_last(void *pa, int old) {
+void frame_put_last(void *pa, long old) {
   if (old <= 0)
     panic("frame_put: %p freed twice", pa);
   // Pairs with the release in frame_put: every other owner's last writes

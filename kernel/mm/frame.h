@@ -17,33 +17,37 @@ void *frame_alloc_zero(void);
 // a function call each would be most of the cost of a COW fork.
 struct frame_table {
   uint64 base, limit; // managed frames are [base, limit)
-  uint64 span;        // limit - base
-  int *refs;          // one count per frame
+  uint64 base_pfn;    // base / PGSIZE
+  uint64 nframes;     // (limit - base) / PGSIZE
+  long *refs;         // one count per frame (64-bit: RISC-V's amoadd.d
+                      // needs no sign extension afterwards)
 };
 extern struct frame_table frames;
 void frame_bad(void *pa) __attribute__((noreturn, cold));
-void frame_get_bad(void *pa) __attribute__((noreturn, cold));
-void frame_put_last(void *pa, int old);
+void frame_put_last(void *pa, long old);
 
 // The count of frame pa. One unsigned compare checks both bounds: below
-// base, the subtraction wraps around to a huge offset. (pa comes from a
+// base, the subtraction wraps around to a huge index. (pa comes from a
 // PTE or from frame_alloc, so it is page aligned.)
-static inline int *frame_ref(void *pa) {
-  uint64 off = (uint64)pa - frames.base;
-  if (off >= frames.span)
+static inline long *frame_ref(void *pa) {
+  uint64 i = (uint64)pa / 4096 - frames.base_pfn;
+  if (i >= frames.nframes)
     frame_bad(pa);
-  return &frames.refs[off / 4096];
+  return &frames.refs[i];
 }
 
-// Take one more reference on an allocated frame.
-static inline void frame_get(void *pa) {
-  if (__atomic_fetch_add(frame_ref(pa), 1, __ATOMIC_RELAXED) <= 0)
-    frame_get_bad(pa);
-}
+// Take one more reference on a frame the caller already holds one on (a
+// mapped page, say), so the count cannot be zero here.
+static inline void frame_get(void *pa) { __atomic_fetch_add(frame_ref(pa), 1, __ATOMIC_RELAXED); }
 
-// Drop a reference; the frame is freed when the count reaches zero.
+// Drop a reference; the frame is freed when the count reaches zero. The
+// decrement has release ordering (amoadd.d.rl: one instruction, where the
+// compiler's __atomic_fetch_sub emits a fence as well): this owner's
+// writes to the frame are done before another hart can see the count
+// drop and reuse the frame.
 static inline void frame_put(void *pa) {
-  int old = __atomic_fetch_sub(frame_ref(pa), 1, __ATOMIC_RELEASE);
+  long old;
+  __asm__ volatile("amoadd.d.rl %0, %2, %1" : "=r"(old), "+A"(*frame_ref(pa)) : "r"(-1L) : "memory");
   if (old <= 1)
     frame_put_last(pa, old);
 }

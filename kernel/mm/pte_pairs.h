@@ -16,14 +16,15 @@ static inline __attribute__((always_inline)) int
 uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 sz, int (*fn)(pte_t *, pte_t *)) {
   int n;
   for (uint64 va = 0; va < sz; va += n * PGSIZE) {
-    pte_t *pte = leaf_run(old, va, sz, &n);
+    pte_t *pte;
+    n = leaf_run(old, va, sz, &pte);
     if (pte == 0)
       continue;
     pte_t *npte = walk(new, va, 1);
     if (npte == 0)
       goto fail;
-    for (int i = 0; i < n; i++)
-      if (pte[i] != 0 && fn(&pte[i], &npte[i]) < 0)
+    for (pte_t *end = pte + n; pte < end; pte++, npte++)
+      if (*pte != 0 && fn(pte, npte) < 0)
         goto fail;
   }
   return 0;

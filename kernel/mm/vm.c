@@ -80,18 +80,18 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
   return &pt[PX(0, va)];
 }
 
-// The PTE for va and how many PTEs after it (itself included) lie in the
-// same page-table page and below end: *n = min(end - va, rest of page) / PGSIZE.
-// Returns 0 (with *n still set, so the caller can skip the run) if no
-// page-table page covers va. Loops over a range use this to touch each
+// How many PTEs, from the one for va, lie in the same page-table page and
+// below end: min(end - va, rest of the page) / PGSIZE. *pte is set to the
+// PTE for va, or 0 if no page-table page covers it (the caller skips the
+// run). Loops over a range use this to touch each
 // page-table page once instead of walking from the root for every page:
 // it is what makes fork and exit cost a few instructions per page.
-pte_t *leaf_run(pagetable_t pt, uint64 va, uint64 end, int *n) {
+int leaf_run(pagetable_t pt, uint64 va, uint64 end, pte_t **pte) {
   uint64 run_end = PGROUNDDOWN(va) + (512 - PX(0, va)) * (uint64)PGSIZE;
   if (run_end > end)
     run_end = end;
-  *n = (PGROUNDUP(run_end) - PGROUNDDOWN(va)) / PGSIZE;
-  return walk(pt, va, 0);
+  *pte = walk(pt, va, 0);
+  return (PGROUNDUP(run_end) - PGROUNDDOWN(va)) / PGSIZE;
 }
 
 // The physical address a user page maps to, or 0.
@@ -128,7 +128,8 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   uint64 end = va + npages * PGSIZE;
   int n;
   for (uint64 a = va; a < end; a += n * PGSIZE) {
-    pte_t *pte = leaf_run(pt, a, end, &n);
+    pte_t *pte;
+    n = leaf_run(pt, a, end, &pte);
     for (int i = 0; pte && i < n; i++) {
       if ((pte[i] & PTE_V) && do_free)
         frame_put((void *)PTE2PA(pte[i]));
@@ -183,15 +184,14 @@ uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
 // Free a page-table tree, dropping the reference of every frame its
 // leaves still map, in one pass: exit and exec free whole address spaces,
 // and a second pass to clear the leaves first would cost as much again.
-static void free_tree(pagetable_t pt) {
-  for (int i = 0; i < 512; i++) {
-    pte_t pte = pt[i];
-    if ((pte & PTE_V) == 0)
+static void free_tree(pagetable_t pt, int level) {
+  for (pte_t *pte = pt; pte < pt + 512; pte++) {
+    if ((*pte & PTE_V) == 0)
       continue;
-    if ((pte & (PTE_R | PTE_W | PTE_X)) == 0)
-      free_tree((pagetable_t)PTE2PA(pte));
+    if (level > 0 && (*pte & (PTE_R | PTE_W | PTE_X)) == 0)
+      free_tree((pagetable_t)PTE2PA(*pte), level - 1);
     else
-      frame_put((void *)PTE2PA(pte));
+      frame_put((void *)PTE2PA(*pte));
   }
   __atomic_fetch_sub(&pt_pages, 1, __ATOMIC_RELAXED);
   frame_put(pt);
@@ -200,7 +200,7 @@ static void free_tree(pagetable_t pt) {
 // Free a user page table: every page it maps and the page-table pages.
 // Pages the process does not own (the trampoline, the trap frame) must
 // have been unmapped first.
-void uvm_free(pagetable_t pt) { free_tree(pt); }
+void uvm_free(pagetable_t pt) { free_tree(pt, 2); }
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes

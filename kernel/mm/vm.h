@@ -12,7 +12,7 @@ void kvm_map(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm);
 
 pte_t *walk(pagetable_t pt, uint64 va, int alloc);
 uint64 walkaddr(pagetable_t pt, uint64 va);
-pte_t *leaf_run(pagetable_t pt, uint64 va, uint64 end, int *n);
+int leaf_run(pagetable_t pt, uint64 va, uint64 end, pte_t **pte);
 int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
 
 pagetable_t uvm_create(void);
