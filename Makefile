@@ -108,7 +108,7 @@ QEMUOPTS = -machine virt -bios default -kernel kernel/kernel -m $(MEM) -smp $(CP
 ifneq ($(BOOTARGS),)
 QEMUOPTS += -append "$(BOOTARGS)"
 endif
-GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+GDBPORT := $(shell sh scripts/gdbport.sh)
 
 deps:
 	@bash scripts/deps.sh
