@@ -1601,6 +1601,17 @@ static void t_pause(void) {
   CHECK(uptime() - t1 >= 1);
 }
 
+// User mode may read the time, cycle and instret counters (the kernel
+// sets scounteren), and each of them moves forward.
+static void t_counters(void) {
+  uint64 t0 = rdtime(), c0 = rdcycle(), i0 = rdinstret();
+  for (volatile int i = 0; i < 10000; i++)
+    ;
+  CHECK(rdtime() > t0);
+  CHECK(rdcycle() > c0);
+  CHECK(rdinstret() > i0 + 10000);
+}
+
 // ----------------------------------------------------------------- driver
 
 struct test {
@@ -1658,6 +1669,7 @@ static struct test tests[] = {
     {t_exec, "exec"},
     {t_execconc, "execconc"},
     {t_pause, "pause"},
+    {t_counters, "counters"},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
