@@ -36,38 +36,34 @@ static void *user_page(pagetable_t pt, uint64 va, int need) {
   return (void *)PTE2PA(*pte);
 }
 
-int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len) {
+// Move len bytes between user address va and the kernel buffer kbuf, a
+// page at a time: to user memory if need is PTE_W, from it if PTE_R.
+static int copy_user(pagetable_t pt, uint64 va, char *kbuf, uint64 len, int need) {
   while (len > 0) {
-    uint64 va0 = PGROUNDDOWN(dstva);
-    char *page = user_page(pt, va0, PTE_W);
+    uint64 va0 = PGROUNDDOWN(va);
+    char *page = user_page(pt, va0, need);
     if (page == 0)
       return -1;
-    uint64 n = PGSIZE - (dstva - va0);
+    uint64 n = PGSIZE - (va - va0);
     if (n > len)
       n = len;
-    memmove(page + (dstva - va0), src, n);
+    if (need == PTE_W)
+      memmove(page + (va - va0), kbuf, n);
+    else
+      memmove(kbuf, page + (va - va0), n);
     len -= n;
-    src = (const char *)src + n;
-    dstva = va0 + PGSIZE;
+    kbuf += n;
+    va = va0 + PGSIZE;
   }
   return 0;
 }
 
+int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len) {
+  return copy_user(pt, dstva, (char *)src, len, PTE_W);
+}
+
 int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len) {
-  while (len > 0) {
-    uint64 va0 = PGROUNDDOWN(srcva);
-    char *page = user_page(pt, va0, PTE_R);
-    if (page == 0)
-      return -1;
-    uint64 n = PGSIZE - (srcva - va0);
-    if (n > len)
-      n = len;
-    memmove(dst, page + (srcva - va0), n);
-    len -= n;
-    dst = (char *)dst + n;
-    srcva = va0 + PGSIZE;
-  }
-  return 0;
+  return copy_user(pt, srcva, dst, len, PTE_R);
 }
 
 // Copy a NUL-terminated string of at most max bytes (NUL included).
