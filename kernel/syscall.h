@@ -31,5 +31,6 @@
 #define SYS_frameinfo 26
 #define SYS_forkmode 27
 #define SYS_proclist 28
+#define SYS_spawn 29
 
 #endif

@@ -354,9 +354,51 @@ static void become(struct cmd *c) {
   exit(1);
 }
 
+// A simple command, possibly with redirections: start it with spawn, which
+// copies nothing of the shell. Each redirection becomes a file action, in
+// the order become() would apply it. Returns the child's pid, or -1 when c
+// is not of that form (a `>>` append needs the fork path's read-to-end)
+// or the spawn failed; the caller then forks, which also reports the
+// precise error.
+static int try_spawn(struct cmd *c) {
+  struct spawn_actions sa;
+  spawn_actions_init(&sa);
+  for (; c->type == REDIR; c = c->redir.sub)
+    if (c->redir.append || spawn_add_open(&sa, c->redir.fd, c->redir.file, c->redir.mode) < 0)
+      return -1;
+  if (c->type != EXEC || c->exec.argc == 0 || is_cd(c))
+    return -1;
+  int pid = spawn(c->exec.argv[0], c->exec.argv, &sa);
+  char path[MAXPATH];
+  char *name = c->exec.argv[0];
+  if (pid < 0 && !strchr(name, '/') && strlen(name) + 2 <= sizeof(path)) {
+    path[0] = '/'; // programs live in /: see exec_from_root
+    strcpy(path + 1, name);
+    pid = spawn(path, c->exec.argv, &sa);
+  }
+  return pid;
+}
+
+// `time CMD`: run CMD and print the wall-clock ticks it took.
+static int is_time(struct cmd *c) {
+  return c->type == EXEC && c->exec.argc > 1 && strcmp(c->exec.argv[0], "time") == 0;
+}
+
+static int run_timed(struct cmd *c) {
+  struct cmd inner = *c;
+  memmove(inner.exec.argv, c->exec.argv + 1, (MAXARG - 1) * sizeof(char *));
+  inner.exec.argv[MAXARG - 1] = 0;
+  inner.exec.argc--;
+  int t0 = uptime();
+  int status = run(&inner);
+  fprintf(2, "time: %d ticks\n", uptime() - t0);
+  return status;
+}
+
 // Run c from the current process and return its status. Only lists,
 // subshell bodies, `cd` and the empty command run without a fork, so
 // that `cd dir; ls` lists dir and `(cd dir)` leaves the shell alone.
+// Simple commands are spawned.
 static int run(struct cmd *c) {
   if (c->type == LIST) {
     run(c->pair.left);
@@ -366,7 +408,11 @@ static int run(struct cmd *c) {
     return cd(c);
   if (is_empty(c))
     return 0;
-  int pid = fork_or_die();
+  if (is_time(c))
+    return run_timed(c);
+  int pid = try_spawn(c);
+  if (pid < 0)
+    pid = fork_or_die();
   if (pid == 0)
     become(c);
   return wait_for(pid);

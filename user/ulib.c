@@ -142,3 +142,37 @@ uint64 rdinstret(void) {
   __asm__ volatile("rdinstret %0" : "=r"(x));
   return x;
 }
+
+// spawn() file actions: an ordered list the kernel applies in the child.
+void spawn_actions_init(struct spawn_actions *sa) { sa->n = 0; }
+
+static struct spawn_action *spawn_add(struct spawn_actions *sa, int op, int fd) {
+  if (sa->n >= SPAWN_MAX_ACTIONS)
+    return 0;
+  struct spawn_action *a = &sa->a[sa->n++];
+  memset(a, 0, sizeof(*a));
+  a->op = op;
+  a->fd = fd;
+  return a;
+}
+
+int spawn_add_open(struct spawn_actions *sa, int fd, const char *path, int omode) {
+  struct spawn_action *a = spawn_add(sa, SPAWN_OPEN, fd);
+  if (a == 0)
+    return -1;
+  a->path = path;
+  a->omode = omode;
+  return 0;
+}
+
+int spawn_add_close(struct spawn_actions *sa, int fd) {
+  return spawn_add(sa, SPAWN_CLOSE, fd) ? 0 : -1;
+}
+
+int spawn_add_dup2(struct spawn_actions *sa, int fd, int newfd) {
+  struct spawn_action *a = spawn_add(sa, SPAWN_DUP2, fd);
+  if (a == 0)
+    return -1;
+  a->newfd = newfd;
+  return 0;
+}

@@ -7,6 +7,7 @@
 
 #include "kernel/types.h"
 #include "kernel/vmstat.h"
+#include "kernel/spawn.h"
 
 struct stat;
 
@@ -40,6 +41,9 @@ int procstat(int pid, struct procstat *);
 int frameinfo(void *va, struct frameinfo *);
 int forkmode(int mode); // FORK_EAGER or FORK_COW; returns the previous mode
 int proclist(int *pids, int max); // live pids; returns how many
+// Start path with argv as a new child, after applying actions (may be 0)
+// to its file descriptors. Returns the pid, or -1 with no child created.
+int spawn(const char *path, char **argv, const struct spawn_actions *actions);
 
 // ulib.c
 int stat(const char *, struct stat *);
@@ -56,6 +60,12 @@ void *memcpy(void *, const void *, uint);
 uint64 rdtime(void);    // the time CSR: ticks of the 10 MHz timebase
 uint64 rdcycle(void);
 uint64 rdinstret(void);
+
+// spawn_actions helpers (ulib.c): each returns 0, or -1 if the list is full.
+void spawn_actions_init(struct spawn_actions *);
+int spawn_add_open(struct spawn_actions *, int fd, const char *path, int omode);
+int spawn_add_close(struct spawn_actions *, int fd);
+int spawn_add_dup2(struct spawn_actions *, int fd, int newfd);
 
 // printf.c
 void fprintf(int, const char *, ...) __attribute__((format(printf, 2, 3)));

@@ -84,7 +84,7 @@ static void reap_all_ok(int n) {
   }
 }
 
-static int spawn(void (*fn)(void)) {
+static int run_child(void (*fn)(void)) {
   int pid = fork();
   CHECK(pid >= 0);
   if (pid == 0) {
@@ -96,7 +96,7 @@ static int spawn(void (*fn)(void)) {
 
 // Run fn in a child; return its exit status (-1 if the kernel killed it).
 static int child_status(void (*fn)(void)) {
-  return reap(spawn(fn));
+  return reap(run_child(fn));
 }
 
 static int xopen(const char *name, int mode, int line) {
@@ -1154,7 +1154,7 @@ static void sleep_forever(void) {
 }
 
 static void t_kill(void) {
-  int pid = spawn(spin_forever);
+  int pid = run_child(spin_forever);
   EXPECT(kill(pid), 0);
   EXPECT(reap(pid), -1);
   EXPECT(kill(pid), -1); // gone
@@ -1162,7 +1162,7 @@ static void t_kill(void) {
   EXPECT(kill(0), -1);
   EXPECT(kill(1 << 30), -1);
 
-  pid = spawn(sleep_forever);
+  pid = run_child(sleep_forever);
   EXPECT(pause(2), 0);
   EXPECT(kill(pid), 0);
   EXPECT(reap(pid), -1);

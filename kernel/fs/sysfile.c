@@ -25,7 +25,6 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
-#include "kernel/proc/exec.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sysargs.h"
 
@@ -298,29 +297,20 @@ static struct inode *open_inode(char *path, int omode) {
   return ip;
 }
 
-uint64 sys_open(void) {
-  char path[MAXPATH];
-  int omode;
-
-  argint(1, &omode);
-  if (argstr(0, path, MAXPATH) < 0)
-    return -1;
-
+// Open path as a new open file (not yet in any descriptor table): the
+// work of open(), shared with spawn's file actions. Returns 0 on failure.
+struct file *file_open(char *path, int omode) {
   begin_op();
   struct inode *ip = open_inode(path, omode);
   if (ip == 0) {
     end_op();
-    return -1;
+    return 0;
   }
-
   struct file *f = filealloc();
-  int fd = f ? fdalloc(f) : -1;
-  if (fd < 0) {
-    if (f)
-      fileclose(f);
+  if (f == 0) {
     iunlockput(ip);
     end_op();
-    return -1;
+    return 0;
   }
 
   if (ip->type == T_DEVICE) {
@@ -339,6 +329,22 @@ uint64 sys_open(void) {
 
   iunlock(ip);
   end_op();
+  return f;
+}
+
+uint64 sys_open(void) {
+  char path[MAXPATH];
+  int omode;
+
+  argint(1, &omode);
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+  struct file *f = file_open(path, omode);
+  if (f == 0)
+    return -1;
+  int fd = fdalloc(f);
+  if (fd < 0)
+    fileclose(f);
   return fd;
 }
 
@@ -391,44 +397,6 @@ uint64 sys_chdir(void) {
   end_op();
   p->cwd = ip;
   return 0;
-}
-
-static void free_args(char **argv) {
-  for (int i = 0; i < MAXARG && argv[i]; i++)
-    frame_put(argv[i]);
-}
-
-// Copy the user's argv (a 0-terminated array of string pointers at uargv)
-// into frames, one per string, in argv[0..MAXARG). The terminating 0 must
-// fit too, so at most MAXARG - 1 strings. Returns 0, or -1 with argv
-// holding only what must be freed.
-static int fetch_args(uint64 uargv, char **argv) {
-  for (int i = 0; i < MAXARG; i++) {
-    uint64 uarg;
-    if (fetchaddr(uargv + sizeof(uint64) * i, &uarg) < 0)
-      return -1;
-    if (uarg == 0)
-      return 0; // argv[i] is already 0
-    argv[i] = frame_alloc();
-    if (argv[i] == 0 || fetchstr(uarg, argv[i], PGSIZE) < 0)
-      return -1;
-  }
-  return -1; // no terminator within MAXARG entries
-}
-
-uint64 sys_exec(void) {
-  char path[MAXPATH];
-  char *argv[MAXARG];
-  uint64 uargv;
-
-  argaddr(1, &uargv);
-  if (argstr(0, path, MAXPATH) < 0)
-    return -1;
-
-  memset(argv, 0, sizeof(argv));
-  int r = fetch_args(uargv, argv) == 0 ? exec(path, argv) : -1;
-  free_args(argv);
-  return r;
 }
 
 uint64 sys_pipe(void) {

@@ -15,7 +15,10 @@ uint64 sys_open(void);
 uint64 sys_mkdir(void);
 uint64 sys_mknod(void);
 uint64 sys_chdir(void);
-uint64 sys_exec(void);
 uint64 sys_pipe(void);
+
+struct file;
+// Open path as an open file that no descriptor refers to yet; 0 on failure.
+struct file *file_open(char *path, int omode);
 
 #endif

@@ -98,8 +98,10 @@ static char *basename(char *path) {
   return last;
 }
 
-int exec(char *path, char **argv) {
-  struct proc *p = myproc();
+// Build the complete user image of the program at path, for process p
+// (whose trap frame the new page table maps), without touching p's
+// current memory. Returns 0 and fills *img, or -1 with nothing left over.
+int image_load(struct proc *p, char *path, char **argv, struct image *img) {
   struct elfhdr elf;
   pagetable_t pt = 0;
   uint64 sz = 0;
@@ -130,21 +132,15 @@ int exec(char *path, char **argv) {
   uvm_clear(pt, sz - (USERSTACK + 1) * PGSIZE);
   uint64 stackbase = sz - USERSTACK * PGSIZE;
 
-  int argc;
-  uint64 sp = push_args(pt, sz, stackbase, argv, &argc);
+  uint64 sp = push_args(pt, sz, stackbase, argv, &img->argc);
   if (sp == 0)
     goto bad;
-
-  // Commit: nothing can fail from here on.
-  p->trapframe->a1 = sp; // main(argc, argv): argc is returned into a0
-  safestrcpy(p->name, basename(path), sizeof(p->name));
-  pagetable_t oldpt = p->pagetable;
-  p->pagetable = pt;
-  p->sz = sz;
-  p->trapframe->epc = elf.entry;
-  p->trapframe->sp = sp;
-  proc_freepagetable(oldpt);
-  return argc;
+  img->pt = pt;
+  img->sz = sz;
+  img->entry = elf.entry;
+  img->sp = sp;
+  img->name = basename(path);
+  return 0;
 
 bad:
   if (pt)
@@ -154,4 +150,28 @@ bad:
     end_op();
   }
   return -1;
+}
+
+// Make img p's memory and registers. p's old page table, if any, is
+// returned for the caller to free.
+pagetable_t image_install(struct proc *p, struct image *img) {
+  pagetable_t old = p->pagetable;
+  p->pagetable = img->pt;
+  p->sz = img->sz;
+  p->trapframe->epc = img->entry;
+  p->trapframe->sp = img->sp;
+  p->trapframe->a0 = img->argc; // main(argc, argv)
+  p->trapframe->a1 = img->sp;   // argv[] sits at the top of the stack
+  safestrcpy(p->name, img->name, sizeof(p->name));
+  return old;
+}
+
+int exec(char *path, char **argv) {
+  struct proc *p = myproc();
+  struct image img;
+  if (image_load(p, path, argv, &img) < 0)
+    return -1;
+  // Commit: nothing can fail from here on.
+  proc_freepagetable(image_install(p, &img));
+  return img.argc; // the system call's return value lands in a0 as well
 }

@@ -2,7 +2,27 @@
 #ifndef CALF_EXEC_H
 #define CALF_EXEC_H
 
+#include "kernel/types.h"
+
+#include "kernel/riscv.h"
+
+struct proc;
+
+// A program loaded into a page table of its own, ready to run.
+struct image {
+  pagetable_t pt;
+  uint64 sz;    // size of user memory
+  uint64 entry; // first instruction
+  uint64 sp;    // initial stack pointer; argv[] is there
+  int argc;
+  char *name;   // last component of the path (points into the path)
+};
+
 // Returns argc (the new a0) on success, -1 with the old image intact on failure.
 int exec(char *path, char **argv);
+// exec's two halves, which spawn shares: build an image for process p
+// without touching p's memory, then install it in p's registers.
+int image_load(struct proc *p, char *path, char **argv, struct image *img);
+pagetable_t image_install(struct proc *p, struct image *img);
 
 #endif

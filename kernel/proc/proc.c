@@ -97,7 +97,7 @@ void proc_freepagetable(pagetable_t pt) {
 
 // Claim an UNUSED slot and give it a pid, a trap frame and an empty page
 // table. Returns it with p->lock held, or 0 if the table or memory is full.
-static struct proc *allocproc(void) {
+struct proc *proc_alloc(void) {
   struct proc *p;
   for (p = proc; p < &proc[NPROC]; p++) {
     spin_lock(&p->lock);
@@ -146,7 +146,7 @@ static void freeproc(struct proc *p) {
 // The first process. It runs forkret, which mounts the root file system
 // and execs /init; nothing of it comes from a built-in binary.
 void userinit(void) {
-  struct proc *p = allocproc();
+  struct proc *p = proc_alloc();
   if (p == 0)
     panic("userinit: no memory");
   initproc = p;
@@ -179,11 +179,10 @@ int growproc(int n, int lazy) {
 // child's pid to the parent, 0 to the child. -1 if out of slots or memory.
 int fork(void) {
   struct proc *np, *p = myproc();
-  if ((np = allocproc()) == 0)
+  if ((np = proc_alloc()) == 0)
     return -1;
   if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0) {
-    freeproc(np);
-    spin_unlock(&np->lock);
+    proc_abort(np);
     return -1;
   }
   np->sz = p->sz;
@@ -195,11 +194,23 @@ int fork(void) {
       np->ofile[i] = filedup(p->ofile[i]);
   np->cwd = idup(p->cwd);
   safestrcpy(np->name, p->name, sizeof(p->name));
+  return proc_start(np);
+}
+
+// Give up on a slot from proc_alloc that never ran. Releases np->lock.
+void proc_abort(struct proc *np) {
+  freeproc(np);
+  spin_unlock(&np->lock);
+}
+
+// Make np, fresh from proc_alloc (its lock held) and fully set up, a child
+// of the caller and let it run. Releases np->lock; returns np's pid.
+int proc_start(struct proc *np) {
   int pid = np->pid;
   spin_unlock(&np->lock);
 
   spin_lock(&wait_lock);
-  np->parent = p;
+  np->parent = myproc();
   spin_unlock(&wait_lock);
 
   spin_lock(&np->lock);

@@ -68,6 +68,11 @@ void yield(void);
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 int fork(void);
+// Process creation in steps, for fork and spawn: a slot (returned locked),
+// then either abort or start it as the caller's child.
+struct proc *proc_alloc(void);
+void proc_abort(struct proc *np);
+int proc_start(struct proc *np);
 void exit(int status) __attribute__((noreturn));
 int wait(uint64 addr);
 int kill(int pid);

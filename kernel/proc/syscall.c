@@ -8,6 +8,7 @@
 #include "kernel/proc/sysargs.h"
 #include "kernel/proc/sysproc.h"
 #include "kernel/proc/sysmem.h"
+#include "kernel/proc/sysexec.h"
 #include "kernel/proc/proc.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/mm/vm.h"
@@ -66,7 +67,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_poweroff] = sys_poweroff, [SYS_sbrklazy] = sys_sbrklazy,
     [SYS_memstat] = sys_memstat,   [SYS_procstat] = sys_procstat,
     [SYS_frameinfo] = sys_frameinfo, [SYS_forkmode] = sys_forkmode,
-    [SYS_proclist] = sys_proclist,
+    [SYS_proclist] = sys_proclist, [SYS_spawn] = sys_spawn,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))
