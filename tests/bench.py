@@ -14,7 +14,7 @@ def main():
     test = harness.SUITES["bench"][0]
     ok, reason, secs = harness.run_test(test)
     log = open(os.path.join(harness.OUTDIR, test.name + ".log"), "rb").read().decode("utf-8", "replace")
-    m = re.search(r"(?ms)^forkbench: minimum.*?^cow fork\+exec\+wait[^\n]*$", log)
+    m = re.search(r"(?ms)^forkbench: minimum.*?^spawn\+wait vs cow[^\n]*$", log)
     if m:
         print(m.group(0).replace("\r", ""))
     if not ok:

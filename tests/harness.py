@@ -166,14 +166,28 @@ SUITES = {
             Step("cowtest mode", (r"(?m)^fork mode: eager$",)),
         ]),
     ],
+    "spawn": [
+        Test("spawntest", timeout=300, steps=[
+            Step("spawntest", (r"(?m)^ALL SPAWN TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("spawntest-cpus4", cpus=4, timeout=300, steps=[
+            Step("spawntest", (r"(?m)^ALL SPAWN TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("shell-spawn", steps=[
+            Step("echo spawned > s1 ; cat s1", (r"(?m)^spawned$",)),
+            Step("cat < s1 > s2 ; cat s2", (r"(?m)^spawned$",)),
+            Step("time echo timed", (r"(?m)^timed$", r"(?m)^time: \d+ ticks$")),
+            Step("nosuchprogram", (r"exec nosuchprogram failed",)),
+        ]),
+    ],
     "usertests": [
         Test("usertests", timeout=600, steps=[
             Step("usertests", (r"ALL TESTS PASSED",)),
         ]),
     ],
     "bench": [
-        Test("forkbench", cpus=1, mem="256M", icount=True, timeout=900, steps=[
-            Step("forkbench", (r"cow fork\+exec\+wait, 32 MiB vs 0 MiB parent",)),
+        Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
+            Step("forkbench", (r"spawn\+wait vs cow fork\+exec\+wait",)),
         ]),
     ],
 }

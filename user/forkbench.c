@@ -1,5 +1,5 @@
-// forkbench: fork latency and fork+exec+wait latency against the size of
-// the parent, under each fork strategy, timed with rdtime.
+// forkbench: fork latency, fork+exec+wait latency and spawn+wait latency
+// against the size of the parent, under each fork strategy, timed with rdtime.
 //
 // Run it under `make bench`, which boots QEMU with -icount shift=0,sleep=off:
 // guest time then counts instructions, so the figures repeat exactly. One
@@ -9,7 +9,8 @@
 // reports the minimum over ROUNDS of
 //   fork: rdtime just before fork() to rdtime just after it, in the parent;
 //   fork+exec+wait: fork, the child execs `forkbench -x` (which exits at
-//   once), the parent waits.
+//   once), the parent waits;
+//   spawn+wait: spawn `forkbench -x`, wait (no fork strategy involved).
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
@@ -17,7 +18,7 @@
 #define ROUNDS 5
 #define MIB (1024 * 1024)
 
-static int sizes_mib[] = {0, 1, 4, 16, 32, 64};
+static int sizes_mib[] = {0, 1, 4, 16, 32, 64, 128, 256};
 #define NSIZES (sizeof(sizes_mib) / sizeof(sizes_mib[0]))
 
 static uint64 time_fork(void) {
@@ -40,6 +41,18 @@ static uint64 time_fork_exec(void) {
     exec("forkbench", argv);
     exit(1);
   }
+  if (pid < 0)
+    return 0;
+  int st;
+  wait(&st);
+  uint64 t1 = rdtime();
+  return st == 0 ? t1 - t0 : 0;
+}
+
+static uint64 time_spawn(void) {
+  char *argv[] = {"forkbench", "-x", 0};
+  uint64 t0 = rdtime();
+  int pid = spawn("forkbench", argv, 0);
   if (pid < 0)
     return 0;
   int st;
@@ -89,7 +102,7 @@ static void print_ticks(uint64 t) {
 int main(int argc, char *argv[]) {
   if (argc > 1 && strcmp(argv[1], "-x") == 0)
     exit(0);
-  uint64 fork_t[NSIZES][2], exec_t[NSIZES][2];
+  uint64 fork_t[NSIZES][2], exec_t[NSIZES][2], spawn_t[NSIZES];
   char *base = sbrk(0);
   for (int i = 0; i < NSIZES; i++) {
     uint64 bytes = (uint64)sizes_mib[i] * MIB;
@@ -108,6 +121,7 @@ int main(int argc, char *argv[]) {
       fork_t[i][mode] = measure(time_fork);
       exec_t[i][mode] = measure(time_fork_exec);
     }
+    spawn_t[i] = measure(time_spawn);
   }
   forkmode(FORK_COW);
   printf("forkbench: minimum of %d rounds, in ticks of the 10 MHz timebase\n", ROUNDS);
@@ -116,6 +130,7 @@ int main(int argc, char *argv[]) {
   column("fork cow", 13);
   column("f+e+w eager", 13);
   column("f+e+w cow", 13);
+  column("spawn+w", 13);
   printf("\n");
   for (int i = 0; i < NSIZES; i++) {
     column_num(sizes_mib[i], 5);
@@ -123,6 +138,7 @@ int main(int argc, char *argv[]) {
     print_ticks(fork_t[i][1]);
     print_ticks(exec_t[i][0]);
     print_ticks(exec_t[i][1]);
+    print_ticks(spawn_t[i]);
     printf("\n");
   }
   // The figures the COW issue sets targets for.
@@ -135,5 +151,14 @@ int main(int argc, char *argv[]) {
   printf("cow fork+exec+wait, 32 MiB vs 0 MiB parent: %ld.%ld%ldx\n",
          exec_t[4][1] / exec_t[0][1], exec_t[4][1] * 10 / exec_t[0][1] % 10,
          exec_t[4][1] * 100 / exec_t[0][1] % 10);
+  uint64 smin = ~0UL, smax = 0;
+  for (int i = 0; i < NSIZES; i++) {
+    smin = spawn_t[i] < smin ? spawn_t[i] : smin;
+    smax = spawn_t[i] > smax ? spawn_t[i] : smax;
+  }
+  printf("spawn+wait, largest/smallest over all sizes: %ld.%ld%ldx\n", smax / smin,
+         smax * 10 / smin % 10, smax * 100 / smin % 10);
+  printf("spawn+wait vs cow fork+exec+wait from an empty parent: %ld vs %ld ticks\n", spawn_t[0],
+         exec_t[0][1]);
   exit(0);
 }
