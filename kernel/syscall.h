@@ -32,5 +32,8 @@
 #define SYS_forkmode 27
 #define SYS_proclist 28
 #define SYS_spawn 29
+#define SYS_snapshot 30
+#define SYS_rollback 31
+#define SYS_snapdrop 32
 
 #endif

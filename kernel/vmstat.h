@@ -9,7 +9,7 @@ struct memstat {
   uint64 total_frames;  // frames the allocator manages
   uint64 free_frames;   // frames on the free list
   uint64 shared_frames; // frames with more than one reference
-  uint64 pt_pages;      // page-table pages of user page tables
+  uint64 pt_pages;      // page-table pages in use, the kernel's and every process's
   uint64 cow_faults;    // write faults on copy-on-write pages (user and copyout)
   uint64 cow_copies;    // ... resolved by copying the frame
   uint64 cow_reuses;    // ... resolved in place: the faulting process was the sole owner
@@ -22,7 +22,8 @@ struct procstat {
   uint64 shared_pages;  // of those, frames that others also map
   uint64 private_pages; // of those, frames only this process maps
   uint64 pt_pages;      // page-table pages of this process
-  uint64 cow_faults;    // COW faults this process took
+  uint64 cow_faults;    // COW faults this process took in user mode (memstat also
+                        // counts those that copyout resolves)
   uint64 cow_copies;    // ... that copied a frame
   int state;            // PS_* below
   char name[16];        // the program's name

@@ -180,6 +180,19 @@ SUITES = {
             Step("nosuchprogram", (r"exec nosuchprogram failed",)),
         ]),
     ],
+    "snapshots": [
+        Test("snaptest", timeout=300, steps=[
+            Step("snaptest", (r"(?m)^ALL SNAPSHOT TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("snaptest-cpus1", cpus=1, timeout=300, steps=[
+            Step("snaptest", (r"(?m)^ALL SNAPSHOT TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("kvsnap", timeout=120, steps=[
+            Step("kvsnap", (r"(?m)^kvsnap: dump of 4096 keys matches the state at the fork; "
+                            r"the parent made 5000 updates meanwhile and copied \d+ pages$",),
+                 absent=(r"FAILED",)),
+        ]),
+    ],
     "usertests": [
         Test("usertests", timeout=600, steps=[
             Step("usertests", (r"ALL TESTS PASSED",)),

@@ -44,6 +44,12 @@ int proclist(int *pids, int max); // live pids; returns how many
 // Start path with argv as a new child, after applying actions (may be 0)
 // to its file descriptors. Returns the pid, or -1 with no child created.
 int spawn(const char *path, char **argv, const struct spawn_actions *actions);
+// Snapshots of the caller's memory and registers: snapshot() returns an id
+// (> 0), and 0 again when rollback(id) later resumes from it; rollback
+// does not return on success. snapdrop(id) frees one. -1 on error.
+int snapshot(void);
+int rollback(int id);
+int snapdrop(int id);
 
 // ulib.c
 int stat(const char *, struct stat *);

@@ -20,7 +20,9 @@
 static int share_pte(pte_t *pte, pte_t *npte) {
   pte_t e = *pte;
   if (e & PTE_V) {
-    if (e & PTE_W) {
+    // Only user pages turn COW: the stack guard page (no PTE_U) is never
+    // written by anyone, so it is simply shared.
+    if ((e & (PTE_W | PTE_U)) == (PTE_W | PTE_U)) {
       e = (e & ~PTE_W) | PTE_COW;
       *pte = e;
     }

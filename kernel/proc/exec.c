@@ -12,6 +12,7 @@
 #include "kernel/proc/elf.h"
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/snapshot.h"
 #include "kernel/mm/vm.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
@@ -155,9 +156,13 @@ bad:
 // Make img p's memory and registers. p's old page table, if any, is
 // returned for the caller to free.
 pagetable_t image_install(struct proc *p, struct image *img) {
+  // Under p->lock: procstat walks another process's page table holding
+  // only that lock, and must not see the old one after it is freed.
+  spin_lock(&p->lock);
   pagetable_t old = p->pagetable;
   p->pagetable = img->pt;
   p->sz = img->sz;
+  spin_unlock(&p->lock);
   p->trapframe->epc = img->entry;
   p->trapframe->sp = img->sp;
   p->trapframe->a0 = img->argc; // main(argc, argv)
@@ -171,7 +176,9 @@ int exec(char *path, char **argv) {
   struct image img;
   if (image_load(p, path, argv, &img) < 0)
     return -1;
-  // Commit: nothing can fail from here on.
+  // Commit: nothing can fail from here on. The snapshots belong to the
+  // old program: they go with it.
+  snap_drop_all(p);
   proc_freepagetable(image_install(p, &img));
   return img.argc; // the system call's return value lands in a0 as well
 }

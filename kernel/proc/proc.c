@@ -10,6 +10,7 @@
 // process only from its scheduler loop, which it re-enters through sched().
 #include "kernel/proc/proc.h"
 #include "kernel/proc/exec.h"
+#include "kernel/proc/snapshot.h"
 #include "kernel/memlayout.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
@@ -125,6 +126,7 @@ struct proc *proc_alloc(void) {
 
 // Return a slot to UNUSED, freeing its memory. Caller holds p->lock.
 static void freeproc(struct proc *p) {
+  snap_drop_all(p);
   if (p->trapframe)
     frame_put(p->trapframe);
   p->trapframe = 0;
@@ -235,6 +237,7 @@ void exit(int status) {
   struct proc *p = myproc();
   if (p == initproc)
     panic("init exiting");
+  snap_drop_all(p);
 
   for (int fd = 0; fd < NOFILE; fd++) {
     if (p->ofile[fd]) {

@@ -52,6 +52,7 @@ struct proc {
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
   char name[16];               // process name (debugging)
+  struct snapset *snaps;       // live snapshots, or 0 (kernel/proc/snapshot.c)
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame
 };

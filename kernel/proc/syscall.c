@@ -9,6 +9,7 @@
 #include "kernel/proc/sysproc.h"
 #include "kernel/proc/sysmem.h"
 #include "kernel/proc/sysexec.h"
+#include "kernel/proc/snapshot.h"
 #include "kernel/proc/proc.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/mm/vm.h"
@@ -68,6 +69,8 @@ static uint64 (*syscalls[])(void) = {
     [SYS_memstat] = sys_memstat,   [SYS_procstat] = sys_procstat,
     [SYS_frameinfo] = sys_frameinfo, [SYS_forkmode] = sys_forkmode,
     [SYS_proclist] = sys_proclist, [SYS_spawn] = sys_spawn,
+    [SYS_snapshot] = sys_snapshot, [SYS_rollback] = sys_rollback,
+    [SYS_snapdrop] = sys_snapdrop,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

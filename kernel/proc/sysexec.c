@@ -138,17 +138,17 @@ static int spawn(char *path, char **argv, uint64 uactions) {
   // slot is USED, so no scheduler or wait() touches it meanwhile.
   spin_unlock(&np->lock);
   struct image img;
-  int r = image_load(np, path, argv, &img);
-  spin_lock(&np->lock);
-  if (r < 0) {
+  if (image_load(np, path, argv, &img) < 0) {
+    spin_lock(&np->lock);
     proc_abort(np);
-    close_all(ofile); // closing may sleep: after the lock is gone
+    close_all(ofile);
     return -1;
   }
   // proc_alloc's empty page table gives way to the image's.
   proc_freepagetable(image_install(np, &img));
   memmove(np->ofile, ofile, sizeof(ofile));
   np->cwd = idup(myproc()->cwd);
+  spin_lock(&np->lock);
   return proc_start(np);
 }
 

@@ -60,7 +60,8 @@ uservec:
         ld tp, 32(a0)           # kernel_hartid
         ld t0, 16(a0)           # kernel_trap: usertrap()
         ld t1, 0(a0)            # kernel_satp
-        mv fp, zero             # a backtrace ends at usertrap
+        mv fp, zero             # a backtrace ends at usertrap ...
+        mv ra, zero             # ... and does not wander into user code
 
         sfence.vma zero, zero   # user memory accesses complete first
         csrw satp, t1

@@ -1,0 +1,142 @@
+// Process snapshots: copy-on-write checkpoints of one process.
+//
+// snapshot() records the caller's user memory [0, sz) and its registers.
+// The memory is recorded the way COW fork records a child's: a second page
+// table, built by uvm_share, whose PTEs point at the same frames, with
+// every writable page turned copy-on-write in both. Taking a snapshot
+// therefore copies page-table entries, never pages; the first write to a
+// page after it, by the process, copies that one page (kernel/mm/cow.c).
+//
+// rollback(id) builds a fresh page table that shares the snapshot's pages
+// the same way (so the snapshot survives, for another rollback), installs
+// it with the saved size and registers, and frees the page table the
+// process was using. The saved registers are those of the snapshot() call
+// itself, with a0 = 0: the process continues as a second return from
+// snapshot(), like a second return from fork() or setjmp().
+//
+// Only memory and registers are recorded: open files and their offsets,
+// the file system, credentials and other processes are not rolled back.
+//
+// Invariant: each live snapshot's page table holds one reference on every
+// frame it maps, like any page table (kernel/mm/frame.c); p->snaps is
+// allocated while, and only while, p has at least one live snapshot.
+#include "kernel/proc/snapshot.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/sysargs.h"
+#include "kernel/mm/vm.h"
+#include "kernel/mm/frame.h"
+#include "kernel/lib/string.h"
+
+struct snap {
+  int id;         // 0: slot free
+  pagetable_t pt; // user pages only: no trampoline, no trap frame
+  uint64 sz;
+  struct trapframe tf;
+};
+
+struct snapset {
+  int next_id;
+  int live;
+  struct snap s[NSNAP];
+};
+
+_Static_assert(sizeof(struct snapset) <= PGSIZE, "a snapset fits in one frame");
+
+static struct snap *find(struct proc *p, int id) {
+  if (p->snaps == 0 || id <= 0)
+    return 0;
+  for (struct snap *s = p->snaps->s; s < p->snaps->s + NSNAP; s++)
+    if (s->id == id)
+      return s;
+  return 0;
+}
+
+static void drop(struct proc *p, struct snap *s) {
+  uvm_free(s->pt);
+  s->id = 0;
+  if (--p->snaps->live == 0) {
+    frame_put(p->snaps);
+    p->snaps = 0;
+  }
+}
+
+void snap_drop_all(struct proc *p) {
+  for (int i = 0; p->snaps && i < NSNAP; i++)
+    if (p->snaps->s[i].id)
+      drop(p, &p->snaps->s[i]);
+}
+
+// A free slot, allocating the set on first use; 0 if all NSNAP are live
+// or memory is short.
+static struct snap *free_slot(struct proc *p) {
+  if (p->snaps == 0) {
+    if ((p->snaps = frame_alloc_zero()) == 0)
+      return 0;
+    p->snaps->next_id = 1;
+  }
+  for (struct snap *s = p->snaps->s; s < p->snaps->s + NSNAP; s++)
+    if (s->id == 0)
+      return s;
+  return 0;
+}
+
+uint64 sys_snapshot(void) {
+  struct proc *p = myproc();
+  struct snap *s = free_slot(p);
+  if (s == 0)
+    goto fail;
+  if ((s->pt = uvm_create()) == 0)
+    goto fail;
+  if (uvm_share(p->pagetable, s->pt, p->sz) < 0) {
+    uvm_free(s->pt);
+    goto fail;
+  }
+  s->sz = p->sz;
+  s->tf = *p->trapframe; // epc is already past the ecall
+  s->tf.a0 = 0;          // what snapshot() returns after a rollback
+  s->id = p->snaps->next_id++;
+  p->snaps->live++;
+  return s->id;
+fail:
+  if (p->snaps && p->snaps->live == 0) {
+    frame_put(p->snaps);
+    p->snaps = 0;
+  }
+  return -1;
+}
+
+uint64 sys_rollback(void) {
+  int id;
+  argint(0, &id);
+  struct proc *p = myproc();
+  struct snap *s = find(p, id);
+  if (s == 0)
+    return -1;
+  pagetable_t pt = proc_pagetable(p);
+  if (pt == 0)
+    return -1;
+  if (uvm_share(s->pt, pt, s->sz) < 0) {
+    proc_freepagetable(pt);
+    return -1;
+  }
+  // Commit: nothing can fail from here on.
+  spin_lock(&p->lock); // see image_install: procstat may be walking it
+  pagetable_t old = p->pagetable;
+  p->pagetable = pt;
+  p->sz = s->sz;
+  spin_unlock(&p->lock);
+  *p->trapframe = s->tf;
+  proc_freepagetable(old);
+  return 0; // syscall() stores this in a0: snapshot()'s second return value
+}
+
+uint64 sys_snapdrop(void) {
+  int id;
+  argint(0, &id);
+  struct proc *p = myproc();
+  struct snap *s = find(p, id);
+  if (s == 0)
+    return -1;
+  drop(p, s);
+  return 0;
+}
