@@ -61,6 +61,7 @@ class Step:
     expect: tuple = ()        # regexes that must all match the output
     absent: tuple = ()        # regexes that must not match it
     prompt: bool = True       # the output ends at the next shell prompt
+    check: object = None      # optional check(output) -> None, or why it fails
 
 
 @dataclass
@@ -201,6 +202,9 @@ SUITES = {
     "bench": [
         Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
             Step("forkbench", (r"spawn\+wait vs cow fork\+exec\+wait",)),
+        ]),
+        Test("snapbench", cpus=1, mem="256M", icount=True, timeout=600, steps=[
+            Step("snapbench", (r"(?m)^snapbench: done$",)),
         ]),
     ],
 }
@@ -361,6 +365,9 @@ def run_step(console, step, n, deadline, panic_ok):
     for rx in step.absent:
         if re.search(rx, out):
             raise TestFailure("step %d %r: output matches /%s/: %r" % (n, step.cmd, rx, out[-80:]))
+    why = step.check(out) if step.check else None
+    if why:
+        raise TestFailure("step %d %r: %s" % (n, step.cmd, why))
 
 
 def check_exit(console, test, deadline):
