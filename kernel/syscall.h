@@ -35,5 +35,7 @@
 #define SYS_snapshot 30
 #define SYS_rollback 31
 #define SYS_snapdrop 32
+// 33: reserved for clonefile
+#define SYS_memcheck 34
 
 #endif

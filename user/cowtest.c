@@ -444,6 +444,9 @@ int main(int argc, char *argv[]) {
     if (st != 0) {
       failed++;
       printf("cowtest %s: FAILED\n", name);
+    } else if (memcheck() != 0) {
+      failed++;
+      printf("%s %s: FAILED: frame counts disagree with the page tables\n", argv[0], name);
     } else if (after != before) {
       failed++;
       printf("cowtest %s: FAILED: free frames %ld before, %ld after\n", name, before, after);

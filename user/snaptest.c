@@ -289,6 +289,9 @@ int main(int argc, char *argv[]) {
     if (st != 0) {
       failed++;
       printf("snaptest %s: FAILED\n", name);
+    } else if (memcheck() != 0) {
+      failed++;
+      printf("%s %s: FAILED: frame counts disagree with the page tables\n", argv[0], name);
     } else if (after != before) {
       failed++;
       printf("snaptest %s: FAILED: free frames %ld before, %ld after\n", name, before, after);

@@ -56,5 +56,10 @@ void frame_copy(void *dst, const void *src); // word-sized page copy
 uint64 frame_shared_count(void);
 uint64 frame_free_count(void);
 uint64 frame_total_count(void);
+// The debug check of the invariant: begin, report every PTE's frame, end
+// (returns how many frames' counts disagree with their PTEs). See frame.c.
+int frame_audit_begin(void);
+void frame_audit_ref(void *pa);
+int frame_audit_end(void);
 
 #endif

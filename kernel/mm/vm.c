@@ -197,6 +197,24 @@ static void free_tree(pagetable_t pt, int level) {
   frame_put(pt);
 }
 
+// Report every frame that a leaf below TRAPFRAME maps to the frame audit.
+// (The trap frame's PTE holds no reference of its own: the process's
+// p->trapframe does. The trampoline is kernel text, not a managed frame.)
+static void audit_tree(pagetable_t pt, int level, uint64 va) {
+  for (int i = 0; i < 512; i++) {
+    pte_t pte = pt[i];
+    uint64 a = va + ((uint64)i << PXSHIFT(level));
+    if ((pte & PTE_V) == 0 || a >= TRAPFRAME)
+      continue;
+    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0)
+      audit_tree((pagetable_t)PTE2PA(pte), level - 1, a);
+    else
+      frame_audit_ref((void *)PTE2PA(pte));
+  }
+}
+
+void uvm_audit(pagetable_t pt) { audit_tree(pt, 2, 0); }
+
 // Free a user page table: every page it maps and the page-table pages.
 // Pages the process does not own (the trampoline, the trap frame) must
 // have been unmapped first.

@@ -28,6 +28,7 @@ int fork_mode_set(int mode); // FORK_EAGER or FORK_COW; returns the old mode or 
 // newsz, or 0 with nothing reserved if page-table pages run out.
 uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz);
 uint64 uvm_pt_pages(void);
+void uvm_audit(pagetable_t pt); // report its user frames to the frame audit
 void uvm_clear(pagetable_t pt, uint64 va); // make a page user-inaccessible (stack guard)
 
 // Copy between kernel memory and user virtual addresses of a page table.

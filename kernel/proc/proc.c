@@ -430,6 +430,19 @@ int proc_pids(int *pids, int max) {
   return n;
 }
 
+// Report every process's user frames, and its snapshots', to the frame
+// audit (kernel/mm/frame.c).
+void proc_audit(void) {
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    spin_lock(&p->lock);
+    if (p->state != UNUSED && p->pagetable) {
+      uvm_audit(p->pagetable);
+      snap_audit(p);
+    }
+    spin_unlock(&p->lock);
+  }
+}
+
 struct proc *proc_get(int pid) {
   for (struct proc *p = proc; pid > 0 && p < &proc[NPROC]; p++) {
     spin_lock(&p->lock);

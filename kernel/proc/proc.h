@@ -81,6 +81,7 @@ void setkilled(struct proc *p);
 int killed(struct proc *p);
 int growproc(int n, int lazy);
 int proc_pids(int *pids, int max); // the pids of live processes
+void proc_audit(void);
 struct proc *proc_get(int pid); // the live process with this pid, locked, or 0
 pagetable_t proc_pagetable(struct proc *p);
 void proc_freepagetable(pagetable_t pagetable);

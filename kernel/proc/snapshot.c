@@ -66,6 +66,12 @@ void snap_drop_all(struct proc *p) {
       drop(p, &p->snaps->s[i]);
 }
 
+void snap_audit(struct proc *p) {
+  for (int i = 0; p->snaps && i < NSNAP; i++)
+    if (p->snaps->s[i].id)
+      uvm_audit(p->snaps->s[i].pt);
+}
+
 // A free slot, allocating the set on first use; 0 if all NSNAP are live
 // or memory is short.
 static struct snap *free_slot(struct proc *p) {

@@ -14,5 +14,7 @@ uint64 sys_rollback(void);
 uint64 sys_snapdrop(void);
 // Drop every snapshot of p (exit, exec).
 void snap_drop_all(struct proc *p);
+// Report the snapshots' frames to the frame audit (kernel/mm/frame.c).
+void snap_audit(struct proc *p);
 
 #endif

@@ -70,7 +70,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_frameinfo] = sys_frameinfo, [SYS_forkmode] = sys_forkmode,
     [SYS_proclist] = sys_proclist, [SYS_spawn] = sys_spawn,
     [SYS_snapshot] = sys_snapshot, [SYS_rollback] = sys_rollback,
-    [SYS_snapdrop] = sys_snapdrop,
+    [SYS_snapdrop] = sys_snapdrop, [SYS_memcheck] = sys_memcheck,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -9,5 +9,6 @@ uint64 sys_procstat(void);
 uint64 sys_frameinfo(void);
 uint64 sys_forkmode(void);
 uint64 sys_proclist(void);
+uint64 sys_memcheck(void);
 
 #endif
