@@ -93,7 +93,13 @@ build/fs/_%: build/extra/_%
 	$(OBJCOPY) --strip-debug $< $@
 endif
 
-fs.img: mkfs/mkfs README.md $(FSPROGS)
+# The list of programs, rewritten only when it changes: adding or dropping
+# EXTRA_USER rebuilds fs.img even though no program file is newer.
+build/fs.list: FORCE
+	@mkdir -p build
+	@echo "$(FSPROGS)" | cmp -s - $@ || echo "$(FSPROGS)" > $@
+
+fs.img: mkfs/mkfs README.md $(FSPROGS) build/fs.list
 	mkfs/mkfs $@ README.md $(FSPROGS)
 
 build: kernel/kernel fs.img
@@ -149,6 +155,6 @@ clean:
 	find kernel user -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf build tests/out
 
-.PHONY: deps check-tools qemu qemu-gdb gdb test bench clean build compile_commands.json
+.PHONY: FORCE deps check-tools qemu qemu-gdb gdb test bench clean build compile_commands.json
 .DELETE_ON_ERROR:
 .SECONDARY:

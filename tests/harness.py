@@ -156,6 +156,11 @@ SUITES = {
         Test("cowtest-cpus1", cpus=1, timeout=600, steps=[
             Step("cowtest", (r"(?m)^ALL COW TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        Test("labcow", timeout=300, steps=[
+            Step("labcow", (r"(?m)^labcow simple: ok$", r"(?m)^labcow three: ok$",
+                            r"(?m)^labcow file: ok$", r"(?m)^labcow forkfork: ok$",
+                            r"(?m)^ALL LABCOW TESTS PASSED$"), absent=(r"FAILED",)),
+        ]),
         Test("cow-tools", steps=[
             Step("free", (r"(?m)^frames: total \d+, free \d+, used \d+, shared \d+$",
                           r"(?m)^cow faults: \d+ \(copies \d+, reuses \d+\)$")),
