@@ -103,7 +103,7 @@ void usertrapret(void) {
   // Interrupts off until sret: a trap now would go to uservec with the
   // kernel's page table still loaded.
   intr_off();
-  uint64 trampoline_uservec = TRAMPOLINE + (uservec - trampoline);
+  uint64 trampoline_uservec = TRAMPOLINE + ((uint64)uservec - (uint64)trampoline);
   csr_write(stvec, trampoline_uservec);
 
   // What uservec needs for the next trap into the kernel.
@@ -120,7 +120,7 @@ void usertrapret(void) {
   csr_write(sepc, p->trapframe->epc);
 
   uint64 satp = MAKE_SATP(p->pagetable);
-  uint64 trampoline_userret = TRAMPOLINE + (userret - trampoline);
+  uint64 trampoline_userret = TRAMPOLINE + ((uint64)userret - (uint64)trampoline);
   ((void (*)(uint64))trampoline_userret)(satp);
   __builtin_unreachable();
 }
