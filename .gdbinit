@@ -7,7 +7,11 @@ set confirm off
 set architecture riscv:rv64
 symbol-file kernel/kernel
 set disassemble-next-line auto
+# calf-ps, calf-pt, calf-frame, calf-rcu, calf-user: see docs/gdb.md
+source scripts/gdb/calf.py
 python
 import os
-gdb.execute("target remote 127.0.0.1:%d" % (25000 + os.getuid() % 5000))
+# CALF_GDBPORT overrides the port (tests/gdb_check.py picks a free one).
+port = int(os.environ.get("CALF_GDBPORT") or 25000 + os.getuid() % 5000)
+gdb.execute("target remote 127.0.0.1:%d" % port)
 end

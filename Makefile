@@ -4,6 +4,8 @@
 #   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
 #   make test              the whole test suite (harness + host checks)
 #   make bench             benchmarks under -icount (docs/benchmarks.md)
+#   make grade [LAB=cow] [RESULTS=results.json]   the autograder (docs/labs/)
+#   make handout LAB=cow OUT=DIR                  a lab's student tree
 #   make qemu-gdb / gdb    debug the kernel (see README.md)
 #   make compile_commands.json   for clangd
 #
@@ -138,7 +140,20 @@ gdb:
 test: deps
 	@$(MAKE) --no-print-directory check-tools build
 	python3 tests/mkfs_check.py
+	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
+	python3 tests/grade_check.py
+	python3 tests/gdb_check.py
 	python3 tests/harness.py
+
+# The autograder: lab specs in tests/labs/, hidden tests from EXTRA_USER.
+grade: deps
+	@$(MAKE) --no-print-directory check-tools build
+	python3 tests/grade.py $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) \
+		$(if $(EXTRA_USER),--extra $(EXTRA_USER))
+
+handout:
+	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make handout LAB=cow OUT=DIR"; exit 2; }
+	python3 scripts/handout.py $(LAB) $(OUT)
 
 # Benchmarks: QEMU with -icount shift=0,sleep=off (guest time counts
 # instructions, so figures repeat exactly). See docs/benchmarks.md.
@@ -155,6 +170,6 @@ clean:
 	find kernel user -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf build tests/out
 
-.PHONY: FORCE deps check-tools qemu qemu-gdb gdb test bench clean build compile_commands.json
+.PHONY: FORCE deps check-tools qemu qemu-gdb gdb test grade handout bench clean build compile_commands.json
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -28,7 +28,8 @@ struct superblock {
 #define NINDIRECT (BSIZE / sizeof(uint))
 #define MAXFILE (NDIRECT + NINDIRECT)
 
-// On-disk inode. Its size divides BSIZE, so inodes never straddle blocks.
+// On-disk inode. Its size divides BSIZE, so inodes never straddle blocks:
+// xv6's 64 bytes, then the owner and mode, padded to 128.
 struct dinode {
   short type;              // file type (T_DIR, T_FILE, T_DEVICE; 0 = free)
   short major;             // major device number (T_DEVICE only)
@@ -36,6 +37,10 @@ struct dinode {
   short nlink;             // number of links to inode in file system
   uint size;               // size of file (bytes)
   uint addrs[NDIRECT + 1]; // data block addresses; the last is the indirect block
+  uint uid;                // owner's user id
+  uint gid;                // group id
+  uint mode;               // permission bits and S_ISUID/S_ISGID (kernel/stat.h)
+  uint spare[13];          // zero; room for later fields
 };
 
 // Inodes per block.

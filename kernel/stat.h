@@ -12,6 +12,13 @@ struct stat {
   short type;  // T_DIR, T_FILE or T_DEVICE
   short nlink; // number of directory entries that name this inode
   uint64 size; // size of the file in bytes
+  int uid;     // owner
+  int gid;     // group
+  int mode;    // permission bits (rwx for owner, group, other) and S_ISUID, S_ISGID
 };
+
+// mode bits beyond the nine rwx bits (0777)
+#define S_ISUID 04000 // exec runs with the owner's uid as effective (and saved) uid
+#define S_ISGID 02000 // ... with the file's group as effective (and saved) gid
 
 #endif

@@ -37,5 +37,21 @@
 #define SYS_snapdrop 32
 // 33: reserved for clonefile
 #define SYS_memcheck 34
+// 40-54: users and credentials (kernel/proc/syscred.c, kernel/fs/perm.c)
+#define SYS_getuid 40
+#define SYS_geteuid 41
+#define SYS_getgid 42
+#define SYS_getegid 43
+#define SYS_setuid 44
+#define SYS_seteuid 45
+#define SYS_setgid 46
+#define SYS_setegid 47
+#define SYS_setgroups 48
+#define SYS_getgroups 49
+#define SYS_chmod 50
+#define SYS_chown 51
+#define SYS_umask 52
+#define SYS_rcustat 53
+#define SYS_credid 54
 
 #endif

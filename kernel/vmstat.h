@@ -27,6 +27,8 @@ struct procstat {
   uint64 cow_copies;    // ... that copied a frame
   int state;            // PS_* below
   char name[16];        // the program's name
+  int uid;              // its real user id
+  int euid;             // ... and effective user id
 };
 
 // procstat's state, as ps prints it

@@ -13,6 +13,9 @@
 // Every input file lands in the root directory under its base name with
 // one leading '_' dropped: the Makefile names user programs user/_ls so
 // that they cannot be confused with host programs, but students type "ls".
+// Everything belongs to root (uid 0, gid 0). Programs (the '_' names) get
+// mode 0755, other files 0644 and the root directory 0755; the programs in
+// setuid_root[] get 04755, so they run as root whoever starts them.
 //
 // The disk format is little-endian (RISC-V). The host may not be, so
 // every multi-byte field goes through le16()/le32() on its way into the
@@ -32,6 +35,9 @@
 #include "kernel/param.h"
 
 #define NINODES 200 // inodes in the image, including unused inode 0
+
+// Programs installed setuid root: credtest checks that exec honours it.
+static const char *setuid_root[] = {"suidtest"};
 
 // Derived layout. One spare block in each area keeps the arithmetic
 // simple (and matches what xv6 students have seen).
@@ -59,6 +65,7 @@ struct building {
   uint inum;
   short type;
   short nlink;
+  uint mode;                     // permission bits; owner and group are root
   uint size;
   uint nblocks;                  // data blocks mapped so far
   uint addrs[NDIRECT];           // direct blocks
@@ -104,12 +111,13 @@ static uint block_alloc(const char *what) {
   return nextblock++;
 }
 
-static void inode_get(struct building *ip, short type, const char *what) {
+static void inode_get(struct building *ip, short type, uint mode, const char *what) {
   if (nextinum >= NINODES)
     die("%s: out of inodes (the image holds %d files)", what, NINODES - ROOTINO);
   memset(ip, 0, sizeof *ip);
   ip->inum = nextinum++;
   ip->type = type;
+  ip->mode = mode;
   ip->nlink = 1;
   ip->what = what;
 }
@@ -155,6 +163,8 @@ static void inode_put(struct building *ip) {
   din.type = (short)le16(ip->type);
   din.nlink = (short)le16(ip->nlink);
   din.size = le32(ip->size);
+  din.uid = din.gid = 0;
+  din.mode = le32(ip->mode);
   for (int i = 0; i < NDIRECT; i++)
     din.addrs[i] = le32(ip->addrs[i]);
   din.addrs[NDIRECT] = le32(ip->indirect);
@@ -206,6 +216,17 @@ static const char *image_name(const char *path) {
   return name;
 }
 
+// The mode a file gets: see the head comment.
+static uint file_mode(const char *path, const char *name) {
+  const char *slash = strrchr(path, '/');
+  if ((slash ? slash[1] : path[0]) != '_')
+    return 0644;
+  for (size_t i = 0; i < sizeof(setuid_root) / sizeof(setuid_root[0]); i++)
+    if (strcmp(name, setuid_root[i]) == 0)
+      return S_ISUID | 0755;
+  return 0755;
+}
+
 // Copy the host file at path into a new inode and link it into root.
 static void add_file(struct building *root, const char *path) {
   const char *name = image_name(path);
@@ -219,7 +240,7 @@ static void add_file(struct building *root, const char *path) {
     die("%s: cannot open: %s", path, strerror(errno));
 
   struct building ip;
-  inode_get(&ip, T_FILE, path);
+  inode_get(&ip, T_FILE, file_mode(path, name), path);
   char buf[BSIZE];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0)
@@ -285,7 +306,7 @@ int main(int argc, char *argv[]) {
 
   // The root directory is its own parent.
   struct building root;
-  inode_get(&root, T_DIR, "/ (root directory)");
+  inode_get(&root, T_DIR, 0755, "/ (root directory)");
   dir_add(&root, ".", root.inum);
   dir_add(&root, "..", root.inum);
   for (int i = 2; i < argc; i++)

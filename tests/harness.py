@@ -199,6 +199,67 @@ SUITES = {
                  absent=(r"FAILED",)),
         ]),
     ],
+    # COW in practice (docs/cow-in-practice.md): each program checks its
+    # lesson itself and prints one verdict line per check.
+    "practice": [
+        Test("prefork", timeout=180, steps=[
+            Step("prefork", tuple(
+                r"(?m)^prefork L=%d: %s: ok$" % (rate, what)
+                for rate in (1, 2, 4)
+                for what in (r"shared pages per worker within 15% of the model",
+                             r"procstat agrees with memstat at every sample")) + (
+                r"(?m)^prefork: free frames back to start: ok$",
+                r"(?m)^prefork: OK$"), absent=(r"FAILED",)),
+        ]),
+        Test("rcwalk", timeout=120, steps=[
+            Step("rcwalk", (r"(?m)^  in each object's header +512$",
+                            r"(?m)^  in a side table +16$",
+                            r"(?m)^  nowhere: objects immortal +0$",
+                            r"(?m)^rcwalk: the header walk copies every object page: ok$",
+                            r"(?m)^rcwalk: the side-table walk copies 3\.1% of that "
+                            r"\(limit 5%\): ok$",
+                            r"(?m)^rcwalk: the immortal walk copies nothing: ok$",
+                            r"(?m)^rcwalk: free frames back to start: ok$",
+                            r"(?m)^rcwalk: OK$"), absent=(r"FAILED",)),
+        ]),
+        Test("pdsdemo", timeout=120, steps=[
+            Step("pdsdemo", (r"(?m)^pdsdemo: the bump allocator copies at most 2 pages "
+                             r"per update: ok$",
+                             r"(?m)^pdsdemo: the scattered free list copies at least d/2 "
+                             r"pages per update: ok$",
+                             r"(?m)^pdsdemo: free frames back to start: ok$",
+                             r"(?m)^pdsdemo: OK$"), absent=(r"FAILED",)),
+        ]),
+        # Wall-clock ticks here, so one hart: with more, a job made runnable
+        # while the other harts sit in wfi waits for their next timer tick,
+        # and the figures measure the timer instead of fork and spawn.
+        Test("dispatch", cpus=1, mem="256M", timeout=120, steps=[
+            Step("dispatch", (r"(?m)^dispatch 128 MiB: spawn total below fork\+exec total: ok$",
+                              r"(?m)^dispatch: free frames back to start: ok$",
+                              r"(?m)^dispatch: OK$"), absent=(r"FAILED",)),
+        ]),
+    ],
+    "creds": [
+        Test("credtest", timeout=300, steps=[
+            Step("credtest", (r"(?m)^ALL CRED TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("credtest-cpus4", cpus=4, timeout=300, steps=[
+            Step("credtest", (r"(?m)^ALL CRED TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("cred-tools", steps=[
+            Step("id", (r"(?m)^uid=0 gid=0$",)),
+            Step("runas 5 7 id", (r"(?m)^uid=5 gid=7$",)),
+            Step("runas 5 7 suidtest", (r"(?m)^suidtest: uid=5 euid=0 gid=7 egid=7$",)),
+            Step("ls suidtest", (r"(?m)^suidtest\s+2 \d+ \d+ -rwsr-xr-x 0 0$",)),
+            Step("echo secret > s ; chmod 600 s"),
+            Step("runas 5 7 cat s", (COMPLAINT,), absent=(r"secret",)),
+            Step("chown 5:7 s ; runas 5 7 cat s", (r"(?m)^secret$",)),
+            Step("runas 5 7 kill 1", (COMPLAINT,)),
+            Step("runas 5 7 runas 0 0 id", (r"only root",), absent=(r"uid=0",)),
+            Step("ps", (r"(?m)^1\s+sleep\s+init\s+\d+\s+\d+\s+\d+\s+0$",)),
+            Step("rcustat", (r"(?m)^grace periods: \d+", r"(?m)^creds: live \d+")),
+        ]),
+    ],
     "usertests": [
         Test("usertests", timeout=600, steps=[
             Step("usertests", (r"ALL TESTS PASSED",)),
@@ -210,6 +271,15 @@ SUITES = {
         ]),
         Test("snapbench", cpus=1, mem="256M", icount=True, timeout=600, steps=[
             Step("snapbench", (r"(?m)^snapbench: done$",)),
+        ]),
+        Test("rcubench", cpus=1, icount=True, timeout=600, steps=[
+            Step("rcubench", (r"(?m)^rcubench: done$",)),
+        ]),
+        Test("rcubench-cpus3", cpus=3, icount=True, timeout=600, steps=[
+            Step("rcubench", (r"(?m)^rcubench: done$",)),
+        ]),
+        Test("dispatch-bench", cpus=1, mem="512M", icount=True, timeout=600, steps=[
+            Step("dispatch 32 0 16 64 256", (r"(?m)^dispatch: OK$",), absent=(r"FAILED",)),
         ]),
     ],
 }

@@ -29,9 +29,12 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 NINODES = 200  # mkfs's choice, not a shared constant
+SETUID_ROOT = {"suidtest"}  # mkfs's setuid_root[] list
 T_DIR, T_FILE = 1, 2
+S_ISUID = 0o4000
 SUPERBLOCK = struct.Struct("<8I")
-DINODE = struct.Struct("<4hI13I")
+# type, major, minor, nlink, size, addrs[13], uid, gid, mode, spare[13]
+DINODE = struct.Struct("<4hI13I3I13I")
 DIRENT_INUM = struct.Struct("<H")
 
 
@@ -99,7 +102,8 @@ class Image:
         ipb = BSIZE // DINODE.size
         off = (self.inodestart + inum // ipb) * BSIZE + (inum % ipb) * DINODE.size
         f = DINODE.unpack_from(self.data, off)
-        return {"type": f[0], "nlink": f[3], "size": f[4], "addrs": list(f[5:])}
+        return {"type": f[0], "nlink": f[3], "size": f[4], "addrs": list(f[5:18]),
+                "uid": f[18], "gid": f[19], "mode": f[20], "spare": list(f[21:])}
 
     def file_blocks(self, ino):
         """Every block ino uses: its data blocks, then its indirect block."""
@@ -146,11 +150,27 @@ def check_layout(img):
     expect(nbitmap * BSIZE * 8 >= img.size, "bitmap cannot cover the disk")
 
 
-def check_contents(img, want):
-    """want: name -> bytes, the files the root directory must hold exactly."""
+def expected_mode(name, program):
+    """Root owns everything: programs 0755 (setuid ones 04755), others 0644."""
+    if not program:
+        return 0o644
+    return S_ISUID | 0o755 if name in SETUID_ROOT else 0o755
+
+
+def check_owner(what, ino, mode):
+    expect(ino["uid"] == 0 and ino["gid"] == 0,
+           "%s: owner %d:%d, want 0:0" % (what, ino["uid"], ino["gid"]))
+    expect(ino["mode"] == mode, "%s: mode %o, want %o" % (what, ino["mode"], mode))
+    expect(not any(ino["spare"]), "%s: spare fields not zero" % what)
+
+
+def check_contents(img, want, programs=()):
+    """want: name -> bytes, the files the root directory must hold exactly;
+    programs: which of them came from '_' names."""
     check_layout(img)
     root = img.inode(ROOTINO)
     expect(root["type"] == T_DIR, "root inode type %d" % root["type"])
+    check_owner("/", root, 0o755)
     entries = img.root_entries()
     expect(entries[:2] == [(".", ROOTINO), ("..", ROOTINO)],
            "root starts with %r" % entries[:2])
@@ -168,6 +188,7 @@ def check_contents(img, want):
         expect(ino["size"] == len(want[name]),
                "%s: size %d, want %d" % (name, ino["size"], len(want[name])))
         expect(img.read(ino) == want[name], "%s: contents differ" % name)
+        check_owner(name, ino, expected_mode(name, name in programs))
         for b in img.file_blocks(ino):
             expect(b >= img.size - img.nblocks, "%s: block %d is metadata" % (name, b))
             expect(b not in owner, "block %d used by %s and %s" % (b, owner.get(b), name))
@@ -217,7 +238,8 @@ class Sandbox:
         expect(not os.path.exists(imgpath), "image left behind")
 
     def must_build(self, files):
-        """files: relpath -> bytes; returns (Image, name -> bytes wanted)."""
+        """files: relpath -> bytes; returns (Image, name -> bytes wanted,
+        the names of programs)."""
         d = self.fresh_dir()
         paths = [self.write(d, rel, data) for rel, data in files.items()]
         rc, err, imgpath = self.run(d, paths)
@@ -225,11 +247,14 @@ class Sandbox:
         expect(err == "", "unexpected stderr %r" % err)
         with open(imgpath, "rb") as f:
             img = Image(f.read())
-        want = {}
+        want, programs = {}, set()
         for rel, data in files.items():
             base = os.path.basename(rel)
-            want[base[1:] if base.startswith("_") else base] = data
-        return img, want
+            name = base[1:] if base.startswith("_") else base
+            want[name] = data
+            if base.startswith("_"):
+                programs.add(name)
+        return img, want, programs
 
 
 def noise(n, seed):
@@ -248,6 +273,19 @@ def check_good_image(sb):
         "sub/dir/_prog": noise(NDIRECT * BSIZE, 2),  # exactly the direct blocks
     }
     check_contents(*sb.must_build(files))
+
+
+def check_modes(sb):
+    """Programs 0755, the setuid list 04755, others 0644 -- even a data file
+    that happens to share a setuid program's name."""
+    img, want, programs = sb.must_build({"_prog": b"p", "_suidtest": b"s", "notes": b"n",
+                                         "sub/suidtest2": b"x"})
+    check_contents(img, want, programs)
+    modes = {name: img.inode(inum)["mode"] for name, inum in img.root_entries()[2:]}
+    expect(modes == {"prog": 0o755, "suidtest": S_ISUID | 0o755, "notes": 0o644,
+                     "suidtest2": 0o644}, "modes %r" % modes)
+    img, want, programs = sb.must_build({"suidtest": b"data"})
+    check_contents(img, want, programs)
 
 
 def check_max_file(sb):
@@ -320,6 +358,7 @@ def check_usage(sb):
 
 CHECKS = [
     ("mkfs-good-image", check_good_image),
+    ("mkfs-modes", check_modes),
     ("mkfs-max-file-size", check_max_file),
     ("mkfs-max-files", check_max_files),
     ("mkfs-no-files", check_no_files),

@@ -1,6 +1,7 @@
 // ls: for each named path (default "."), list the file itself, or, for a
 // directory, every entry in it: name (padded to DIRSIZ), type, inode
-// number and size, as xv6's ls prints them.
+// number and size, as xv6's ls prints them; then the mode as Unix ls -l
+// shows it (-rwxr-xr-x, with s for setuid/setgid), the owner and group.
 //
 // Invariant: each listed name comes straight from a directory entry,
 // and its details from stat() on that name, so what ls shows is what an
@@ -29,8 +30,24 @@ static const char *fmtname(const char *path) {
   return name;
 }
 
+// "drwxr-xr-x": the type, then rwx for owner, group and other; an x that
+// is also a setuid (owner) or setgid (group) bit shows as s.
+static const char *fmtmode(struct stat *st) {
+  static char s[11];
+  s[0] = st->type == T_DIR ? 'd' : st->type == T_DEVICE ? 'c' : '-';
+  for (int i = 0; i < 9; i++)
+    s[1 + i] = (st->mode >> (8 - i)) & 1 ? "rwx"[i % 3] : '-';
+  if (st->mode & S_ISUID)
+    s[3] = s[3] == 'x' ? 's' : 'S';
+  if (st->mode & S_ISGID)
+    s[6] = s[6] == 'x' ? 's' : 'S';
+  s[10] = 0;
+  return s;
+}
+
 static void show(const char *path, struct stat *st) {
-  printf("%s %d %d %d\n", fmtname(path), st->type, st->ino, (int)st->size);
+  printf("%s %d %d %d %s %d %d\n", fmtname(path), st->type, st->ino, (int)st->size,
+         fmtmode(st), st->uid, st->gid);
 }
 
 // List each entry of the open directory fd, named path. Returns 0 or -1.

@@ -1,5 +1,6 @@
 // ps: one line per process: pid, state, name, and its pages: resident,
-// shared with other processes (copy-on-write or text), and private.
+// shared with other processes (copy-on-write or text), and private; then
+// the real uid that owns it.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "user/user.h"
@@ -25,13 +26,13 @@ int main(int argc, char *argv[]) {
     fprintf(2, "ps: proclist failed\n");
     exit(1);
   }
-  printf("PID\tSTATE\tNAME\t\tRSS\tSHARED\tPRIVATE\n");
+  printf("PID\tSTATE\tNAME\t\tRSS\tSHARED\tPRIVATE\tUID\n");
   for (int i = 0; i < n; i++) {
     struct procstat ps;
     if (procstat(pids[i], &ps) < 0)
       continue; // exited since proclist
-    printf("%d\t%s\t%s\t\t%ld\t%ld\t%ld\n", ps.pid, state_name(ps.state), ps.name,
-           ps.rss_pages, ps.shared_pages, ps.private_pages);
+    printf("%d\t%s\t%s\t\t%ld\t%ld\t%ld\t%d\n", ps.pid, state_name(ps.state), ps.name,
+           ps.rss_pages, ps.shared_pages, ps.private_pages, ps.uid);
   }
   exit(0);
 }

@@ -7,6 +7,7 @@
 
 #include "kernel/types.h"
 #include "kernel/vmstat.h"
+#include "kernel/rcustat.h"
 #include "kernel/spawn.h"
 
 struct stat;
@@ -51,6 +52,24 @@ int spawn(const char *path, char **argv, const struct spawn_actions *actions);
 int snapshot(void);
 int rollback(int id);
 int snapdrop(int id);
+// Users and groups (docs/creds.md). set*id: root may set anything, others
+// only switch the effective id to the real or saved one. -1 on error,
+// with nothing changed.
+int getuid(void);
+int geteuid(void);
+int getgid(void);
+int getegid(void);
+int setuid(int);
+int setgid(int);
+int seteuid(int);
+int setegid(int);
+int setgroups(int n, const int *gids); // root only; stored sorted
+int getgroups(int n, int *gids);       // n == 0: just the count
+int chmod(const char *path, int mode); // the owner or root
+int chown(const char *path, int uid, int gid); // root; -1 keeps an id
+int umask(int mask);                   // returns the old mask
+int rcustat(struct rcustat *);         // RCU and cred counters (docs/rcu.md)
+int credid(void); // debug: which cred object the caller uses
 
 // ulib.c
 int stat(const char *, struct stat *);

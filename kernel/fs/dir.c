@@ -12,6 +12,9 @@
 // the child. Looking up "." would otherwise lock the same inode twice, and
 // two lookups walking in opposite directions could deadlock.
 //
+// Every directory a lookup passes through must grant the caller search
+// (x) permission, nameiparent's final directory included.
+//
 // Invariant: callers of dirlookup and dirlink hold dp's lock; namei and
 // nameiparent take and release locks themselves and return an unlocked,
 // referenced inode. All of them may iput, so they run inside a transaction.
@@ -21,6 +24,7 @@
 #include "kernel/stat.h"
 #include "kernel/fs.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/perm.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/proc.h"
@@ -120,7 +124,8 @@ static struct inode *namex(char *path, int want_parent, char *name) {
 
   while ((path = skipelem(path, name)) != 0) {
     ilock(ip);
-    if (ip->type != T_DIR) {
+    // Looking a name up in a directory needs search (x) permission on it.
+    if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
       iunlockput(ip);
       return 0;
     }

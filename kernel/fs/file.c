@@ -22,6 +22,7 @@
 #include "kernel/lock/spinlock.h"
 #include "kernel/mm/vm.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/cred.h"
 
 struct devsw devsw[NDEV];
 
@@ -38,6 +39,7 @@ struct file *filealloc(void) {
   for (struct file *f = ftable.file; f < ftable.file + NFILE; f++) {
     if (f->ref == 0) {
       f->ref = 1;
+      f->f_cred = 0;
       spin_unlock(&ftable.lock);
       return f;
     }
@@ -77,6 +79,8 @@ void fileclose(struct file *f) {
     iput(ff.ip);
     end_op();
   }
+  if (ff.f_cred)
+    put_cred(ff.f_cred);
 }
 
 // Copy the file's metadata to user address addr.

@@ -7,6 +7,7 @@
 
 struct pipe;
 struct inode;
+struct cred;
 
 struct file {
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
@@ -17,6 +18,7 @@ struct file {
   struct inode *ip;  // FD_INODE and FD_DEVICE
   uint off;          // FD_INODE
   short major;       // FD_DEVICE
+  struct cred *f_cred; // FD_INODE and FD_DEVICE: the opener's creds (a reference)
 };
 
 // map major device number to device functions.

@@ -170,6 +170,9 @@ void iupdate(struct inode *ip) {
   dip->nlink = ip->nlink;
   dip->size = ip->size;
   memmove(dip->addrs, ip->addrs, sizeof(ip->addrs));
+  dip->uid = ip->uid;
+  dip->gid = ip->gid;
+  dip->mode = ip->mode;
   log_write(b);
   brelse(b);
 }
@@ -198,6 +201,9 @@ void ilock(struct inode *ip) {
   ip->nlink = dip->nlink;
   ip->size = dip->size;
   memmove(ip->addrs, dip->addrs, sizeof(ip->addrs));
+  ip->uid = dip->uid;
+  ip->gid = dip->gid;
+  ip->mode = dip->mode;
   brelse(b);
   ip->valid = 1;
   if (ip->type == 0)
@@ -310,6 +316,9 @@ void stati(struct inode *ip, struct stat *st) {
   st->type = ip->type;
   st->nlink = ip->nlink;
   st->size = ip->size;
+  st->uid = ip->uid;
+  st->gid = ip->gid;
+  st->mode = ip->mode;
 }
 
 static uint min_uint(uint a, uint b) { return a < b ? a : b; }

@@ -23,6 +23,9 @@ struct inode {
   short nlink;
   uint size;
   uint addrs[NDIRECT + 1];
+  int uid; // owner
+  int gid;
+  int mode; // rwx bits and S_ISUID/S_ISGID (kernel/stat.h); see kernel/fs/perm.c
 };
 
 extern struct superblock sb;

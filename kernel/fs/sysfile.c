@@ -4,7 +4,10 @@
 // Everything user space hands us is suspect: a descriptor must be in
 // range and open, a length non-negative, a path mapped and shorter than
 // MAXPATH, and a buffer mapped (the copy routines check that). Any
-// failure is a -1 return, never a panic.
+// failure is a -1 return, never a panic. Permission checks (kernel/fs/
+// perm.c): open needs r or w on the file; a new or removed name needs w
+// and x on its directory; chdir needs x; path lookup needs x on every
+// directory it passes through (kernel/fs/dir.c).
 //
 // Invariant: every call that may write the disk, including any iput,
 // runs between begin_op() and end_op(), and a process's ofile[] entries
@@ -19,6 +22,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
+#include "kernel/fs/perm.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/lib/printk.h"
@@ -26,6 +30,7 @@
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/cred.h"
 #include "kernel/proc/sysargs.h"
 
 // Fetch the n'th argument as a descriptor of the calling process and
@@ -135,7 +140,8 @@ uint64 sys_link(void) {
   struct inode *dp = nameiparent(new, name);
   if (dp) {
     ilock(dp);
-    int ok = dp->dev == ip->dev && dirlink(dp, name, ip->inum) == 0;
+    int ok = dp->dev == ip->dev && inode_permission(dp, MAY_WRITE | MAY_EXEC) == 0 &&
+             dirlink(dp, name, ip->inum) == 0;
     iunlockput(dp);
     if (ok) {
       iput(ip);
@@ -205,7 +211,9 @@ uint64 sys_unlink(void) {
   int r = -1;
   struct inode *ip = 0;
   // "." and ".." are part of a directory's structure, not names to remove.
-  if (namecmp(name, ".") != 0 && namecmp(name, "..") != 0)
+  // Removing a name writes the directory.
+  if (namecmp(name, ".") != 0 && namecmp(name, "..") != 0 &&
+      inode_permission(dp, MAY_WRITE | MAY_EXEC) == 0)
     ip = dirlookup(dp, name, &off);
   if (ip) {
     ilock(ip);
@@ -219,10 +227,11 @@ uint64 sys_unlink(void) {
 
 // Create path as a new inode of the given type and return it locked.
 // Opening an existing file with O_CREATE is not an error, so for T_FILE
-// an existing file or device is returned instead. Returns 0 on failure.
-// The caller is inside a transaction.
-static struct inode *create(char *path, short type, short major, short minor) {
+// an existing file or device is returned instead; *made says which.
+// Returns 0 on failure. The caller is inside a transaction.
+static struct inode *create(char *path, short type, short major, short minor, int *made) {
   char name[DIRSIZ];
+  *made = 0;
 
   struct inode *dp = nameiparent(path, name);
   if (dp == 0)
@@ -239,8 +248,8 @@ static struct inode *create(char *path, short type, short major, short minor) {
     return 0;
   }
 
-  ip = ialloc(dp->dev, type);
-  if (ip == 0) {
+  // A new name writes the directory.
+  if (inode_permission(dp, MAY_WRITE | MAY_EXEC) < 0 || (ip = ialloc(dp->dev, type)) == 0) {
     iunlockput(dp);
     return 0;
   }
@@ -248,6 +257,7 @@ static struct inode *create(char *path, short type, short major, short minor) {
   ip->major = major;
   ip->minor = minor;
   ip->nlink = 1;
+  inode_init_owner(ip);
   iupdate(ip);
 
   // A new directory names itself and its parent. Its "." is not counted
@@ -263,6 +273,7 @@ static struct inode *create(char *path, short type, short major, short minor) {
     iupdate(dp);
   }
   iunlockput(dp);
+  *made = 1;
   return ip;
 
 fail:
@@ -275,12 +286,14 @@ fail:
 }
 
 // Find (or, with O_CREATE, make) the inode for an open and return it
-// locked, or 0 if it may not be opened in this mode.
+// locked, or 0 if it may not be opened in this mode. A file this open
+// just created is the caller's to use whatever its mode says.
 static struct inode *open_inode(char *path, int omode) {
   struct inode *ip;
+  int made = 0;
 
   if (omode & O_CREATE) {
-    ip = create(path, T_FILE, 0, 0);
+    ip = create(path, T_FILE, 0, 0, &made);
   } else {
     ip = namei(path);
     if (ip)
@@ -290,7 +303,8 @@ static struct inode *open_inode(char *path, int omode) {
     return 0;
 
   if ((ip->type == T_DIR && omode != O_RDONLY) ||
-      (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV))) {
+      (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV)) ||
+      (!made && open_permission(ip, omode) < 0)) {
     iunlockput(ip);
     return 0;
   }
@@ -323,6 +337,9 @@ struct file *file_open(char *path, int omode) {
   f->ip = ip;
   f->readable = !(omode & O_WRONLY);
   f->writable = (omode & O_WRONLY) || (omode & O_RDWR);
+  // The file keeps the creds it was opened with: reads and writes check
+  // nothing more, so it works on after a chmod or a setuid.
+  f->f_cred = get_cred(current_cred());
 
   if ((omode & O_TRUNC) && ip->type == T_FILE)
     itrunc(ip);
@@ -354,8 +371,9 @@ static uint64 make_node(short type, short major, short minor) {
 
   if (argstr(0, path, MAXPATH) < 0)
     return -1;
+  int made;
   begin_op();
-  struct inode *ip = create(path, type, major, minor);
+  struct inode *ip = create(path, type, major, minor, &made);
   if (ip == 0) {
     end_op();
     return -1;
@@ -367,10 +385,13 @@ static uint64 make_node(short type, short major, short minor) {
 
 uint64 sys_mkdir(void) { return make_node(T_DIR, 0, 0); }
 
+// mknod: root only. A device node hands its driver to whoever may open it.
 uint64 sys_mknod(void) {
   int major, minor;
   argint(1, &major);
   argint(2, &minor);
+  if (current_cred()->euid != 0)
+    return -1;
   return make_node(T_DEVICE, major, minor);
 }
 
@@ -387,7 +408,7 @@ uint64 sys_chdir(void) {
     return -1;
   }
   ilock(ip);
-  if (ip->type != T_DIR) {
+  if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
     iunlockput(ip);
     end_op();
     return -1;

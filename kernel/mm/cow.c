@@ -16,6 +16,7 @@
 #include "kernel/mm/pte_pairs.h"
 #include "kernel/mm/frame.h"
 
+// LAB cow: BEGIN SOLUTION
 // Share one parent PTE with the child: writable pages turn COW in both.
 static int share_pte(pte_t *pte, pte_t *npte) {
   pte_t e = *pte;
@@ -39,8 +40,18 @@ int uvm_share(pagetable_t old, pagetable_t new, uint64 sz) {
   sfence_vma();
   return r;
 }
+// LAB cow: END SOLUTION
+// LAB cow: BEGIN STUB
+// // Your job: share the parent's pages with the child instead of copying
+// // them (see docs/labs/cow.md). Until then fork copies every page, as
+// // classic xv6 does.
+// int uvm_share(pagetable_t old, pagetable_t new, uint64 sz) {
+//   return uvm_copy(old, new, sz);
+// }
+// LAB cow: END STUB
 
 enum fault_result cow_break(pte_t *pte) {
+  // LAB cow: BEGIN SOLUTION
   void *old = (void *)PTE2PA(*pte);
   int flags = (PTE_FLAGS(*pte) & ~PTE_COW) | PTE_W;
   if (frame_refs(old) == 1) {
@@ -58,4 +69,11 @@ enum fault_result cow_break(pte_t *pte) {
   sfence_vma();
   frame_put(old); // may free it, if the other sharers broke away meanwhile
   return FAULT_COW_COPY;
+  // LAB cow: END SOLUTION
+  // LAB cow: BEGIN STUB
+  // // Your job: give the writer a private copy of the page, or make the
+  // // page writable in place when its PTE holds the frame's only
+  // // reference. Until then a write to a COW page kills the process.
+  // return FAULT_KILL;
+  // LAB cow: END STUB
 }

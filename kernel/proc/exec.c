@@ -13,6 +13,8 @@
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/snapshot.h"
+#include "kernel/proc/cred.h"
+#include "kernel/fs/perm.h"
 #include "kernel/mm/vm.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
@@ -114,6 +116,9 @@ int image_load(struct proc *p, char *path, char **argv, struct image *img) {
     return -1;
   }
   ilock(ip);
+  // May the caller run it, and as whom (kernel/fs/perm.c)?
+  if (exec_prepare_creds(ip, &img->cred) < 0)
+    goto bad;
   if (readi(ip, 0, (uint64)&elf, 0, sizeof(elf)) != sizeof(elf) || elf.magic != ELF_MAGIC)
     goto bad;
   if ((pt = proc_pagetable(p)) == 0)
@@ -144,6 +149,8 @@ int image_load(struct proc *p, char *path, char **argv, struct image *img) {
   return 0;
 
 bad:
+  if (img->cred)
+    abort_creds(img->cred);
   if (pt)
     proc_freepagetable(pt);
   if (ip) {
@@ -163,6 +170,8 @@ pagetable_t image_install(struct proc *p, struct image *img) {
   p->pagetable = img->pt;
   p->sz = img->sz;
   spin_unlock(&p->lock);
+  if (img->cred)
+    cred_install(p, img->cred); // the setuid/setgid switch, now it cannot fail
   p->trapframe->epc = img->entry;
   p->trapframe->sp = img->sp;
   p->trapframe->a0 = img->argc; // main(argc, argv)

@@ -16,6 +16,7 @@ struct image {
   uint64 sp;    // initial stack pointer; argv[] is there
   int argc;
   char *name;   // last component of the path (points into the path)
+  struct cred *cred; // the identity to run it with (setuid/setgid), or 0: unchanged
 };
 
 // Returns argc (the new a0) on success, -1 with the old image intact on failure.

@@ -11,6 +11,8 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/snapshot.h"
+#include "kernel/proc/cred.h"
+#include "kernel/sync/rcu.h"
 #include "kernel/memlayout.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
@@ -111,6 +113,11 @@ struct proc *proc_alloc(void) {
 
   p->pid = allocpid();
   p->state = USED;
+  // The new process is whoever its creator is: it shares the creator's
+  // cred (one more reference) and umask. The first process is root.
+  struct proc *parent = myproc();
+  p->cred = parent ? get_cred(parent->cred) : root_cred();
+  p->umask = parent ? parent->umask : 022;
   if ((p->trapframe = frame_alloc()) == 0 || (p->pagetable = proc_pagetable(p)) == 0) {
     freeproc(p);
     spin_unlock(&p->lock);
@@ -142,6 +149,9 @@ static void freeproc(struct proc *p) {
   p->xstate = 0;
   p->cow_faults = 0;
   p->cow_copies = 0;
+  if (p->cred)
+    put_cred(p->cred); // through RCU: a reader may still be looking at it
+  p->cred = 0;
   p->state = UNUSED;
 }
 
@@ -302,12 +312,16 @@ int wait(uint64 addr) {
 void scheduler(void) {
   struct cpu *c = mycpu();
   c->proc = 0;
+  rcu_hart_online();
   for (;;) {
     // Interrupts on, so a device can wake a sleeper and so a hart with
     // nothing to do does not deadlock the others.
     intr_on();
     int found = 0;
     for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+      // Between two processes (or after an idle wfi) this hart runs no
+      // RCU reader: a quiescent state (kernel/sync/rcu.c).
+      rcu_quiescent();
       spin_lock(&p->lock);
       if (p->state == RUNNABLE) {
         p->state = RUNNING;
@@ -318,9 +332,11 @@ void scheduler(void) {
       }
       spin_unlock(&p->lock);
     }
-    if (!found) {
+    // Idle: an idle hart is quiescent for RCU as long as it sleeps.
+    if (!found && rcu_idle_enter()) {
       intr_on();
       __asm__ volatile("wfi");
+      rcu_idle_exit();
     }
   }
 }
@@ -330,6 +346,8 @@ void scheduler(void) {
 // the hart, so it is saved and restored around the switch.
 void sched(void) {
   struct proc *p = myproc();
+  if (rcu_read_depth() > 0) // checked first: it also holds push_off
+    panic("sched: %s (pid %d) would sleep inside an RCU read-side section", p->name, p->pid);
   if (!spin_held(&p->lock))
     panic("sched: p->lock not held");
   if (mycpu()->noff != 1)
@@ -403,11 +421,17 @@ void wakeup(void *chan) {
 }
 
 // Mark the process with this pid killed; it exits the next time it is
-// about to return to user mode. Returns -1 if there is no such process.
+// about to return to user mode. Returns -1 if there is no such process,
+// or if the caller may not kill it (cred_may_kill reads its creds
+// under RCU: holding p->lock does not stop p from replacing them).
 int kill(int pid) {
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
     spin_lock(&p->lock);
     if (p->pid == pid && p->state != UNUSED) {
+      if (!cred_may_kill(p)) {
+        spin_unlock(&p->lock);
+        return -1;
+      }
       p->killed = 1;
       if (p->state == SLEEPING)
         p->state = RUNNABLE; // let it notice

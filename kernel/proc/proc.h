@@ -52,6 +52,10 @@ struct proc {
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
   char name[16];               // process name (debugging)
+  int umask;                   // mode bits new files do not get (kernel/fs/perm.c)
+  // Who the process is (kernel/proc/cred.h). Only the process itself
+  // replaces it (commit_creds); others read it under rcu_read_lock.
+  struct cred *cred;
   struct snapset *snaps;       // live snapshots, or 0 (kernel/proc/snapshot.c)
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame

@@ -11,7 +11,9 @@
 #include "kernel/proc/sysexec.h"
 #include "kernel/proc/snapshot.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/syscred.h"
 #include "kernel/fs/sysfile.h"
+#include "kernel/fs/perm.h"
 #include "kernel/mm/vm.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -71,6 +73,14 @@ static uint64 (*syscalls[])(void) = {
     [SYS_proclist] = sys_proclist, [SYS_spawn] = sys_spawn,
     [SYS_snapshot] = sys_snapshot, [SYS_rollback] = sys_rollback,
     [SYS_snapdrop] = sys_snapdrop, [SYS_memcheck] = sys_memcheck,
+    [SYS_getuid] = sys_getuid,     [SYS_geteuid] = sys_geteuid,
+    [SYS_getgid] = sys_getgid,     [SYS_getegid] = sys_getegid,
+    [SYS_setuid] = sys_setuid,     [SYS_seteuid] = sys_seteuid,
+    [SYS_setgid] = sys_setgid,     [SYS_setegid] = sys_setegid,
+    [SYS_setgroups] = sys_setgroups, [SYS_getgroups] = sys_getgroups,
+    [SYS_chmod] = sys_chmod,       [SYS_chown] = sys_chown,
+    [SYS_umask] = sys_umask,       [SYS_rcustat] = sys_rcustat,
+    [SYS_credid] = sys_credid,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -4,6 +4,8 @@
 #include "kernel/proc/sysmem.h"
 #include "kernel/proc/sysargs.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/cred.h"
+#include "kernel/sync/rcu.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/fault.h"
@@ -71,6 +73,12 @@ uint64 sys_procstat(void) {
   ps.cow_copies = p->cow_copies;
   ps.state = proc_state_code(p->state);
   safestrcpy(ps.name, p->name, sizeof(ps.name));
+  // p->lock does not stop p from replacing its creds: read them under RCU.
+  rcu_read_lock();
+  const struct cred *c = proc_cred_rcu(p);
+  ps.uid = c ? c->uid : -1;
+  ps.euid = c ? c->euid : -1;
+  rcu_read_unlock();
   if (p->pagetable)
     count_tree(p->pagetable, 2, &ps);
   spin_unlock(&p->lock);
@@ -116,8 +124,11 @@ uint64 sys_memcheck(void) {
   return frame_audit_end();
 }
 
+// forkmode(mode): root only, since it changes fork for everyone.
 uint64 sys_forkmode(void) {
   int mode;
   argint(0, &mode);
+  if (current_cred()->euid != 0)
+    return -1;
   return fork_mode_set(mode);
 }

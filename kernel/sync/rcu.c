@@ -1,0 +1,221 @@
+// Read-copy update (RCU), quiescent-state based.
+//
+// A reader of an RCU-protected pointer takes no lock, so a writer that
+// unpublishes an object cannot ask who still holds it. It can learn when
+// they have all let go: a read-side section never sleeps and keeps
+// interrupts off, so it cannot span a context switch. Once a hart has been
+// through its scheduler loop (between two processes, or idling) after the
+// object was unpublished, no reader on that hart can still hold it. That
+// moment is a *quiescent state*. A *grace period* is an interval in which
+// every online hart has reported one; an object unpublished before a grace
+// period began is unreachable once it has ended, and may be freed.
+//
+// Grace periods are numbered. Under rcu.lock:
+//   started    the newest grace period begun
+//   completed  the newest one ended (started == completed: none running)
+//   wanted     the highest number anyone is waiting for
+//   pending    the online harts that have not reported in `started` yet
+// A callback queued while `started` is the newest needs started + 1, not
+// started: that one may have begun before the caller's readers did, and a
+// hart may already have reported for it before they started.
+//
+// Callbacks wait on the hart that queued them, in FIFO order. Numbers only
+// grow along the FIFO, so the ready ones are always at its front, and the
+// hart runs them itself the next time it reports (rcu_quiescent).
+//
+// An idle hart is quiescent for as long as it sleeps: it leaves the set of
+// harts that grace periods wait for (rcu_idle_enter) and rejoins when it
+// wakes, so grace periods advance without waking idle harts.
+//
+// Invariant: rcu_quiescent and the idle calls are made only from the
+// scheduler loop, where the hart runs no process and therefore no
+// read-side section; a hart's bit in `pending` is cleared only by that
+// hart; `pending` is always a subset of `online`.
+#include "kernel/sync/rcu.h"
+#include "kernel/rcustat.h"
+#include "kernel/param.h"
+#include "kernel/riscv.h"
+#include "kernel/lock/spinlock.h"
+#include "kernel/proc/proc.h"
+#include "kernel/lib/printk.h"
+
+// Per-hart state, touched only by its own hart with interrupts off.
+struct rcu_hart {
+  int nesting;           // rcu_read_lock depth
+  struct rcu_head *head; // callbacks waiting, oldest first
+  struct rcu_head *tail; // the newest (meaningless when head is 0)
+  uint64 queued, run;    // callbacks queued here, and run
+};
+
+static struct rcu_hart harts[NCPU];
+
+static struct {
+  struct spinlock lock;
+  uint64 started, completed, wanted;
+  uint pending;  // harts still to report in grace period `started`
+  uint online;   // harts that have entered the scheduler
+  uint64 gp_start; // r_time() when `started` began
+  uint64 gp_time_total, gp_time_max, sync_calls;
+} rcu = {.lock = {.name = "rcu"}};
+
+// ---- Read side ----------------------------------------------------------
+
+void rcu_read_lock(void) {
+  push_off(); // no timer preemption, no migration: the count stays ours
+  harts[cpuid()].nesting++;
+}
+
+void rcu_read_unlock(void) {
+  struct rcu_hart *h = &harts[cpuid()];
+  if (h->nesting < 1)
+    panic("rcu_read_unlock: not in a read-side section");
+  h->nesting--;
+  pop_off();
+}
+
+int rcu_read_depth(void) { return harts[cpuid()].nesting; }
+
+// ---- Grace periods (all with rcu.lock held) -------------------------------
+
+static void start_gp(void) {
+  rcu.started++;
+  rcu.gp_start = r_time();
+  __atomic_store_n(&rcu.pending, rcu.online, __ATOMIC_RELEASE);
+}
+
+// Ask for grace period gp to run (some time after the current one).
+static void request_gp(uint64 gp) {
+  if (rcu.wanted < gp)
+    rcu.wanted = gp;
+  if (rcu.started == rcu.completed)
+    start_gp();
+}
+
+// End the running grace period if every hart has reported, and start the
+// next one if someone waits for it. Returns 1 if one ended. (With every
+// hart idle, a new grace period has no one to wait for: it ends at once.)
+static int try_complete(void) {
+  int ended = 0;
+  while (rcu.started != rcu.completed && rcu.pending == 0) {
+    uint64 t = r_time() - rcu.gp_start;
+    rcu.gp_time_total += t;
+    if (t > rcu.gp_time_max)
+      rcu.gp_time_max = t;
+    // Release: a hart that sees the new number also sees everything the
+    // reporting harts did before they reported.
+    __atomic_store_n(&rcu.completed, rcu.started, __ATOMIC_RELEASE);
+    ended = 1;
+    if (rcu.wanted > rcu.completed)
+      start_gp();
+  }
+  return ended;
+}
+
+// ---- Writer side --------------------------------------------------------
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *)) {
+  head->func = func;
+  head->next = 0;
+  push_off(); // the queue is this hart's: stay on it
+  struct rcu_hart *h = &harts[cpuid()];
+  spin_lock(&rcu.lock);
+  head->gp = rcu.started + 1;
+  request_gp(head->gp);
+  spin_unlock(&rcu.lock);
+  if (h->head == 0)
+    h->head = head;
+  else
+    h->tail->next = head;
+  h->tail = head;
+  h->queued++;
+  pop_off();
+}
+
+void synchronize_rcu(void) {
+  spin_lock(&rcu.lock);
+  uint64 gp = rcu.started + 1;
+  request_gp(gp);
+  rcu.sync_calls++;
+  while (rcu.completed < gp)
+    sleep(&rcu.completed, &rcu.lock); // sched() panics if we are a reader
+  spin_unlock(&rcu.lock);
+}
+
+// ---- The scheduler's side -------------------------------------------------
+
+void rcu_hart_online(void) {
+  push_off();
+  spin_lock(&rcu.lock);
+  rcu.online |= 1u << cpuid();
+  spin_unlock(&rcu.lock);
+  pop_off();
+}
+
+// An idle hart (in wfi) runs no reader, so it is in a quiescent state for
+// as long as it sleeps: it leaves `online`, and no grace period waits for
+// its timer to wake it. A hart with callbacks still queued does not go
+// idle: it keeps passing through the scheduler until they have run,
+// rather than leave them stranded until its next tick.
+int rcu_idle_enter(void) {
+  push_off();
+  int id = cpuid();
+  uint bit = 1u << id;
+  if (harts[id].head) {
+    pop_off();
+    return 0;
+  }
+  spin_lock(&rcu.lock);
+  rcu.online &= ~bit;
+  __atomic_store_n(&rcu.pending, rcu.pending & ~bit, __ATOMIC_RELAXED);
+  int ended = try_complete();
+  spin_unlock(&rcu.lock);
+  pop_off();
+  if (ended)
+    wakeup(&rcu.completed);
+  return 1;
+}
+
+void rcu_idle_exit(void) { rcu_hart_online(); }
+
+// Run this hart's callbacks whose grace period has completed.
+static void run_ready(struct rcu_hart *h) {
+  uint64 done = __atomic_load_n(&rcu.completed, __ATOMIC_ACQUIRE);
+  while (h->head && h->head->gp <= done) {
+    struct rcu_head *cb = h->head;
+    h->head = cb->next;
+    h->run++;
+    cb->func(cb);
+  }
+}
+
+void rcu_quiescent(void) {
+  push_off();
+  int id = cpuid();
+  uint bit = 1u << id;
+  int ended = 0;
+  // The common case, no report owed, costs one load and no lock.
+  if (__atomic_load_n(&rcu.pending, __ATOMIC_RELAXED) & bit) {
+    spin_lock(&rcu.lock);
+    __atomic_store_n(&rcu.pending, rcu.pending & ~bit, __ATOMIC_RELAXED);
+    ended = try_complete();
+    spin_unlock(&rcu.lock);
+  }
+  run_ready(&harts[id]);
+  pop_off();
+  if (ended)
+    wakeup(&rcu.completed); // synchronize_rcu() callers
+}
+
+void rcu_stats(struct rcustat *st) {
+  spin_lock(&rcu.lock);
+  st->gp_completed = rcu.completed;
+  st->gp_time_total = rcu.gp_time_total;
+  st->gp_time_max = rcu.gp_time_max;
+  st->sync_calls = rcu.sync_calls;
+  spin_unlock(&rcu.lock);
+  st->cb_queued = st->cb_run = 0;
+  for (int i = 0; i < NCPU; i++) {
+    st->cb_queued += __atomic_load_n(&harts[i].queued, __ATOMIC_RELAXED);
+    st->cb_run += __atomic_load_n(&harts[i].run, __ATOMIC_RELAXED);
+  }
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""The GDB test: gdb-multiarch, driven in batch mode, on a real COW fault.
+
+Owns: keeping `make qemu-gdb` + `make gdb` and the calf-* helpers
+(scripts/gdb/calf.py) working. It starts QEMU halted with a gdb stub on
+a free port (one hart, a fresh copy of fs.img), runs gdb-multiarch with
+.gdbinit (CALF_GDBPORT points it at that port) and tests/gdb_cow.py,
+types `cowtest frames` at calf's shell once it prompts, and passes when
+gdb's script reports `GDB-CHECK: OK` and the test program then finishes
+with `cowtest frames: OK`. A broken helper fails the check.
+
+Invariant: neither QEMU nor gdb outlives this script. Both run in their
+own process groups with a parent-death signal (harness.py's machinery),
+and both groups are killed in a `finally`.
+
+usage: python3 tests/gdb_check.py
+Prints `ok gdb-cow (Ns)` or `FAIL gdb-cow: why`; the console is kept in
+tests/out/gdb-cow.log and gdb's output in tests/out/gdb-cow.gdb.log.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+ROOT = harness.ROOT
+GDB = os.environ.get("GDB", "gdb-multiarch")
+NAME = "gdb-cow"
+TIMEOUT = 180.0  # seconds for the whole check; it takes about ten
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(cmd, stdout, env=None, stdin=subprocess.DEVNULL):
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=stdin, stdout=stdout,
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=harness._in_child_before_exec)
+
+
+def run_check(disk, log, gdblog):
+    port = free_port()
+    test = harness.Test(NAME, steps=[], cpus=1)
+    qcmd = harness.qemu_command(test, disk) + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port]
+    log.write(("# %s\n" % " ".join(qcmd)).encode())
+    log.flush()
+    procs = []
+    try:
+        qemu = start(qcmd, subprocess.PIPE, stdin=subprocess.PIPE)
+        procs.append(qemu)
+        console = harness.Console(qemu, log)
+        env = dict(os.environ, CALF_GDBPORT=str(port))
+        gdb = start([GDB, "-q", "-nx", "-batch", "-x", ".gdbinit", "-x", "tests/gdb_cow.py"],
+                    subprocess.PIPE, env=env)
+        procs.append(gdb)
+        out = []  # gdb's output, also streamed to its log as it comes
+
+        def pump():
+            for line in iter(gdb.stdout.readline, b""):
+                out.append(line)
+                gdblog.write(line)
+                gdblog.flush()
+
+        reader = threading.Thread(target=pump, daemon=True)
+        reader.start()
+        deadline = time.monotonic() + TIMEOUT
+        # gdb lets the machine go only after its breakpoint is set; until
+        # then the console stays silent, so this wait also covers gdb's start.
+        console.wait_for(harness.BOOT_PROMPT.search, deadline, "the shell prompt", False)
+        console.type("cowtest frames")
+        try:
+            status = gdb.wait(max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            status = None
+        reader.join(5.0)
+        text = b"".join(out).decode("utf-8", "replace")
+        if status is None:
+            raise harness.TestFailure("gdb did not finish in %gs (log tests/out/%s.gdb.log)"
+                                      % (TIMEOUT, NAME))
+        verdict = [l for l in text.splitlines() if l.startswith("GDB-CHECK:")]
+        if status != 0 or verdict != ["GDB-CHECK: OK"]:
+            why = verdict[-1] if verdict else "gdb exited with status %s" % status
+            raise harness.TestFailure("%s (log tests/out/%s.gdb.log)" % (why, NAME))
+        # gdb has detached: the program runs on to its verdict.
+        console.wait_for(lambda t: "cowtest frames: OK" in t, deadline,
+                         "`cowtest frames: OK` after gdb detached", False)
+    finally:
+        for p in procs:
+            harness.stop(p)
+            for pipe in (p.stdin, p.stdout):
+                if pipe:
+                    try:
+                        pipe.close()
+                    except OSError:
+                        pass
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda s, f: sys.exit(1))
+    os.makedirs(harness.OUTDIR, exist_ok=True)
+    start_time = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="calf-gdb-")
+    reason = None
+    try:
+        with open(os.path.join(harness.OUTDIR, NAME + ".log"), "wb") as log, \
+                open(os.path.join(harness.OUTDIR, NAME + ".gdb.log"), "wb") as gdblog:
+            try:
+                harness.preflight()
+                if shutil.which(GDB) is None:
+                    raise harness.TestFailure("%s not found (run scripts/deps.sh)" % GDB)
+                disk = os.path.join(tmp, "fs.img")
+                shutil.copyfile(harness.FSIMG, disk)
+                run_check(disk, log, gdblog)
+            except (harness.TestFailure, OSError) as e:
+                reason = str(e)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    secs = time.monotonic() - start_time
+    if reason:
+        print("FAIL %s: %s (%.1fs)" % (NAME, reason, secs))
+        return 1
+    print("ok %s (%.1fs)" % (NAME, secs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Host-side checks of the autograder and the handout tool, no QEMU needed.
+
+Owns: the contracts of tests/grade.py and scripts/handout.py that `make
+grade` and `make handout` rely on but that a full grading run would take
+minutes to exercise: the lab specs parse; a test whose harness test,
+suite or program is missing is reported "not available" and scores 0
+without crashing; a dependent of a failure is not run; the frame-leak
+check fires; results.json has Gradescope's shape; the grading tables in
+docs/labs/ match the specs; the lab markers in the sources are well
+formed and the handout transformation does what it says. Every QEMU run
+is faked (grade.grade takes the function that runs a test).
+
+usage: python3 tests/grade_check.py
+Prints `ok NAME` or `FAIL NAME: why` per check; exits non-zero on any failure.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import textwrap
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scripts"))
+import grade  # noqa: E402
+import handout  # noqa: E402
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(cond, why):
+    if not cond:
+        raise CheckFailed(why)
+
+
+def fake_run(outcomes):
+    """A stand-in for harness.run_test: outcome by harness test name
+    (default pass); it records which tests were started."""
+    started = []
+
+    def run(test):
+        started.append(test.name)
+        ok, reason = outcomes.get(test.name, (True, None))
+        return ok, reason, 0.5
+
+    run.started = started
+    return run
+
+
+FAKE_SPEC = """
+[lab]
+title = A lab for the checks
+
+[first]
+points = 10
+harness = boot
+timeout = 7
+
+[second]
+points = 5
+harness = cowtest
+depends = first
+
+[independent]
+points = 3
+harness = shell-pipe
+
+[gone]
+points = 4
+harness = no-such-harness-test
+
+[after-gone]
+points = 2
+harness = shell-list
+depends = gone
+
+[suite-gone]
+points = 6
+suite = no-such-suite
+
+[hidden-prog]
+points = 8
+run = no-such-program arg
+expect = ^fine$
+visibility = hidden
+"""
+
+
+def load_fake():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "fake.spec")
+        with open(path, "w") as f:
+            f.write(FAKE_SPEC)
+        return grade.load_spec(path)
+
+
+def check_specs():
+    labs = grade.load_labs()
+    for name in ("base", "cow", "spawn", "creds", "snapshots"):
+        expect(name in labs, "no tests/labs/%s.spec" % name)
+    for lab in labs.values():
+        if lab.status == "ready":
+            expect(lab.tests and lab.points() > 0, "lab %s has no points" % lab.name)
+    # Hidden tests from an instructor's directory extend a lab.
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "cow.spec"), "w") as f:
+            f.write("[secret]\npoints = 5\nrun = secret\nexpect = ^ok$\n")
+        labs = grade.load_labs(extra_dir=d)
+        t = labs["cow"].tests[-1]
+        expect((t.name, t.visibility, t.program) == ("secret", "hidden", "secret"),
+               "an EXTRA_USER spec did not add a hidden test to lab cow")
+    for bad in ("[t]\npoints = 1\n", "[t]\npoints = 1\nharness = boot\ndepends = later\n",
+                "[t]\npoints = 1\nharness = boot\nvisibility = sometimes\n",
+                "[t]\npoints = x\nharness = boot\n", "[t]\npoints = 1\nrun = x\n"):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bad.spec")
+            with open(path, "w") as f:
+                f.write(bad)
+            try:
+                grade.load_spec(path)
+            except grade.SpecError:
+                continue
+            raise CheckFailed("a bad spec was accepted: %r" % bad)
+
+
+def check_missing_and_depends():
+    lab = load_fake()
+    run = fake_run({"boot": (False, "kernel panic: test")})
+    results = {r.test.name: r for r in grade.grade(lab.tests, run=run)}
+    want = {"first": "failed", "second": "not run", "independent": "passed",
+            "gone": "not available", "after-gone": "not run", "suite-gone": "not available",
+            "hidden-prog": "not available"}
+    got = {n: r.status for n, r in results.items()}
+    expect(got == want, "statuses %s, want %s" % (got, want))
+    expect(results["second"].reason == "depends on first", "reason %r" % results["second"].reason)
+    expect(run.started == ["boot", "shell-pipe"], "ran %s" % run.started)
+    expect(grade.score_of(results.values()) == (3, 38), "score %s" % (grade.score_of(
+        results.values()),))
+    expect(grade.lab_missing(lab), "a lab with a missing harness test counted as complete")
+    expect("no-such-program" in results["hidden-prog"].reason, "program not named")
+    # The default run leaves out a lab whose harness tests do not exist yet.
+    tests, notes = grade.choose({"fake": lab}, [])
+    expect(tests == [] and "lab fake not graded" in notes[0], "incomplete lab graded by default")
+
+
+def check_wrapping():
+    tests = grade.harness_tests()
+    lab = load_fake()
+    first = grade.harness_test(lab.tests[0], tests["boot"])
+    expect(first.timeout == 7 and first.steps == tests["boot"].steps,
+           "boot (it powers off) must keep its steps and take the spec's timeout")
+    cow = grade.harness_test(lab.tests[1], tests["cowtest"])
+    cmds = [s.cmd for s in cow.steps]
+    expect(cmds[0] == "free" and cmds[-1] == "free" and len(cmds) == len(tests["cowtest"].steps) + 2,
+           "cowtest is not wrapped in free commands: %s" % cmds)
+    free = "frames: total 100, free %d, used 1, shared 0\n"
+    expect(cow.steps[0].check(free % 60) is None, "the first free check failed")
+    expect(cow.steps[-1].check(free % 60) is None, "equal counts reported as a leak")
+    why = cow.steps[-1].check(free % 59)
+    expect(why and "frame leak" in why, "a lost frame was not reported: %r" % why)
+
+
+def check_json():
+    lab = load_fake()
+    run = fake_run({"boot": (False, "timed out waiting for the prompt")})
+    results = grade.grade(lab.tests, run=run)
+    doc = json.loads(json.dumps(grade.results_json(results, 12.3, ["note: x"])))
+    expect(isinstance(doc.get("score"), (int, float)), "no numeric top-level score")
+    expect(isinstance(doc.get("execution_time"), (int, float)), "no execution_time")
+    expect(isinstance(doc.get("output"), str) and "Score: 3/38" in doc["output"], "output")
+    expect(doc.get("visibility") in grade.VISIBILITIES, "top-level visibility")
+    expect(isinstance(doc.get("tests"), list) and len(doc["tests"]) == len(lab.tests), "tests[]")
+    for t in doc["tests"]:
+        for key, typ in (("name", str), ("score", (int, float)), ("max_score", (int, float)),
+                         ("output", str), ("visibility", str), ("status", str)):
+            expect(isinstance(t.get(key), typ), "test %r: %s missing or not %s" % (
+                t.get("name"), key, typ))
+        expect(0 <= t["score"] <= t["max_score"], "test %s: score out of range" % t["name"])
+        expect(t["visibility"] in grade.VISIBILITIES, "test %s: visibility" % t["name"])
+        expect(t["status"] in ("passed", "failed"), "test %s: status %s" % (t["name"], t["status"]))
+    expect(sum(t["score"] for t in doc["tests"]) == doc["score"], "scores do not add up")
+    by = {t["name"]: t for t in doc["tests"]}
+    expect(by["fake: second"]["output"].startswith("not run: depends on first"), "not-run text")
+    expect(by["fake: hidden-prog"]["visibility"] == "hidden", "hidden test shown")
+
+
+def check_docs():
+    problems = grade.doc_table_problems(grade.load_labs())
+    expect(not problems, "; ".join(problems))
+
+
+def check_markers():
+    problems = handout.check_tree()
+    expect(not problems, "; ".join(problems))
+    src = textwrap.dedent("""\
+        int keep;
+        // LAB a: BEGIN SOLUTION
+        int solution_a;
+        // LAB a: END SOLUTION
+        // LAB a: BEGIN STUB
+        // // TODO a
+        // int stub_a;
+        //
+        // LAB a: END STUB
+          // LAB b: BEGIN SOLUTION
+          int solution_b;
+          // LAB b: END SOLUTION
+          // LAB b: BEGIN STUB
+          // int stub_b;
+          // LAB b: END STUB
+        """)
+    got_a = handout.transform(src, "a")
+    expect(got_a == "int keep;\n// TODO a\nint stub_a;\n\n  int solution_b;\n",
+           "handout a: %r" % got_a)
+    got_full = handout.transform(src, None)
+    expect(got_full == "int keep;\nint solution_a;\n  int solution_b;\n",
+           "full tree without markers: %r" % got_full)
+    for bad in ("// LAB a: BEGIN SOLUTION\nx\n",
+                "// LAB a: END STUB\n",
+                "// LAB a: BEGIN STUB\nnot commented\n// LAB a: END STUB\n",
+                "// LAB a: BEGIN SOLUTION\n// LAB b: BEGIN STUB\n",
+                "// LAB a:BEGIN SOLUTION\n"):
+        try:
+            handout.transform(bad, "a")
+        except handout.HandoutError:
+            continue
+        raise CheckFailed("malformed markers accepted: %r" % bad)
+
+
+CHECKS = [
+    ("grade-specs", check_specs),
+    ("grade-missing-and-depends", check_missing_and_depends),
+    ("grade-leak-check", check_wrapping),
+    ("grade-results-json", check_json),
+    ("grade-docs-tables", check_docs),
+    ("handout-markers", check_markers),
+]
+
+
+def main():
+    failed = 0
+    for name, check in CHECKS:
+        try:
+            check()
+            print("ok %s" % name)
+        except (CheckFailed, grade.SpecError, handout.HandoutError) as e:
+            failed += 1
+            print("FAIL %s: %s" % (name, e))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
