@@ -187,6 +187,10 @@ static void frames(void) {
           "after a write the child should have its own frame");
     exit(0);
   }
+  // Close our copies of the child's ends: if the child dies, read() then
+  // sees end-of-file and the test fails at once instead of hanging.
+  close(back[1]);
+  close(pipefd[0]);
   char c;
   read(back[0], &c, 1);
   check(frameinfo(p, &after) == 0 && after.pa == before.pa && after.refs == 2,
@@ -202,10 +206,8 @@ static void frames(void) {
   check(frameinfo(p, &after) == 0 && after.pa == before.pa, "reuse must keep the frame");
   check(frameinfo((void *)0xffffffffff00UL, &after) == -1, "frameinfo of an unmapped va");
   check(frameinfo(p, (struct frameinfo *)0xffffffffff00UL) == -1, "frameinfo bad pointer");
-  close(pipefd[0]);
   close(pipefd[1]);
   close(back[0]);
-  close(back[1]);
   sbrk(-PGSIZE);
 }
 
