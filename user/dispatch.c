@@ -128,19 +128,6 @@ static void measure(int k, int mib, uint64 best[NHOW], int *frames_ok) {
   *frames_ok &= m1.free_frames == m0.free_frames;
 }
 
-// Print v right-aligned in a column of width w (printf has no widths).
-static void column_num(uint64 v, int w) {
-  char buf[24];
-  int i = sizeof(buf) - 1;
-  buf[i] = 0;
-  do {
-    buf[--i] = '0' + v % 10;
-    v /= 10;
-  } while (v);
-  for (int n = sizeof(buf) - 1 - i; n < w; n++)
-    printf(" ");
-  printf("%s", buf + i);
-}
 
 int main(int argc, char *argv[]) {
   if (argc > 1 && strcmp(argv[1], "-w") == 0)

@@ -74,23 +74,7 @@ static uint64 measure(uint64 (*f)(void)) {
   return best;
 }
 
-// Print s right-aligned in a column of width w (printf has no widths).
-static void column(const char *s, int w) {
-  for (int n = strlen(s); n < w; n++)
-    printf(" ");
-  printf("%s", s);
-}
 
-static void column_num(uint64 v, int w) {
-  char buf[24];
-  int i = sizeof(buf) - 1;
-  buf[i] = 0;
-  do {
-    buf[--i] = '0' + v % 10;
-    v /= 10;
-  } while (v);
-  column(buf + i, w);
-}
 
 static void print_ticks(uint64 t) {
   if (t == 0)

@@ -302,12 +302,6 @@ static void experiment(int rate, uint64 seed, struct result *r) {
 
 // ---- reporting ----
 
-// Print s right-aligned in a column of width w (printf has no widths).
-static void column(const char *s, int w) {
-  for (int n = strlen(s); n < w; n++)
-    printf(" ");
-  printf("%s", s);
-}
 
 // v / 10^places as a decimal with that many places, right-aligned.
 static void column_fixed(long v, int places, int w) {

@@ -133,3 +133,22 @@ void printf(const char *fmt, ...) {
   format(1, fmt, &ap);
   va_end(ap);
 }
+
+// Print s right-aligned in a column of width w: printf has no field
+// widths, and the benchmark and demo programs print tables.
+void column(const char *s, int w) {
+  for (int n = strlen(s); n < w; n++)
+    write(1, " ", 1);
+  printf("%s", s);
+}
+
+void column_num(uint64 v, int w) {
+  char buf[24];
+  int i = sizeof(buf) - 1;
+  buf[i] = 0;
+  do {
+    buf[--i] = '0' + v % 10;
+    v /= 10;
+  } while (v);
+  column(buf + i, w);
+}

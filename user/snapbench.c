@@ -12,18 +12,6 @@
 
 #define HEAP_PAGES 4096
 
-static void column_num(uint64 v, int w) {
-  char buf[24];
-  int i = sizeof(buf) - 1;
-  buf[i] = 0;
-  do {
-    buf[--i] = '0' + v % 10;
-    v /= 10;
-  } while (v);
-  for (int n = sizeof(buf) - 1 - i; n < w; n++)
-    printf(" ");
-  printf("%s", buf + i);
-}
 
 int main(void) {
   static int dirty[] = {0, 16, 256, 1024, 4096};

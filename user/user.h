@@ -96,6 +96,8 @@ int spawn_add_dup2(struct spawn_actions *, int fd, int newfd);
 // printf.c
 void fprintf(int, const char *, ...) __attribute__((format(printf, 2, 3)));
 void printf(const char *, ...) __attribute__((format(printf, 1, 2)));
+void column(const char *s, int w); // s right-aligned in w columns, on stdout
+void column_num(uint64 v, int w);
 
 // umalloc.c
 void *malloc(uint);
