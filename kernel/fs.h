@@ -1,8 +1,15 @@
 // The on-disk file system format, shared by the kernel and mkfs.
 //
 // Disk layout, in BSIZE blocks:
-//   [ boot block | super block | log | inode blocks | free bit map | data blocks ]
+//   [ boot | super | log | inodes | free bit map | block refcounts | data ]
 // mkfs computes where each part starts and records it in the superblock.
+//
+// Blocks are shared between files by reflinks (clonefile), so each block
+// has a reference count on disk: the number of block pointers (inode
+// addrs[] entries and indirect-block entries) that name it. For a data
+// block the free bit map and the counts agree: its bit is set exactly
+// when its count is above zero. Metadata blocks (boot .. refcounts) have
+// their bits set and a count of zero: nothing points at them.
 #ifndef CALF_FS_H
 #define CALF_FS_H
 
@@ -20,13 +27,18 @@ struct superblock {
   uint logstart;   // block number of first log block
   uint inodestart; // block number of first inode block
   uint bmapstart;  // block number of first free map block
+  uint refstart;   // block number of first reference-count block
 };
 
 #define FSMAGIC 0x10203040
 
-#define NDIRECT 12
+// A file's blocks: NDIRECT listed in the inode, NINDIRECT more through
+// the indirect block addrs[NDIRECT], and NDINDIRECT through the doubly
+// indirect block addrs[NDIRECT+1], whose entries name indirect blocks.
+#define NDIRECT 11
 #define NINDIRECT (BSIZE / sizeof(uint))
-#define MAXFILE (NDIRECT + NINDIRECT)
+#define NDINDIRECT (NINDIRECT * NINDIRECT)
+#define MAXFILE (NDIRECT + NINDIRECT + NDINDIRECT)
 
 // On-disk inode. Its size divides BSIZE, so inodes never straddle blocks:
 // xv6's 64 bytes, then the owner and mode, padded to 128.
@@ -36,7 +48,7 @@ struct dinode {
   short minor;             // minor device number (T_DEVICE only)
   short nlink;             // number of links to inode in file system
   uint size;               // size of file (bytes)
-  uint addrs[NDIRECT + 1]; // data block addresses; the last is the indirect block
+  uint addrs[NDIRECT + 2]; // direct blocks, then the indirect and doubly indirect
   uint uid;                // owner's user id
   uint gid;                // group id
   uint mode;               // permission bits and S_ISUID/S_ISGID (kernel/stat.h)
@@ -54,6 +66,13 @@ struct dinode {
 
 // Block of free map containing bit for block b.
 #define BBLOCK(b, sb) ((b) / BPB + (sb).bmapstart)
+
+// Reference counts: one ushort per block of the image, block 0 first.
+#define RPB (BSIZE / sizeof(ushort))
+#define MAXREF 0xffff // a block shared this many times cannot be cloned again
+
+// Block of the refcount table holding block b's count.
+#define RBLOCK(b, sb) ((b) / RPB + (sb).refstart)
 
 // A directory is a file containing a sequence of dirent structures.
 #define DIRSIZ 14

@@ -10,11 +10,11 @@
 #define NDEV 10                   // maximum major device number
 #define ROOTDEV 1                 // device number of the root file system
 #define MAXARG 32                 // max exec arguments
-#define MAXOPBLOCKS 10            // max # of blocks any FS op writes
+#define MAXOPBLOCKS 32            // max # of blocks an ordinary FS op writes
 #define LOGBLOCKS (MAXOPBLOCKS * 3) // max data blocks in on-disk log
 #define LOGSIZE LOGBLOCKS         // xv6's older name for the same limit
-#define NBUF (MAXOPBLOCKS * 3)    // size of disk block cache
-#define FSSIZE 4000               // size of file system in blocks
+#define NBUF (LOGBLOCKS + 16)     // size of disk block cache: a full log + readers
+#define FSSIZE 8000               // size of file system in blocks
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 1               // user stack pages
 

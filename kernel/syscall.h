@@ -35,8 +35,9 @@
 #define SYS_snapshot 30
 #define SYS_rollback 31
 #define SYS_snapdrop 32
-// 33: reserved for clonefile
+#define SYS_clonefile 33
 #define SYS_memcheck 34
+#define SYS_fsstat 35
 // 40-54: users and credentials (kernel/proc/syscred.c, kernel/fs/perm.c)
 #define SYS_getuid 40
 #define SYS_geteuid 41

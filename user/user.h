@@ -9,6 +9,7 @@
 #include "kernel/vmstat.h"
 #include "kernel/rcustat.h"
 #include "kernel/spawn.h"
+#include "kernel/fsstat.h"
 
 struct stat;
 
@@ -52,6 +53,11 @@ int spawn(const char *path, char **argv, const struct spawn_actions *actions);
 int snapshot(void);
 int rollback(int id);
 int snapdrop(int id);
+// File reflinks: make dst, which must not exist, a new regular file that
+// shares src's data blocks (copy-on-write on disk). -1 on error, with the
+// file system unchanged.
+int clonefile(const char *src, const char *dst);
+int fsstat(struct fsstat *); // block, inode and disk counters (df)
 // Users and groups (docs/creds.md). set*id: root may set anything, others
 // only switch the effective id to the real or saved one. -1 on error,
 // with nothing changed.
