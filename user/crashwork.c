@@ -1,0 +1,381 @@
+// crashwork: a crash-consistency workload for the log and for reflinks.
+//
+//   crashwork setup   make /cw and its starting files
+//   crashwork run     perform the steps of `steps` below, in order
+//   crashwork check   the files must be exactly as after some prefix of them
+//
+// Every step is one system call that changes the disk, so one log
+// transaction: after a crash anywhere in `run` and a reboot, the file
+// system must hold the state after steps 1..k for some k, all of each
+// step or none of it. The test harness stops the disk after N block
+// writes (boot argument crashafter=N) for many N across the run, reboots,
+// and runs `check`.
+//
+// `check` needs no record of what happened: it recomputes the state after
+// each prefix from the step table. A file's expected contents are a
+// description, not a copy (a pattern and the writes laid over it), so the
+// program needs a few KiB however big the files are. The description is
+// exact: every name that exists, its type, its size and every byte.
+#include "kernel/types.h"
+#include "kernel/fcntl.h"
+#include "kernel/stat.h"
+#include "kernel/fs.h"
+#include "user/user.h"
+
+#define TOP "/cw"
+#define CHUNK 4096 // bytes per read or write; a write this size is one transaction
+
+// ---------------------------------------------------------------- model
+
+// The names the workload uses, relative to TOP. A name with a '/' lives
+// in the directory named before it.
+static const char *names[] = {"A", "B", "C", "A2", "B2", "D", "D/B3", "D/C2"};
+#define NNAMES (sizeof(names) / sizeof(names[0]))
+
+#define MAXPATCH 8
+
+// Data written over a file: len bytes of pattern `seed` at offset off.
+struct patch {
+  uint off, len;
+  int seed;
+};
+
+// What one name is: absent, a directory, or a file whose bytes below
+// `base` are pattern `seed`, overlaid by the patches in order.
+struct node {
+  int type; // 0 (absent), T_DIR or T_FILE
+  uint size, base;
+  int seed, npatch;
+  struct patch patch[MAXPATCH];
+};
+
+enum op { CLONE, WRITE, UNLINK, TRUNC, MKDIR };
+
+struct step {
+  enum op op;
+  const char *name;  // the file or directory the step makes or changes
+  const char *src;   // CLONE: the source
+  uint off, len;     // WRITE: where and how much (at most CHUNK)
+  int seed;          // WRITE: which pattern
+};
+
+// The starting files, made by setup: A with direct and indirect blocks, B
+// reaching into the doubly indirect ones (past block 267), C small.
+static const struct {
+  const char *name;
+  uint size;
+  int seed;
+} initial[] = {{"A", 20 * BSIZE, 1}, {"B", 300 * BSIZE, 2}, {"C", 700, 3}};
+
+// Clones, writes to both sides of a clone (in the direct, indirect and
+// doubly indirect parts), a clone of a clone in a new directory,
+// unlinking a source, truncating one and writing it anew, appending.
+static const struct step steps[] = {
+    {CLONE, "A2", "A"},
+    {WRITE, "A2", 0, 5000, 3000, 11},
+    {CLONE, "B2", "B"},
+    {WRITE, "B", 0, 290000, 4096, 12},
+    {WRITE, "B2", 0, 100, 2000, 13},
+    {MKDIR, "D"},
+    {CLONE, "D/B3", "B2"},
+    {UNLINK, "B"},
+    {TRUNC, "A"},
+    {WRITE, "A", 0, 0, 1500, 14},
+    {WRITE, "D/B3", 0, 300 * BSIZE, 3000, 15},
+    {CLONE, "D/C2", "C"},
+    {WRITE, "C", 0, 600, 400, 16},
+    {UNLINK, "A2"},
+};
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+static int lookup(const char *name) {
+  for (int i = 0; i < NNAMES; i++)
+    if (strcmp(names[i], name) == 0)
+      return i;
+  printf("crashwork: %s is not in the table of names\n", name);
+  exit(1);
+}
+
+// Byte i of pattern `seed` (as in reflinktest): it depends on the offset
+// within the block, the block and the seed.
+static char pat(int seed, uint i) {
+  return (char)(i * 7 + (i / BSIZE) * 13 + seed * 61 + (i >> 5));
+}
+
+static char byte_at(const struct node *f, uint i) {
+  for (int p = f->npatch - 1; p >= 0; p--)
+    if (i >= f->patch[p].off && i - f->patch[p].off < f->patch[p].len)
+      return pat(f->patch[p].seed, i - f->patch[p].off);
+  return pat(f->seed, i);
+}
+
+// The state after steps 1..k.
+static void model(int k, struct node *st) {
+  memset(st, 0, NNAMES * sizeof(*st));
+  for (int i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {
+    struct node *f = &st[lookup(initial[i].name)];
+    f->type = T_FILE;
+    f->size = f->base = initial[i].size;
+    f->seed = initial[i].seed;
+  }
+  for (int s = 0; s < k; s++) {
+    const struct step *p = &steps[s];
+    struct node *f = &st[lookup(p->name)];
+    switch (p->op) {
+    case CLONE:
+      *f = st[lookup(p->src)];
+      break;
+    case WRITE:
+      f->patch[f->npatch++] = (struct patch){p->off, p->len, p->seed};
+      if (p->off + p->len > f->size)
+        f->size = p->off + p->len;
+      break;
+    case UNLINK:
+      f->type = 0;
+      break;
+    case TRUNC:
+      f->size = f->base = f->npatch = 0;
+      break;
+    case MKDIR:
+      f->type = T_DIR;
+      break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- doing
+
+static char *path(char *buf, const char *name) {
+  strcpy(buf, TOP "/");
+  strcpy(buf + strlen(buf), name);
+  return buf;
+}
+
+static void die(const char *what, const char *name) {
+  printf("crashwork: %s %s failed\n", what, name);
+  exit(1);
+}
+
+// Write len bytes of pattern `seed` at offset off of name, which already
+// holds at least off bytes (no lseek: read up to off first; reads change
+// nothing on disk, so the write is the step's one transaction).
+static void write_at(const char *name, uint off, uint len, int seed) {
+  static char buf[CHUNK];
+  char p[64];
+  int fd = open(path(p, name), O_RDWR);
+  if (fd < 0)
+    die("open", p);
+  for (uint done = 0; done < off;) {
+    uint k = off - done < CHUNK ? off - done : CHUNK;
+    if (read(fd, buf, k) != k)
+      die("read to the offset in", p);
+    done += k;
+  }
+  for (uint done = 0; done < len;) {
+    uint k = len - done < CHUNK ? len - done : CHUNK;
+    for (uint i = 0; i < k; i++)
+      buf[i] = pat(seed, done + i);
+    if (write(fd, buf, k) != k)
+      die("write", p);
+    done += k;
+  }
+  close(fd);
+}
+
+static void do_step(const struct step *s) {
+  char p[64], q[64];
+  int fd;
+  switch (s->op) {
+  case CLONE:
+    if (clonefile(path(q, s->src), path(p, s->name)) != 0)
+      die("clonefile to", p);
+    break;
+  case WRITE:
+    write_at(s->name, s->off, s->len, s->seed);
+    break;
+  case UNLINK:
+    if (unlink(path(p, s->name)) != 0)
+      die("unlink", p);
+    break;
+  case TRUNC:
+    if ((fd = open(path(p, s->name), O_WRONLY | O_TRUNC)) < 0)
+      die("open O_TRUNC", p);
+    close(fd);
+    break;
+  case MKDIR:
+    if (mkdir(path(p, s->name)) != 0)
+      die("mkdir", p);
+    break;
+  }
+}
+
+static uint64 disk_writes(void) {
+  struct fsstat s;
+  if (fsstat(&s) != 0) {
+    printf("crashwork: fsstat failed\n");
+    exit(1);
+  }
+  return s.writes;
+}
+
+static void setup(void) {
+  char p[64];
+  if (mkdir(TOP) != 0)
+    die("mkdir", TOP);
+  for (int i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {
+    int fd = open(path(p, initial[i].name), O_CREATE | O_WRONLY);
+    if (fd < 0)
+      die("create", p);
+    close(fd);
+    write_at(initial[i].name, 0, initial[i].size, initial[i].seed);
+  }
+  printf("crashwork: setup done\n");
+}
+
+static void run(void) {
+  printf("crashwork: %d steps\n", (int)NSTEPS);
+  printf("crashwork: start writes=%ld\n", disk_writes());
+  for (int i = 0; i < NSTEPS; i++) {
+    do_step(&steps[i]);
+    printf("crashwork: step %d done\n", i + 1);
+  }
+  printf("crashwork: end writes=%ld\n", disk_writes());
+}
+
+// ---------------------------------------------------------------- checking
+
+// What is on disk under each name.
+struct seen {
+  int type;
+  uint size;
+};
+
+static void look(struct seen *seen) {
+  char p[64];
+  for (int i = 0; i < NNAMES; i++) {
+    struct stat st;
+    seen[i].type = seen[i].size = 0;
+    if (stat(path(p, names[i]), &st) == 0) {
+      seen[i].type = st.type;
+      seen[i].size = st.size;
+    }
+  }
+}
+
+// A name in directory dir (relative to TOP, "" for TOP itself) that the
+// state st does not have, copied to stray; 0 if there is none.
+static char *stray_name(const char *dir, const struct node *st, char *stray) {
+  char p[64];
+  struct dirent de;
+  int fd = open(dir[0] ? path(p, dir) : TOP, O_RDONLY), found = 0;
+  if (fd < 0)
+    die("open directory", dir);
+  while (!found && read(fd, &de, sizeof(de)) == sizeof(de)) {
+    if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
+      continue;
+    stray[0] = 0;
+    if (dir[0]) {
+      strcpy(stray, dir);
+      strcpy(stray + strlen(stray), "/");
+    }
+    uint n = strlen(stray);
+    memmove(stray + n, de.name, DIRSIZ);
+    stray[n + DIRSIZ] = 0;
+    int i = 0;
+    while (i < NNAMES && strcmp(names[i], stray) != 0)
+      i++;
+    found = i == NNAMES || st[i].type == 0;
+  }
+  close(fd);
+  return found ? stray : 0;
+}
+
+// The file's bytes must be f's. Returns the first differing offset, or -1.
+static long first_difference(const char *name, const struct node *f) {
+  static char buf[CHUNK];
+  char p[64];
+  int fd = open(path(p, name), O_RDONLY);
+  if (fd < 0)
+    return 0;
+  for (uint off = 0; off < f->size;) {
+    uint k = f->size - off < CHUNK ? f->size - off : CHUNK;
+    if (read(fd, buf, k) != k) {
+      close(fd);
+      return off;
+    }
+    for (uint i = 0; i < k; i++) {
+      if (buf[i] != byte_at(f, off + i)) {
+        close(fd);
+        return off + i;
+      }
+    }
+    off += k;
+  }
+  close(fd);
+  return -1;
+}
+
+// Does the disk hold the state after k steps? If verbose, say why not.
+static int matches(int k, const struct seen *seen, int verbose) {
+  struct node st[NNAMES];
+  model(k, st);
+  for (int i = 0; i < NNAMES; i++) {
+    if (seen[i].type != st[i].type) {
+      if (verbose)
+        printf("crashwork:   step %d: %s has type %d, expected %d\n", k, names[i],
+               seen[i].type, st[i].type);
+      return 0;
+    }
+    if (st[i].type == T_FILE && seen[i].size != st[i].size) {
+      if (verbose)
+        printf("crashwork:   step %d: %s has %d bytes, expected %d\n", k, names[i],
+               seen[i].size, st[i].size);
+      return 0;
+    }
+  }
+  for (int i = 0; i < NNAMES; i++) {
+    long off = st[i].type == T_FILE ? first_difference(names[i], &st[i]) : -1;
+    if (off >= 0) {
+      if (verbose)
+        printf("crashwork:   step %d: %s differs at byte %ld\n", k, names[i], off);
+      return 0;
+    }
+  }
+  char stray[32];
+  char *bad = stray_name("", st, stray);
+  if (bad == 0 && st[lookup("D")].type == T_DIR)
+    bad = stray_name("D", st, stray);
+  if (bad && verbose)
+    printf("crashwork:   step %d: unexpected name %s\n", k, bad);
+  return bad == 0;
+}
+
+// Find the prefix the disk holds; if none, show how each one differs.
+static int check(void) {
+  struct seen seen[NNAMES];
+  look(seen);
+  for (int k = 0; k <= NSTEPS; k++) {
+    if (matches(k, seen, 0)) {
+      printf("crashwork: consistent at step %d\n", k);
+      return 0;
+    }
+  }
+  printf("crashwork: INCONSISTENT: the files match no prefix of the %d steps\n", (int)NSTEPS);
+  for (int k = 0; k <= NSTEPS; k++)
+    matches(k, seen, 1);
+  return 1;
+}
+
+int main(int argc, char *argv[]) {
+  if (argc == 2 && strcmp(argv[1], "setup") == 0)
+    setup();
+  else if (argc == 2 && strcmp(argv[1], "run") == 0)
+    run();
+  else if (argc == 2 && strcmp(argv[1], "check") == 0)
+    exit(check());
+  else {
+    fprintf(2, "usage: crashwork setup|run|check\n");
+    exit(2);
+  }
+  exit(0);
+}
