@@ -16,9 +16,20 @@ A line starting with "panic: " is the kernel's panic message; unless a test
 expects a panic, seeing one fails the test at once, with that line as the
 reason. Each test's whole console output is kept in tests/out/NAME.log.
 
+After every QEMU run that went as the test wanted (and was not looking for
+a panic), the host fsck must find the disk image clean: a test that
+leaves the file system inconsistent fails even if every output matched.
+
+Some tests need more than one boot, or the disk an earlier test left:
+a Test may boot again on the same disk (`then`), start from an image an
+earlier test kept (`disk`, `keep`), and named groups in a step's expect
+regexes record facts -- figures measured at run time, such as how many
+disk writes a workload issues -- from which a Generated entry writes
+the tests that need them (the crash-consistency sweep).
+
 usage: python3 tests/harness.py [--list] [-k PATTERN] [suite-or-test...]
 env:   QEMU (default qemu-system-riscv64), KERNEL (kernel/kernel),
-       FSIMG (fs.img)
+       FSIMG (fs.img), FSCK (mkfs/fsck)
 Prints `PASS name (3.2s)` or `FAIL name: reason` per test, then
 `N passed, M failed`; exits non-zero if any test failed.
 """
@@ -45,6 +56,7 @@ OUTDIR = os.path.join(ROOT, "tests", "out")
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 KERNEL = os.environ.get("KERNEL", os.path.join(ROOT, "kernel", "kernel"))
 FSIMG = os.environ.get("FSIMG", os.path.join(ROOT, "fs.img"))
+FSCK = os.environ.get("FSCK", os.path.join(ROOT, "mkfs", "fsck"))
 
 BOOT_PROMPT = re.compile(r"(?m)^\$ ")  # the shell's first prompt after boot
 PROMPT = "$ "                          # the prompt that ends a command's output
@@ -58,7 +70,8 @@ SETTLE = 10.0                          # quiet seconds after the prompt before
 @dataclass
 class Step:
     cmd: str | None           # line to type; None only watches the output
-    expect: tuple = ()        # regexes that must all match the output
+    expect: tuple = ()        # regexes that must all match the output; their
+                              # named groups are recorded as facts
     absent: tuple = ()        # regexes that must not match it
     prompt: bool = True       # the output ends at the next shell prompt
     check: object = None      # optional check(output) -> None, or why it fails
@@ -76,6 +89,38 @@ class Test:
     shell: bool = True        # wait for the shell's prompt before step 1
     panic_ok: bool = False    # a panic is what the test is looking for
     icount: bool = False      # guest time counts instructions (benchmarks)
+    disk: str | None = None   # start from the image an earlier test kept
+                              # under this name (default: a copy of fs.img)
+    keep: str | None = None   # if the test passes, keep its image by this name
+    then: Test | None = None  # boot again on the same disk, as this Test says
+
+
+@dataclass
+class Generated:
+    """A suite entry for tests that can be written only once earlier tests
+    of the same run have measured something: make(facts) returns them, and
+    raises KeyError if a fact it needs was never recorded."""
+    name: str
+    make: object
+
+
+class Run:
+    """What the tests of one harness run share: the facts recorded by the
+    steps that passed, and the disk images tests kept by name (in a
+    temporary directory that close() removes)."""
+
+    def __init__(self):
+        self.facts = {}
+        self.dir = None
+
+    def image(self, name):
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="calf-images-")
+        return os.path.join(self.dir, name + ".img")
+
+    def close(self):
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def boot_only(name, cpus=3, mem="128M"):
@@ -266,6 +311,47 @@ SUITES = {
             Step("usertests", (r"ALL TESTS PASSED",)),
         ]),
     ],
+    "reflink": [
+        Test("reflinktest", timeout=300, steps=[
+            Step("reflinktest", (r"(?m)^reflinktest: all tests passed$",), absent=(r"FAILED",)),
+        ]),
+        # A fresh image shares no block; a clone of a one-block file
+        # shares one until the source goes.
+        Test("clone-tools", steps=[
+            Step("df", (r"(?m)^ +total +used +free +shared$",
+                        r"(?m)^blocks +\d+ +\d+ +\d+ +0$", r"(?m)^inodes +\d+ +\d+ +\d+$")),
+            Step("echo reflinked > f ; clone f g"),
+            Step("cat g", (r"(?m)^reflinked$",)),
+            Step("df", (r"(?m)^blocks +\d+ +\d+ +\d+ +1$",)),
+            Step("clone f g", (r"(?m)^clone: cannot clone f to g$",)),
+            Step("clone nosuch h", (r"(?m)^clone: cannot clone nosuch to h$",)),
+            Step("cat h", (COMPLAINT,)),
+            Step("clone f", (r"(?m)^usage: clone SRC DST$",)),
+            Step("rm f ; cat g", (r"(?m)^reflinked$",)),
+            Step("df", (r"(?m)^blocks +\d+ +\d+ +\d+ +0$",)),
+        ]),
+    ],
+    # Crash consistency (user/crashwork.c): stop the disk after N block
+    # writes, for N spread over crashwork's run, and check after a reboot
+    # that the files are as after some prefix of its steps.
+    "crash": [
+        Test("crash-setup", keep="crash-base", exit_code=0, steps=[
+            Step("crashwork setup", (r"(?m)^crashwork: setup done$",)),
+            Step("crashwork check", (r"(?m)^crashwork: consistent at step 0 of \d+$",)),
+            Step("poweroff", prompt=False),
+        ]),
+        # The whole run, to measure its span of disk writes [w0, w1); a
+        # crash point that is never reached changes nothing.
+        Test("crash-run", disk="crash-base", bootargs="crashafter=1000000000", exit_code=0,
+             steps=[
+                 Step("crashwork run", (r"(?m)^crashwork: start writes=(?P<crash_w0>\d+)$",
+                                        r"(?m)^crashwork: end writes=(?P<crash_w1>\d+)$")),
+                 Step("crashwork check", (r"(?m)^crashwork: consistent at step (\d+) of \1$",)),
+                 Step("poweroff", prompt=False),
+             ]),
+        Generated("crash-points", lambda facts: crash_points(int(facts["crash_w0"]),
+                                                             int(facts["crash_w1"]))),
+    ],
     "bench": [
         Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
             Step("forkbench", (r"spawn\+wait vs cow fork\+exec\+wait",)),
@@ -282,8 +368,50 @@ SUITES = {
         Test("dispatch-bench", cpus=1, mem="512M", icount=True, timeout=600, steps=[
             Step("dispatch 32 0 16 64 256", (r"(?m)^dispatch: OK$",), absent=(r"FAILED",)),
         ]),
+        Test("clonebench", cpus=1, icount=True, timeout=600, steps=[
+            Step("clonebench", (r"(?m)^clonebench: done$",)),
+        ]),
     ],
 }
+
+CRASH_POINTS = 20  # crash points spread evenly over crashwork's run
+
+
+def crash_points(w0, w1):
+    """One test per crash point N in [w0, w1): boot the crash-setup image
+    with crashafter=N, start `crashwork run` and let the disk stop; fsck
+    the image as the crash left it; boot it again, where `crashwork check`
+    must find the state after some prefix of the steps -- none of them if
+    the crash came at the run's first write, and never fewer steps than
+    an earlier crash point (a later crash cannot lose what an earlier one
+    kept) -- and fsck it once more."""
+    last = w1 - 1
+    ns = {w0, w0 + 1, last} | {w0 + round(i * (last - w0) / (CRASH_POINTS - 1))
+                                for i in range(CRASH_POINTS)}
+    recovered = []  # (N, step reached) of the points that passed, by N
+
+    def no_step_lost(n):
+        def check(out):
+            k = int(re.search(r"consistent at step (\d+)", out).group(1))
+            if recovered and k < recovered[-1][1]:
+                return ("recovered to step %d, but the crash after %d writes kept %d steps"
+                        % (k, recovered[-1][0], recovered[-1][1]))
+            recovered.append((n, k))
+            return None
+        return check
+
+    return [Test("crash-%d" % n, disk="crash-base", bootargs="crashafter=%d" % n, timeout=60,
+                 steps=[Step("crashwork run", (r"(?m)^crashwork: start writes=%d$" % w0,
+                                               r"(?m)^crash: disk stopped after %d writes$" % n),
+                             absent=(r"crashwork: end writes",), prompt=False)],
+                 then=Test("crash-%d-reboot" % n, exit_code=0, timeout=90, steps=[
+                     Step("crashwork check",
+                          (r"(?m)^crashwork: consistent at step %s of \d+$"
+                           % ("0" if n == w0 else r"\d+"),),
+                          absent=(r"INCONSISTENT",), check=no_step_lost(n)),
+                     Step("poweroff", prompt=False),
+                 ]))
+            for n in sorted(ns)]
 
 
 class TestFailure(Exception):
@@ -419,7 +547,7 @@ def output_of(text, mark, cmd):
     return rest if echo < 0 else rest[echo + len(cmd) + 1:]
 
 
-def run_step(console, step, n, deadline, panic_ok):
+def run_step(console, step, n, deadline, panic_ok, facts):
     mark = len(console.snapshot()[0])
     if step.cmd is not None:
         console.type(step.cmd)
@@ -444,6 +572,8 @@ def run_step(console, step, n, deadline, panic_ok):
     why = step.check(out) if step.check else None
     if why:
         raise TestFailure("step %d %r: %s" % (n, step.cmd, why))
+    for rx in step.expect:
+        facts.update(re.search(rx, out).groupdict())
 
 
 def check_exit(console, test, deadline):
@@ -496,7 +626,7 @@ def preflight():
         raise TestFailure("%s not found (run scripts/deps.sh)" % QEMU)
 
 
-def run_session(test, log, disk):
+def run_session(test, log, disk, facts):
     """Boot QEMU for one test and run its steps; raise TestFailure on failure."""
     cmd = qemu_command(test, disk)
     log.write(("# %s\n" % " ".join(shlex.quote(c) for c in cmd)).encode())
@@ -512,7 +642,7 @@ def run_session(test, log, disk):
             console.wait_for(BOOT_PROMPT.search, deadline, "the shell prompt after boot",
                              test.panic_ok)
         for n, step in enumerate(test.steps, 1):
-            run_step(console, step, n, deadline, test.panic_ok)
+            run_step(console, step, n, deadline, test.panic_ok, facts)
         if test.exit_code is not None:
             check_exit(console, test, deadline)
     finally:
@@ -526,8 +656,47 @@ def run_session(test, log, disk):
             console.drain(5.0)
 
 
-def run_test(test):
-    """Run one test; return (passed, reason, seconds)."""
+def fsck(disk, log):
+    """The host fsck must find the image clean (a committed log counts as
+    replayed); its output goes to the log, and into the reason if not."""
+    if not os.path.isfile(FSCK):
+        raise TestFailure("fsck %s not found (run make first)" % FSCK)
+    try:
+        r = subprocess.run([FSCK, "-q", disk], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise TestFailure("fsck did not finish in 120s")
+    out = r.stdout.decode("utf-8", "replace").strip()
+    log.write(("\n# fsck -q: exit %d\n%s\n" % (r.returncode, out)).encode())
+    if r.returncode != 0:
+        lines = out.split("\n")
+        if len(lines) > 12:
+            lines = lines[:12] + ["... %d more lines in the log" % (len(lines) - 12)]
+        raise TestFailure("fsck exit %d: %s" % (r.returncode, " | ".join(lines)))
+
+
+def run_boots(test, log, disk, facts):
+    """Boot test and then each Test of its `then` chain on the same disk,
+    checking the image with fsck after each; a failure in a later boot is
+    reported under that boot's name."""
+    boot = test
+    while boot is not None:
+        try:
+            run_session(boot, log, disk, facts)
+            if not boot.panic_ok:
+                fsck(disk, log)
+        except TestFailure as e:
+            if boot is test:
+                raise
+            raise TestFailure("%s: %s" % (boot.name, e))
+        boot = boot.then
+
+
+def run_test(test, run=None):
+    """Run one test (with its later boots); return (passed, reason, seconds).
+    Without a Run, facts and kept images last only for this test."""
+    own = run is None
+    run = run or Run()
     os.makedirs(OUTDIR, exist_ok=True)
     start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="calf-test-")
@@ -537,14 +706,22 @@ def run_test(test):
             try:
                 preflight()
                 disk = os.path.join(tmp, "fs.img")
-                shutil.copyfile(FSIMG, disk)
-                run_session(test, log, disk)
+                source = run.image(test.disk) if test.disk else FSIMG
+                if not os.path.isfile(source):
+                    raise TestFailure("no disk image kept as %r (did the test that keeps it "
+                                      "pass?)" % test.disk)
+                shutil.copyfile(source, disk)
+                run_boots(test, log, disk, run.facts)
+                if test.keep:
+                    shutil.copyfile(disk, run.image(test.keep))
                 reason = None
             except (TestFailure, OSError) as e:
                 reason = str(e)
             log.write(("\n# %s\n" % ("PASS" if reason is None else "FAIL: " + reason)).encode())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if own:
+            run.close()
     return reason is None, reason, time.monotonic() - start
 
 
@@ -570,6 +747,14 @@ def select_tests(names, pattern):
     return chosen
 
 
+def expand(entry, run):
+    """The tests a suite entry stands for: a Test itself, or what a
+    Generated entry makes of the facts recorded so far."""
+    if isinstance(entry, Generated):
+        return entry.make(run.facts)
+    return [entry]
+
+
 def raise_interrupted(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
@@ -585,29 +770,43 @@ def main():
         for suite, tests in SUITES.items():
             print("%s: %s" % (suite, " ".join(t.name for t in tests)))
         return 0
-    tests = select_tests(args.names, args.k)
-    if not tests:
+    entries = select_tests(args.names, args.k)
+    if not entries:
         print("harness: no tests selected", file=sys.stderr)
         return 2
 
     signal.signal(signal.SIGTERM, raise_interrupted)
     signal.signal(signal.SIGHUP, raise_interrupted)
     passed = failed = 0
+    run = Run()
+    name = None
     try:
-        for test in tests:
-            ok, reason, secs = run_test(test)
-            if ok:
-                passed += 1
-                print("PASS %s (%.1fs)" % (test.name, secs), flush=True)
-            else:
+        for entry in entries:
+            name = entry.name
+            try:
+                tests = expand(entry, run)
+            except KeyError as e:
                 failed += 1
-                print("FAIL %s: %s (%.1fs, log tests/out/%s.log)"
-                      % (test.name, reason, secs, test.name), flush=True)
+                print("FAIL %s: needs the fact %s, which an earlier test records (run the "
+                      "whole suite)" % (entry.name, e), flush=True)
+                continue
+            for test in tests:
+                name = test.name
+                ok, reason, secs = run_test(test, run)
+                if ok:
+                    passed += 1
+                    print("PASS %s (%.1fs)" % (test.name, secs), flush=True)
+                else:
+                    failed += 1
+                    print("FAIL %s: %s (%.1fs, log tests/out/%s.log)"
+                          % (test.name, reason, secs, test.name), flush=True)
     except (KeyboardInterrupt, Interrupted) as e:
         failed += 1
-        print("FAIL %s: interrupted (%s)" % (test.name, e or "Ctrl-C"), flush=True)
+        print("FAIL %s: interrupted (%s)" % (name, e or "Ctrl-C"), flush=True)
         print("%d passed, %d failed" % (passed, failed))
         return 130
+    finally:
+        run.close()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

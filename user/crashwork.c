@@ -2,7 +2,8 @@
 //
 //   crashwork setup   make /cw and its starting files
 //   crashwork run     perform the steps of `steps` below, in order
-//   crashwork check   the files must be exactly as after some prefix of them
+//   crashwork check   the files must be exactly as after some prefix of
+//                     them: prints "consistent at step k of K", or why not
 //
 // Every step is one system call that changes the disk, so one log
 // transaction: after a crash anywhere in `run` and a reboot, the file
@@ -356,7 +357,7 @@ static int check(void) {
   look(seen);
   for (int k = 0; k <= NSTEPS; k++) {
     if (matches(k, seen, 0)) {
-      printf("crashwork: consistent at step %d\n", k);
+      printf("crashwork: consistent at step %d of %d\n", k, (int)NSTEPS);
       return 0;
     }
   }
