@@ -49,6 +49,7 @@
 // Feature bits, numbered across the 64-bit feature space.
 #define VIRTIO_BLK_F_RO 5           // disk is read-only
 #define VIRTIO_BLK_F_SCSI 7         // supports SCSI command passthrough
+#define VIRTIO_BLK_F_FLUSH 9        // has a write-back cache and FLUSH requests
 #define VIRTIO_BLK_F_CONFIG_WCE 11  // writeback mode available in config
 #define VIRTIO_BLK_F_MQ 12          // supports more than one virtqueue
 #define VIRTIO_F_ANY_LAYOUT 27      // legacy: any descriptor layout
@@ -98,10 +99,11 @@ struct virtq_used {
 // data buffer and a one-byte status follow in their own descriptors.
 #define VIRTIO_BLK_T_IN 0  // read from disk
 #define VIRTIO_BLK_T_OUT 1 // write to disk
+#define VIRTIO_BLK_T_FLUSH 4 // make every completed write durable
 #define VIRTIO_BLK_S_OK 0  // the status byte on success
 
 struct virtio_blk_req {
-  uint32 type; // VIRTIO_BLK_T_IN or _OUT
+  uint32 type; // VIRTIO_BLK_T_IN, _OUT or _FLUSH
   uint32 reserved;
   uint64 sector; // in 512-byte units, whatever the file system's block size
 };

@@ -2,14 +2,24 @@
 // that QEMU attaches with "-drive ... -device virtio-blk-device", using the
 // modern virtio-mmio interface and a single virtqueue.
 //
-// A request is a chain of three descriptors: a header saying read or write
-// and which sector, the block's data, and a status byte for the device to
-// fill in. The caller sleeps on its buf until the completion interrupt.
+// A request is a chain of descriptors: a header saying read, write or
+// flush and which sector, the block's data (not for a flush), and a status
+// byte for the device to fill in. The caller sleeps until the completion
+// interrupt marks its request done.
+//
+// Flushes: when the device offers VIRTIO_BLK_F_FLUSH it may keep completed
+// writes in a volatile cache; a FLUSH request completes once they are all
+// durable. The log (kernel/fs/log.c) flushes to keep its writes in order.
+//
+// Crash injection, for the crash-consistency test: with the boot argument
+// crashafter=N the driver issues N block writes and then stops the disk:
+// it prints one line and never completes another request, as if the power
+// had failed at that moment. The harness then kills QEMU.
 //
 // Invariant: disk.lock guards every field of disk. A descriptor is either
 // on the free list (disk.free[i] = 1) or part of exactly one request in
-// flight, whose head descriptor i records the waiting buf in info[i].b;
-// a buf's b->disk is 1 exactly while the device owns it.
+// flight, whose head descriptor i has info[i].done == 0 until the device
+// has finished it; a buf's b->disk is 1 exactly while the device owns it.
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"
@@ -50,10 +60,15 @@ static struct {
   // the device's status byte, and the request header. They live here, in
   // kernel memory the device can reach, for as long as the request runs.
   struct {
-    struct buf *b;
+    int done;
     uchar status;
   } info[NDESC];
   struct virtio_blk_req req[NDESC];
+  int flush;           // did the device offer VIRTIO_BLK_F_FLUSH?
+  uint64 writes;       // block writes issued since boot
+  uint64 flushes;      // flushes issued since boot
+  long crash_after;    // stop the disk after this many writes; -1 never
+  int stopped;         // the crash point was reached: no more requests
 } disk;
 
 // A device register: slot base address plus register offset.
@@ -70,7 +85,8 @@ static int is_block_device(uint64 at) {
 // Read the device's 64 feature bits, keep only those we are prepared to
 // honour, and tell the device. We drive the simplest form of the device:
 // one queue, plain descriptor chains, an interrupt for every completion.
-static void negotiate_features(void) {
+// Returns the accepted low word, so the caller can see what it got.
+static uint64 negotiate_features(void) {
   uint64 refused = (1UL << VIRTIO_BLK_F_RO) | (1UL << VIRTIO_BLK_F_SCSI) |
                    (1UL << VIRTIO_BLK_F_CONFIG_WCE) | (1UL << VIRTIO_BLK_F_MQ) |
                    (1UL << VIRTIO_F_ANY_LAYOUT) |
@@ -79,6 +95,7 @@ static void negotiate_features(void) {
   // Of the high word, only VERSION_1 (the modern ring and endianness rules,
   // which is what this driver speaks) is understood.
   uint64 understood_high = 1UL << VIRTIO_F_VERSION_1;
+  uint64 low = 0;
 
   for (uint32 word = 0; word < 2; word++) {
     *reg(base, VIRTIO_MMIO_DEVICE_FEATURES_SEL) = word;
@@ -86,7 +103,22 @@ static void negotiate_features(void) {
     uint64 accepted = word == 0 ? offered & ~refused : offered & understood_high;
     *reg(base, VIRTIO_MMIO_DRIVER_FEATURES_SEL) = word;
     *reg(base, VIRTIO_MMIO_DRIVER_FEATURES) = (uint32)(accepted >> (32 * word));
+    if (word == 0)
+      low = accepted;
   }
+  return low;
+}
+
+// The crashafter=N boot argument, or -1.
+static long crash_point(void) {
+  char arg[16];
+  if (!bootarg("crashafter", arg, sizeof(arg)))
+    return -1;
+  long n = 0;
+  for (char *c = arg; *c >= '0' && *c <= '9'; c++)
+    n = n * 10 + (*c - '0');
+  printf("virtio_blk: the disk will stop after %d writes (crashafter)\n", (int)n);
+  return n;
 }
 
 static void write_addr(uint32 low_reg, void *p) {
@@ -142,7 +174,8 @@ int virtio_blk_init(void) {
   status |= VIRTIO_STATUS_DRIVER;
   *reg(base, VIRTIO_MMIO_STATUS) = status;
 
-  negotiate_features();
+  disk.flush = (negotiate_features() >> VIRTIO_BLK_F_FLUSH) & 1;
+  disk.crash_after = crash_point();
   status |= VIRTIO_STATUS_FEATURES_OK;
   *reg(base, VIRTIO_MMIO_STATUS) = status;
   // The device clears FEATURES_OK again if it cannot live with our subset.
@@ -191,10 +224,10 @@ static void chain_put(int head) {
   }
 }
 
-// Take three descriptors at once, or none: taking them one at a time could
+// Take n descriptors at once, or none: taking them one at a time could
 // deadlock two requests that each hold some and wait for the rest.
-static int chain_get3(int idx[3]) {
-  for (int i = 0; i < 3; i++) {
+static int chain_get(int *idx, int n) {
+  for (int i = 0; i < n; i++) {
     idx[i] = desc_get();
     if (idx[i] < 0) {
       while (--i >= 0)
@@ -213,29 +246,43 @@ static void desc_set(int i, void *addr, uint32 len, uint16 flags, uint16 next) {
   d->next = next;
 }
 
-void virtio_blk_rw(struct buf *b, int write) {
-  int idx[3];
+// Stop here for good if the crash point has been reached: the write about
+// to be issued, and every request after it, never reaches the disk.
+static void crash_check(int write) {
+  if (!disk.stopped && (!write || disk.crash_after < 0 ||
+                        (long)disk.writes < disk.crash_after))
+    return;
+  if (!disk.stopped)
+    printf("crash: disk stopped after %d writes\n", (int)disk.writes);
+  disk.stopped = 1;
+  for (;;)
+    sleep(&disk.stopped, &disk.lock);
+}
 
-  spin_lock(&disk.lock);
-  while (chain_get3(idx) != 0)
+// Send one request of the given type, with data (BSIZE bytes, or none if
+// data == 0), and sleep until the device has finished it. Caller holds
+// disk.lock.
+static void request(uint32 type, uint64 sector, void *data, int device_writes_data) {
+  int idx[3];
+  int n = data ? 3 : 2;
+  while (chain_get(idx, n) != 0)
     sleep(&disk.free[0], &disk.lock);
 
   int head = idx[0];
   struct virtio_blk_req *req = &disk.req[head];
-  req->type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
+  req->type = type;
   req->reserved = 0;
-  req->sector = (uint64)b->blockno * (BSIZE / SECTOR_SIZE);
+  req->sector = sector;
 
   // The device reads the header and, for a write, the data; it writes the
   // data of a read and always the status byte.
-  uint16 data_flags = VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE);
   desc_set(idx[0], req, sizeof(*req), VIRTQ_DESC_F_NEXT, idx[1]);
-  desc_set(idx[1], b->data, BSIZE, data_flags, idx[2]);
+  if (data)
+    desc_set(idx[1], data, BSIZE,
+             VIRTQ_DESC_F_NEXT | (device_writes_data ? VIRTQ_DESC_F_WRITE : 0), idx[2]);
   disk.info[head].status = 0xff; // the device sets 0 on success
-  desc_set(idx[2], &disk.info[head].status, 1, VIRTQ_DESC_F_WRITE, 0);
-
-  b->disk = 1;
-  disk.info[head].b = b;
+  disk.info[head].done = 0;
+  desc_set(idx[n - 1], &disk.info[head].status, 1, VIRTQ_DESC_F_WRITE, 0);
 
   // Publish the chain in the avail ring, then bump idx. The barriers keep
   // the device from seeing the new idx before the descriptors and ring
@@ -247,12 +294,40 @@ void virtio_blk_rw(struct buf *b, int write) {
   __sync_synchronize();
   *reg(base, VIRTIO_MMIO_QUEUE_NOTIFY) = 0;
 
-  // virtio_blk_intr clears b->disk when the device is done with it.
-  while (b->disk == 1)
-    sleep(b, &disk.lock);
-
-  disk.info[head].b = 0;
+  // virtio_blk_intr sets done when the device has finished.
+  while (!disk.info[head].done)
+    sleep(&disk.info[head], &disk.lock);
+  if (disk.info[head].status != VIRTIO_BLK_S_OK)
+    panic("virtio_blk: device reported error %d on request type %d, sector %d",
+          disk.info[head].status, type, (int)sector);
   chain_put(head);
+}
+
+void virtio_blk_rw(struct buf *b, int write) {
+  spin_lock(&disk.lock);
+  crash_check(write);
+  disk.writes += write;
+  b->disk = 1;
+  request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+          (uint64)b->blockno * (BSIZE / SECTOR_SIZE), b->data, !write);
+  b->disk = 0;
+  spin_unlock(&disk.lock);
+}
+
+void virtio_blk_flush(void) {
+  spin_lock(&disk.lock);
+  if (disk.flush) {
+    crash_check(0);
+    disk.flushes++;
+    request(VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+  }
+  spin_unlock(&disk.lock);
+}
+
+void virtio_blk_stats(uint64 *writes, uint64 *flushes) {
+  spin_lock(&disk.lock);
+  *writes = disk.writes;
+  *flushes = disk.flushes;
   spin_unlock(&disk.lock);
 }
 
@@ -271,12 +346,8 @@ void virtio_blk_intr(void) {
   while (disk.used_idx != disk.ring->used.idx) {
     __sync_synchronize();
     int id = disk.ring->used.ring[disk.used_idx % NDESC].id;
-    struct buf *b = disk.info[id].b;
-    if (disk.info[id].status != VIRTIO_BLK_S_OK)
-      panic("virtio_blk: device reported error %d on block %d",
-            disk.info[id].status, b->blockno);
-    b->disk = 0;
-    wakeup(b);
+    disk.info[id].done = 1;
+    wakeup(&disk.info[id]);
     disk.used_idx += 1;
   }
 

@@ -2,6 +2,8 @@
 #ifndef CALF_VIRTIO_BLK_H
 #define CALF_VIRTIO_BLK_H
 
+#include "kernel/types.h"
+
 struct buf;
 
 // Find a virtio block device among platform.virtio[] and initialise it.
@@ -10,6 +12,11 @@ int virtio_blk_init(void);
 // Read (write = 0) or write (write = 1) b->data at block b->blockno.
 // Sleeps until the device has finished.
 void virtio_blk_rw(struct buf *b, int write);
+// Ask the device to make every completed write durable, and wait. A no-op
+// if the device has no write-back cache (did not offer FLUSH).
+void virtio_blk_flush(void);
 void virtio_blk_intr(void);
+// Writes and flushes issued since boot (for fsstat).
+void virtio_blk_stats(uint64 *writes, uint64 *flushes);
 
 #endif

@@ -128,13 +128,15 @@ int fileread(struct file *f, uint64 addr, int n) {
 }
 
 // Write n bytes to an inode in chunks, one transaction each, because a
-// transaction may dirty at most MAXOPBLOCKS blocks. The budget reserves
-// the inode block, the indirect block and two blocks of slack (an
-// unaligned chunk spans one block more than its length suggests), and
-// counts each remaining data block twice, since allocating it may also
-// dirty a bitmap block.
+// transaction may dirty at most MAXOPBLOCKS blocks. A chunk of k blocks
+// spans up to k + 1 blocks when unaligned, and each of those may cost two
+// log blocks: the data block itself and the count block of the shared
+// block it replaces (copy-on-write, kernel/fs/bmap.c). On top come the
+// inode, the indirect, doubly indirect and up to two second-level
+// indirect blocks, and up to two bit-map and two count blocks for the
+// new blocks: 2(k + 1) + 9 <= MAXOPBLOCKS.
 static int inode_write(struct file *f, uint64 addr, int n) {
-  const int max = ((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE;
+  const int max = ((MAXOPBLOCKS - 9) / 2 - 1) * BSIZE;
   int done = 0;
 
   while (done < n) {

@@ -2,9 +2,9 @@
 //
 // This file holds the layers between the buffer cache and directories:
 //   - the superblock (fsinit), which says where everything is on disk;
-//   - the block allocator, a bitmap with one bit per block;
 //   - the inode cache, in-memory copies of on-disk inodes;
-//   - block mapping (bmap) and reading/writing inode contents.
+//   - reading and writing inode contents, through the block map (bmap.c),
+//     which in turn allocates from the block allocator (balloc.c).
 //
 // An in-memory inode goes through these states:
 //   - free in the table: ref == 0;
@@ -23,12 +23,14 @@
 //
 // Invariant: itable.lock guards every ref and every (dev, inum) identity;
 // an inode's sleep lock guards the rest of it. Every change to a disk
-// inode or bitmap block goes through log_write, inside a transaction.
+// inode goes through log_write, inside a transaction.
 
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/stat.h"
 #include "kernel/fs.h"
+#include "kernel/fsstat.h"
+#include "kernel/fs/bmap.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
@@ -50,47 +52,6 @@ void fsinit(int dev) {
     panic("fsinit: disk has magic %x, not a file system made by mkfs (want %x)",
           sb.magic, FSMAGIC);
   initlog(dev, &sb);
-}
-
-// ---- Blocks -------------------------------------------------------------
-
-static void bzero(uint dev, uint blockno) {
-  struct buf *b = bread(dev, blockno);
-  memset(b->data, 0, BSIZE);
-  log_write(b);
-  brelse(b);
-}
-
-// Allocate a zeroed disk block. Returns 0 if the disk is full (block 0 is
-// the boot block, never a data block, so 0 cannot be a real answer).
-static uint balloc(uint dev) {
-  for (uint start = 0; start < sb.size; start += BPB) {
-    struct buf *b = bread(dev, BBLOCK(start, sb));
-    for (uint bit = 0; bit < BPB && start + bit < sb.size; bit++) {
-      uchar mask = 1 << (bit % 8);
-      if ((b->data[bit / 8] & mask) == 0) {
-        b->data[bit / 8] |= mask;
-        log_write(b);
-        brelse(b);
-        bzero(dev, start + bit);
-        return start + bit;
-      }
-    }
-    brelse(b);
-  }
-  printf("balloc: out of blocks\n");
-  return 0;
-}
-
-static void bfree(uint dev, uint blockno) {
-  struct buf *b = bread(dev, BBLOCK(blockno, sb));
-  uint bit = blockno % BPB;
-  uchar mask = 1 << (bit % 8);
-  if ((b->data[bit / 8] & mask) == 0)
-    panic("bfree: block %d is already free", blockno);
-  b->data[bit / 8] &= ~mask;
-  log_write(b);
-  brelse(b);
 }
 
 // ---- The inode table ----------------------------------------------------
@@ -157,6 +118,17 @@ struct inode *ialloc(uint dev, short type) {
   }
   printf("ialloc: no free inodes\n");
   return 0;
+}
+
+// Count the inodes of dev and the free ones among them.
+void inode_stats(uint dev, struct fsstat *st) {
+  st->ninodes = sb.ninodes;
+  st->ifree = 0;
+  for (uint inum = 1; inum < sb.ninodes; inum++) {
+    struct buf *b = bread(dev, IBLOCK(inum, sb));
+    st->ifree += ((struct dinode *)b->data + inum % IPB)->type == 0;
+    brelse(b);
+  }
 }
 
 // Copy a modified in-memory inode to disk. Call after every change to a
@@ -249,62 +221,13 @@ void iunlockput(struct inode *ip) {
 
 // ---- Contents -----------------------------------------------------------
 //
-// An inode's data lives in the blocks listed in ip->addrs: the first
-// NDIRECT directly, the next NINDIRECT through the indirect block whose
-// number is ip->addrs[NDIRECT].
+// Which disk blocks hold an inode's contents is kernel/fs/bmap.c's
+// business; here are the byte-level reads and writes on top of it.
 
-// The block number stored in *slot, allocating a block there first if the
-// slot is empty. Returns 0 if the disk is full.
-static uint slot_block(uint dev, uint *slot) {
-  if (*slot == 0)
-    *slot = balloc(dev);
-  return *slot;
-}
-
-// The disk block holding the bn'th block of ip, allocated on first use.
-// Returns 0 if bn is past the largest file or the disk is full; callers
-// stop short rather than panic.
-static uint bmap(struct inode *ip, uint bn) {
-  if (bn < NDIRECT)
-    return slot_block(ip->dev, &ip->addrs[bn]);
-
-  bn -= NDIRECT;
-  if (bn >= NINDIRECT)
-    return 0;
-
-  uint ind = slot_block(ip->dev, &ip->addrs[NDIRECT]);
-  if (ind == 0)
-    return 0;
-  struct buf *b = bread(ip->dev, ind);
-  uint *slot = (uint *)b->data + bn;
-  uint before = *slot;
-  uint addr = slot_block(ip->dev, slot);
-  if (addr != before)
-    log_write(b); // the indirect block gained an entry
-  brelse(b);
-  return addr;
-}
-
-// Free every data block of ip and set its size to 0. Caller holds ip->lock.
+// Free every data block of ip (a shared one only loses ip's reference)
+// and set its size to 0. Caller holds ip->lock, inside a transaction.
 void itrunc(struct inode *ip) {
-  for (int i = 0; i < NDIRECT; i++) {
-    if (ip->addrs[i]) {
-      bfree(ip->dev, ip->addrs[i]);
-      ip->addrs[i] = 0;
-    }
-  }
-
-  if (ip->addrs[NDIRECT]) {
-    struct buf *b = bread(ip->dev, ip->addrs[NDIRECT]);
-    uint *a = (uint *)b->data;
-    for (uint j = 0; j < NINDIRECT; j++)
-      if (a[j])
-        bfree(ip->dev, a[j]);
-    brelse(b);
-    bfree(ip->dev, ip->addrs[NDIRECT]);
-    ip->addrs[NDIRECT] = 0;
-  }
-
+  bmap_free(ip);
   ip->size = 0;
   iupdate(ip);
 }
@@ -334,7 +257,7 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
 
   uint tot = 0;
   while (tot < n) {
-    uint addr = bmap(ip, off / BSIZE);
+    uint addr = bmap_read(ip, off / BSIZE);
     if (addr == 0)
       break;
     struct buf *b = bread(ip->dev, addr);
@@ -363,7 +286,7 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
 
   uint tot = 0;
   while (tot < n) {
-    uint addr = bmap(ip, off / BSIZE);
+    uint addr = bmap_write(ip, off / BSIZE);
     if (addr == 0)
       break;
     struct buf *b = bread(ip->dev, addr);

@@ -8,6 +8,7 @@
 #include "kernel/lock/sleeplock.h"
 
 struct stat;
+struct fsstat;
 
 // in-memory copy of an inode
 struct inode {
@@ -22,7 +23,7 @@ struct inode {
   short minor;
   short nlink;
   uint size;
-  uint addrs[NDIRECT + 1];
+  uint addrs[NDIRECT + 2];
   int uid; // owner
   int gid;
   int mode; // rwx bits and S_ISUID/S_ISGID (kernel/stat.h); see kernel/fs/perm.c
@@ -42,6 +43,8 @@ void iunlockput(struct inode *ip);
 void iupdate(struct inode *ip);
 void itrunc(struct inode *ip);
 void stati(struct inode *ip, struct stat *st);
+// Fill in st's inode figures (ninodes, ifree).
+void inode_stats(uint dev, struct fsstat *st);
 // Read/write n bytes at offset off; user_dst/user_src select a user or
 // kernel address. Return bytes moved, or -1.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);

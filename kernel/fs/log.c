@@ -13,18 +13,34 @@
 // group happened; a crash after it is repaired at boot by redoing step 3.
 // Either way the file system sees all of a group's writes or none.
 //
+// That argument assumes the disk performs the writes in the order we
+// issue them. A real disk with a write-back cache does not: it may put
+// the header on the platter before the logged blocks, and a crash then
+// replays garbage. So the log asks the disk to flush its cache (virtio-blk
+// FLUSH) at each step where order matters:
+//   logged blocks | FLUSH | header n | FLUSH | install | FLUSH | header 0 | FLUSH
+// The first keeps the commit record from overtaking the data it commits;
+// the second makes the commit durable before home blocks are overwritten;
+// the third keeps "header 0" from overtaking the install it retires; the
+// last keeps the next group's log writes from overwriting a log that a
+// stale header could still replay. A file's data and the metadata that
+// points at it (inode, indirect block, counts) are in the same group, so
+// a pointer never reaches the disk without the data it points at.
+//
 // On-disk log layout: [ header block | logged block 1 | logged block 2 | ... ]
 //
 // Invariant: log.lock guards log. Every block in log.lh is pinned in the
 // buffer cache until installed. begin_op admits an operation only if the
 // log has room for every admitted operation's worst case (MAXOPBLOCKS
-// each), so log_write can never run out of space.
+// each, or the whole log for an exclusive one), so log_write can never run
+// out of space.
 
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/log.h"
+#include "kernel/dev/virtio_blk.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lock/spinlock.h"
@@ -43,6 +59,9 @@ static struct {
   int start;       // block number of the header block
   int size;        // blocks in the log area, header included
   int outstanding; // file system calls between begin_op and end_op
+  int reserved;    // log blocks promised to the outstanding calls
+  int exclusive;   // calls waiting in, or inside, begin_op_exclusive
+  int whole;       // an exclusive call is admitted and owns the whole log
   int committing;  // a commit is in progress; new operations wait
   int dev;
   struct logheader lh;
@@ -92,8 +111,10 @@ static void write_head(void) {
 static void recover_from_log(void) {
   read_head();
   install_trans(1); // a committed group that may not have been installed
+  virtio_blk_flush();
   log.lh.n = 0;
   write_head();
+  virtio_blk_flush();
 }
 
 void initlog(int dev, struct superblock *sb) {
@@ -104,16 +125,35 @@ void initlog(int dev, struct superblock *sb) {
   recover_from_log();
 }
 
-// Space the admitted operations may still need, if this one joins them.
-static int log_would_overflow(void) {
-  return log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS > LOGBLOCKS;
+// Would the log overflow if an operation needing n more blocks joined the
+// admitted ones, each of which may still write everything it reserved?
+static int log_would_overflow(int n) {
+  return log.lh.n + log.reserved + n > LOGBLOCKS;
+}
+
+static void admit(int n) {
+  log.outstanding++;
+  log.reserved += n;
 }
 
 void begin_op(void) {
   spin_lock(&log.lock);
-  while (log.committing || log_would_overflow())
+  while (log.committing || log.exclusive || log_would_overflow(MAXOPBLOCKS))
     sleep(&log, &log.lock);
-  log.outstanding++;
+  admit(MAXOPBLOCKS);
+  spin_unlock(&log.lock);
+}
+
+// Wait for the log to be empty and idle, then take all of it. Ordinary
+// operations that arrive meanwhile wait behind us, so a stream of them
+// cannot starve an exclusive one.
+void begin_op_exclusive(void) {
+  spin_lock(&log.lock);
+  log.exclusive++;
+  while (log.committing || log.outstanding > 0 || log_would_overflow(LOGBLOCKS))
+    sleep(&log, &log.lock);
+  admit(LOGBLOCKS);
+  log.whole = 1;
   spin_unlock(&log.lock);
 }
 
@@ -127,10 +167,14 @@ static void commit(void) {
   if (log.lh.n == 0)
     return;
   write_log();
+  virtio_blk_flush();
   write_head(); // the commit point
+  virtio_blk_flush();
   install_trans(0);
+  virtio_blk_flush();
   log.lh.n = 0;
   write_head(); // the group is home; forget it
+  virtio_blk_flush();
 }
 
 void end_op(void) {
@@ -139,6 +183,13 @@ void end_op(void) {
   spin_lock(&log.lock);
   if (log.committing)
     panic("end_op: operation ended during a commit");
+  if (log.whole) {
+    log.whole = 0;
+    log.exclusive--;
+    log.reserved -= LOGBLOCKS;
+  } else {
+    log.reserved -= MAXOPBLOCKS;
+  }
   log.outstanding--;
   if (log.outstanding == 0) {
     do_commit = 1;

@@ -19,6 +19,9 @@
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
+#include "kernel/fsstat.h"
+#include "kernel/dev/virtio_blk.h"
+#include "kernel/fs/balloc.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
@@ -443,4 +446,18 @@ uint64 sys_pipe(void) {
     return -1;
   }
   return 0;
+}
+
+// fsstat(struct fsstat *st): the file system's block and inode figures
+// and the disk's write and flush counts. Reads the tables without a
+// transaction, so figures taken while others write are a moment's view.
+uint64 sys_fsstat(void) {
+  uint64 addr;
+  argaddr(0, &addr);
+  struct fsstat st;
+  memset(&st, 0, sizeof(st));
+  block_stats(ROOTDEV, &st);
+  inode_stats(ROOTDEV, &st);
+  virtio_blk_stats(&st.writes, &st.flushes);
+  return copyout(myproc()->pagetable, addr, (char *)&st, sizeof(st));
 }

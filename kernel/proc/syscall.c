@@ -13,6 +13,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscred.h"
 #include "kernel/fs/sysfile.h"
+#include "kernel/fs/reflink.h"
 #include "kernel/fs/perm.h"
 #include "kernel/mm/vm.h"
 #include "kernel/lib/printk.h"
@@ -81,6 +82,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_chmod] = sys_chmod,       [SYS_chown] = sys_chown,
     [SYS_umask] = sys_umask,       [SYS_rcustat] = sys_rcustat,
     [SYS_credid] = sys_credid,
+    [SYS_clonefile] = sys_clonefile, [SYS_fsstat] = sys_fsstat,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))
