@@ -598,7 +598,7 @@ def qemu_command(test, disk):
         "-m", test.mem, "-smp", str(test.cpus),
         "-nographic", "-monitor", "none",
         "-global", "virtio-mmio.force-legacy=false",
-        "-drive", "file=%s,if=none,format=raw,id=x0" % disk,
+        "-drive", "file=%s,if=none,format=raw,id=x0,cache=unsafe" % disk,
         "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
     ]
     if test.bootargs:
