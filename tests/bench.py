@@ -2,7 +2,9 @@
 """make bench: run every benchmark of the harness's "bench" suite under QEMU
 with -icount shift=0,sleep=off and print what each program reported. With
 icount, guest time counts instructions, so the figures repeat exactly
-from run to run; docs/benchmarks.md keeps them."""
+from run to run; docs/benchmarks.md keeps them.
+
+usage: python3 tests/bench.py [name...]   (names: only those benchmarks)"""
 import os
 import re
 import sys
@@ -25,7 +27,13 @@ def report(test):
 
 def main():
     failed = 0
+    names = sys.argv[1:]
+    unknown = set(names) - {t.name for t in harness.SUITES["bench"]}
+    if unknown:
+        sys.exit("bench: no benchmark named %s" % ", ".join(sorted(unknown)))
     for test in harness.SUITES["bench"]:
+        if names and test.name not in names:
+            continue
         ok, reason, secs = harness.run_test(test)
         print("== %s (%.0f s; QEMU %s)" % (test.name, secs,
               " ".join(harness.qemu_command(test, "fs.img")[1:])))
