@@ -55,8 +55,8 @@ kernel/kernel: $(KOBJS) kernel/kernel.ld
 	$(OBJDUMP) -S $@ > kernel/kernel.asm
 
 # --- user programs ---------------------------------------------------------
-ULIB := user/ulib.o user/usys.o user/printf.o user/umalloc.o
-ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c
+ULIB := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o
+ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c
 UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
 
 user/%.o: user/%.c
