@@ -3,12 +3,18 @@
 //   usage: mkfs fs.img file...
 //
 // Owns the on-disk layout decisions of kernel/fs.h: where the log, the
-// inodes, the free bitmap and the data blocks start. The whole image is
-// assembled in memory and written out only once it is complete, so the
-// invariant is: either fs.img is a complete, consistent file system, or
-// it does not exist. Any failure removes the image path (a stale image
-// from an earlier build must not survive a failed one and be booted by
-// mistake) and exits non-zero with a message on stderr.
+// inodes, the free bitmap, the block reference counts and the data blocks
+// start. Every block mkfs hands out (file or directory data, indirect
+// and doubly indirect map blocks) is named by exactly one pointer, so it
+// gets a reference count of 1 and its bitmap bit; free data blocks get 0
+// and a clear bit; metadata blocks a set bit and a count of 0 (the rules
+// of kernel/fs.h, which mkfs/fsck checks).
+//
+// The whole image is assembled in memory and written out only once it is
+// complete, so the invariant is: either fs.img is a complete, consistent
+// file system, or it does not exist. Any failure removes the image path
+// (a stale image from an earlier build must not survive a failed one and
+// be booted by mistake) and exits non-zero with a message on stderr.
 //
 // Every input file lands in the root directory under its base name with
 // one leading '_' dropped: the Makefile names user programs user/_ls so
@@ -19,7 +25,9 @@
 //
 // The disk format is little-endian (RISC-V). The host may not be, so
 // every multi-byte field goes through le16()/le32() on its way into the
-// image, and the builder keeps its own bookkeeping in host order.
+// image. An inode's own block list is kept in host order until
+// inode_put(); the entries of its map blocks live in the image from the
+// start, in disk order (le32() is its own inverse, so it also reads them).
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +52,8 @@ static const char *setuid_root[] = {"suidtest"};
 #define NLOG (LOGBLOCKS + 1)          // log header block + log data blocks
 #define NINODEBLOCKS (NINODES / IPB + 1)
 #define NBITMAP (FSSIZE / BPB + 1)
-#define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP) // boot + super + rest
+#define NREFBLOCKS (FSSIZE / RPB + 1) // a count for every block, metadata too
+#define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP + NREFBLOCKS) // boot + super + rest
 
 // The on-disk layout must be representable: the root directory can list
 // at least "." and "..", and an inode number fits a dirent.
@@ -53,25 +62,22 @@ _Static_assert(NINODES <= 65536, "inode numbers must fit a ushort");
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
 
-static uchar disk[FSSIZE][BSIZE]; // the image being built
-static struct superblock sb;      // host-order copy of the superblock
-static uint nextinum = ROOTINO;   // next free inode number
-static uint nextblock = NMETA;    // next free data block
-static const char *imgpath;       // removed again on failure
+static _Alignas(uint) uchar disk[FSSIZE][BSIZE]; // the image being built
+static struct superblock sb;    // host-order copy of the superblock
+static uint nextinum = ROOTINO; // next free inode number
+static uint nextblock = NMETA;  // next free data block
+static const char *imgpath;     // removed again on failure
 
-// An inode under construction. Its block map (including the contents of
-// the indirect block) stays in host order until inode_put() writes it.
+// An inode under construction. addrs[] is in host order until
+// inode_put() writes it; see the head comment.
 struct building {
   uint inum;
   short type;
   short nlink;
-  uint mode;                     // permission bits; owner and group are root
+  uint mode;               // permission bits; owner and group are root
   uint size;
-  uint nblocks;                  // data blocks mapped so far
-  uint addrs[NDIRECT];           // direct blocks
-  uint indirect;                 // block holding the indirect map, or 0
-  uint iaddrs[NINDIRECT];        // the indirect map's entries
-  const char *what;              // name for error messages
+  uint addrs[NDIRECT + 2]; // direct, indirect and doubly indirect blocks
+  const char *what;        // name for error messages
 };
 
 // Report an error, remove the image, and exit. Never returns.
@@ -103,8 +109,9 @@ static uint le32(uint x) {
   return y;
 }
 
-// Claim the next unused data block. The image starts zeroed, so a fresh
-// block needs no clearing.
+// Claim the next unused data block for the one pointer that will name
+// it. The image starts zeroed, so a fresh block needs no clearing (and a
+// fresh map block has no entries).
 static uint block_alloc(const char *what) {
   if (nextblock >= FSSIZE)
     die("%s: out of data blocks (the image holds %d blocks)", what, FSSIZE);
@@ -122,25 +129,33 @@ static void inode_get(struct building *ip, short type, uint mode, const char *wh
   ip->what = what;
 }
 
-// Return the disk block holding byte offset off of ip, mapping a new
-// block when off is just past the last mapped one.
+// The block named by ip->addrs[i], allocated there if the slot is empty.
+static uint addr_get(struct building *ip, uint i) {
+  if (ip->addrs[i] == 0)
+    ip->addrs[i] = block_alloc(ip->what);
+  return ip->addrs[i];
+}
+
+// The block named by entry i of map block map, allocated if it is empty.
+static uint map_get(struct building *ip, uint map, uint i) {
+  uint *entry = (uint *)disk[map] + i;
+  if (*entry == 0)
+    *entry = le32(block_alloc(ip->what));
+  return le32(*entry);
+}
+
+// Return the disk block holding byte offset off of ip. mkfs only appends,
+// so a block not mapped yet is the next one, and is mapped now.
 static uint inode_block(struct building *ip, uint off) {
   uint bn = off / BSIZE;
-  if (bn < ip->nblocks)
-    return bn < NDIRECT ? ip->addrs[bn] : ip->iaddrs[bn - NDIRECT];
-  if (bn >= MAXFILE)
-    die("%s: too large (a file holds at most %d blocks, %d bytes)",
-        ip->what, (int)MAXFILE, (int)(MAXFILE * BSIZE));
-  uint b = block_alloc(ip->what);
-  if (bn < NDIRECT) {
-    ip->addrs[bn] = b;
-  } else {
-    if (ip->indirect == 0)
-      ip->indirect = block_alloc(ip->what);
-    ip->iaddrs[bn - NDIRECT] = b;
-  }
-  ip->nblocks++;
-  return b;
+  if (bn < NDIRECT)
+    return addr_get(ip, bn);
+  bn -= NDIRECT;
+  if (bn < NINDIRECT)
+    return map_get(ip, addr_get(ip, NDIRECT), bn);
+  bn -= NINDIRECT;
+  uint ind = map_get(ip, addr_get(ip, NDIRECT + 1), bn / NINDIRECT);
+  return map_get(ip, ind, bn % NINDIRECT);
 }
 
 // Append n bytes to the end of ip.
@@ -156,7 +171,7 @@ static void inode_append(struct building *ip, const void *src, uint n) {
   }
 }
 
-// Write ip's dinode (and its indirect block) into the image.
+// Write ip's dinode into the image (its map blocks are there already).
 static void inode_put(struct building *ip) {
   struct dinode din;
   memset(&din, 0, sizeof din);
@@ -165,14 +180,8 @@ static void inode_put(struct building *ip) {
   din.size = le32(ip->size);
   din.uid = din.gid = 0;
   din.mode = le32(ip->mode);
-  for (int i = 0; i < NDIRECT; i++)
+  for (int i = 0; i < NDIRECT + 2; i++)
     din.addrs[i] = le32(ip->addrs[i]);
-  din.addrs[NDIRECT] = le32(ip->indirect);
-  if (ip->indirect) {
-    uint *map = (uint *)disk[ip->indirect];
-    for (uint i = 0; i < NINDIRECT; i++)
-      map[i] = le32(ip->iaddrs[i]);
-  }
   struct dinode *slot = (struct dinode *)disk[IBLOCK(ip->inum, sb)];
   slot[ip->inum % IPB] = din;
 }
@@ -239,24 +248,34 @@ static void add_file(struct building *root, const char *path) {
   if (fd < 0)
     die("%s: cannot open: %s", path, strerror(errno));
 
-  struct building ip;
-  inode_get(&ip, T_FILE, file_mode(path, name), path);
-  char buf[BSIZE];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0)
-    inode_append(&ip, buf, (uint)n);
+  // The whole file is read first, so one too large for any file is
+  // refused as that, not as "out of data blocks" halfway through it.
+  static uchar content[MAXFILE * BSIZE + 1];
+  size_t len = 0;
+  ssize_t n = 0;
+  while (len < sizeof content && (n = read(fd, content + len, sizeof content - len)) > 0)
+    len += (size_t)n;
   if (n < 0)
     die("%s: read error: %s", path, strerror(errno));
+  if (len > MAXFILE * BSIZE)
+    die("%s: too large (a file holds at most %d blocks, %d bytes)",
+        path, (int)MAXFILE, (int)(MAXFILE * BSIZE));
   close(fd);
 
+  struct building ip;
+  inode_get(&ip, T_FILE, file_mode(path, name), path);
+  inode_append(&ip, content, (uint)len);
   inode_put(&ip);
   dir_add(root, name, ip.inum);
 }
 
-// Mark blocks [0, nextblock) in use in the free bitmap.
-static void bitmap_write(void) {
+// Mark blocks [0, nextblock) in use in the free bitmap, and give each
+// allocated data block [NMETA, nextblock) its one reference.
+static void bitmap_refs_write(void) {
   for (uint b = 0; b < nextblock; b++)
     disk[BBLOCK(b, sb)][(b % BPB) / 8] |= (uchar)(1 << (b % 8));
+  for (uint b = NMETA; b < nextblock; b++)
+    ((ushort *)disk[RBLOCK(b, sb)])[b % RPB] = le16(1);
 }
 
 static void superblock_write(void) {
@@ -269,6 +288,7 @@ static void superblock_write(void) {
   d->logstart = le32(sb.logstart);
   d->inodestart = le32(sb.inodestart);
   d->bmapstart = le32(sb.bmapstart);
+  d->refstart = le32(sb.refstart);
 }
 
 static void image_write(void) {
@@ -303,6 +323,7 @@ int main(int argc, char *argv[]) {
   sb.logstart = 2;
   sb.inodestart = 2 + NLOG;
   sb.bmapstart = 2 + NLOG + NINODEBLOCKS;
+  sb.refstart = 2 + NLOG + NINODEBLOCKS + NBITMAP;
 
   // The root directory is its own parent.
   struct building root;
@@ -313,7 +334,7 @@ int main(int argc, char *argv[]) {
     add_file(&root, argv[i]);
   inode_put(&root);
 
-  bitmap_write();
+  bitmap_refs_write();
   superblock_write();
   image_write();
   return 0;

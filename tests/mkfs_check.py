@@ -32,7 +32,8 @@ NINODES = 200  # mkfs's choice, not a shared constant
 SETUID_ROOT = {"suidtest"}  # mkfs's setuid_root[] list
 T_DIR, T_FILE = 1, 2
 S_ISUID = 0o4000
-SUPERBLOCK = struct.Struct("<8I")
+# magic, size, nblocks, ninodes, nlog, logstart, inodestart, bmapstart, refstart
+SUPERBLOCK = struct.Struct("<9I")
 # type, major, minor, nlink, size, addrs[13], uid, gid, mode, spare[13]
 DINODE = struct.Struct("<4hI13I3I13I")
 DIRENT_INUM = struct.Struct("<H")
@@ -44,14 +45,14 @@ def read_defines(*headers):
     for h in headers:
         with open(os.path.join(ROOT, h)) as f:
             for line in f:
-                m = re.match(r"\s*#define\s+(\w+)\s+([^/]+?)\s*(//.*)?$", line)
+                m = re.match(r"\s*#define\s+(\w+)\s+(.+?)\s*(//.*)?$", line)
                 if m:
                     raw[m.group(1)] = m.group(2)
 
     def value(name, depth=0):
         if depth > 20:
             raise ValueError("recursive #define " + name)
-        expr = raw[name].replace("sizeof(uint)", "4")
+        expr = raw[name].replace("sizeof(uint)", "4").replace("sizeof(ushort)", "2")
         expr = re.sub(r"\b[A-Za-z_]\w*",
                       lambda m: str(value(m.group(0), depth + 1)), expr)
         if not re.fullmatch(r"[0-9a-fA-Fx()+\-*/ ]+", expr):
@@ -66,12 +67,21 @@ BSIZE = define("BSIZE")
 FSSIZE = define("FSSIZE")
 LOGBLOCKS = define("LOGBLOCKS")
 NDIRECT = define("NDIRECT")
-NINDIRECT = BSIZE // 4
-MAXFILE = NDIRECT + NINDIRECT
+NINDIRECT = define("NINDIRECT")
+MAXFILE = define("MAXFILE")
+RPB = define("RPB")
 DIRSIZ = define("DIRSIZ")
 FSMAGIC = define("FSMAGIC")
 ROOTINO = define("ROOTINO")
 DIRENT_SIZE = 2 + DIRSIZ
+
+
+def map_blocks(n):
+    """Indirect and doubly indirect blocks a file of n data blocks needs."""
+    if n <= NDIRECT:
+        return 0
+    beyond = n - NDIRECT - NINDIRECT  # blocks reached through the doubly indirect one
+    return 1 if beyond <= 0 else 2 + (beyond + NINDIRECT - 1) // NINDIRECT
 
 
 class CheckFailed(Exception):
@@ -91,7 +101,7 @@ class Image:
                "image is %d bytes, want %d" % (len(data), FSSIZE * BSIZE))
         self.data = data
         (self.magic, self.size, self.nblocks, self.ninodes, self.nlog,
-         self.logstart, self.inodestart, self.bmapstart) = \
+         self.logstart, self.inodestart, self.bmapstart, self.refstart) = \
             SUPERBLOCK.unpack_from(data, BSIZE)
 
     def block(self, b):
@@ -105,20 +115,36 @@ class Image:
         return {"type": f[0], "nlink": f[3], "size": f[4], "addrs": list(f[5:18]),
                 "uid": f[18], "gid": f[19], "mode": f[20], "spare": list(f[21:])}
 
+    def map_entries(self, b):
+        return list(struct.unpack("<%dI" % NINDIRECT, self.block(b)))
+
     def file_blocks(self, ino):
-        """Every block ino uses: its data blocks, then its indirect block."""
+        """(data, maps): the blocks holding ino's contents, in file order,
+        and its indirect and doubly indirect blocks. Every pointer past
+        the size's last block must be 0."""
         n = (ino["size"] + BSIZE - 1) // BSIZE
         expect(n <= MAXFILE, "inode claims %d blocks" % n)
-        blocks = ino["addrs"][:min(n, NDIRECT)]
-        if n > NDIRECT:
-            ind = ino["addrs"][NDIRECT]
-            entries = struct.unpack("<%dI" % NINDIRECT, self.block(ind))
-            blocks += list(entries[:n - NDIRECT]) + [ind]
-        return blocks
+        ptrs, maps = ino["addrs"][:NDIRECT], []
+        for top, depth in ((ino["addrs"][NDIRECT], 1), (ino["addrs"][NDIRECT + 1], 2)):
+            covers = NINDIRECT ** depth
+            if top == 0:
+                ptrs += [0] * covers
+                continue
+            maps.append(top)
+            entries = self.map_entries(top)
+            if depth == 2:
+                maps += [e for e in entries if e]
+                entries = [x for e in entries
+                           for x in (self.map_entries(e) if e else [0] * NINDIRECT)]
+            ptrs += entries
+        expect(all(ptrs[:n]), "a block within the size is not mapped")
+        expect(not any(ptrs[n:]), "a block past the size is mapped")
+        expect(len(maps) == map_blocks(n),
+               "%d map blocks for %d data blocks, want %d" % (len(maps), n, map_blocks(n)))
+        return ptrs[:n], maps
 
     def read(self, ino):
-        n = (ino["size"] + BSIZE - 1) // BSIZE
-        data = b"".join(self.block(b) for b in self.file_blocks(ino)[:n])
+        data = b"".join(self.block(b) for b in self.file_blocks(ino)[0])
         return data[:ino["size"]]
 
     def root_entries(self):
@@ -136,6 +162,10 @@ class Image:
         byte = self.data[(self.bmapstart + b // (BSIZE * 8)) * BSIZE + (b % (BSIZE * 8)) // 8]
         return (byte >> (b % 8)) & 1
 
+    def refcount(self, b):
+        off = (self.refstart + b // RPB) * BSIZE + (b % RPB) * 2
+        return struct.unpack_from("<H", self.data, off)[0]
+
 
 def check_layout(img):
     expect(img.magic == FSMAGIC, "bad magic %#x" % img.magic)
@@ -146,8 +176,10 @@ def check_layout(img):
     expect(img.inodestart == img.logstart + img.nlog, "inodes overlap the log")
     ninodeblocks = img.bmapstart - img.inodestart
     expect(ninodeblocks * (BSIZE // DINODE.size) >= NINODES, "too few inode blocks")
-    nbitmap = img.size - img.nblocks - img.bmapstart
+    nbitmap = img.refstart - img.bmapstart
     expect(nbitmap * BSIZE * 8 >= img.size, "bitmap cannot cover the disk")
+    nref = img.size - img.nblocks - img.refstart
+    expect(nref * RPB >= img.size, "refcount table cannot cover the disk")
 
 
 def expected_mode(name, program):
@@ -181,6 +213,7 @@ def check_contents(img, want, programs=()):
     expect(len(set(files.values())) == len(files), "two names share an inode")
 
     owner = {}  # block -> file, to catch blocks handed out twice
+    inodes = [("/", root)]
     for name, inum in files.items():
         ino = img.inode(inum)
         expect(ino["type"] == T_FILE, "%s: type %d" % (name, ino["type"]))
@@ -189,17 +222,23 @@ def check_contents(img, want, programs=()):
                "%s: size %d, want %d" % (name, ino["size"], len(want[name])))
         expect(img.read(ino) == want[name], "%s: contents differ" % name)
         check_owner(name, ino, expected_mode(name, name in programs))
-        for b in img.file_blocks(ino):
-            expect(b >= img.size - img.nblocks, "%s: block %d is metadata" % (name, b))
+        inodes.append((name, ino))
+    datastart = img.size - img.nblocks
+    for name, ino in inodes:
+        data, maps = img.file_blocks(ino)
+        for b in data + maps:
+            expect(b >= datastart, "%s: block %d is metadata" % (name, b))
             expect(b not in owner, "block %d used by %s and %s" % (b, owner.get(b), name))
-            expect(img.block_used(b), "%s: block %d not marked in bitmap" % (name, b))
             owner[b] = name
-    for b in img.file_blocks(root):
-        expect(b not in owner and img.block_used(b), "root block %d" % b)
-        owner[b] = "/"
-    marked = [b for b in range(img.size) if img.block_used(b)]
-    expect(len(marked) == img.size - img.nblocks + len(owner),
-           "bitmap marks %d blocks, %d in use" % (len(marked), img.size - img.nblocks + len(owner)))
+    # mkfs shares nothing: every named block has count 1 and its bit set,
+    # the rest of the data area count 0 and a clear bit, metadata bit set
+    # and count 0.
+    for b in range(img.size):
+        want_bit, want_count = (1, 0) if b < datastart else (int(b in owner), int(b in owner))
+        expect((img.block_used(b), img.refcount(b)) == (want_bit, want_count),
+               "block %d (%s): bitmap bit %d refcount %d, want %d %d" %
+               (b, owner.get(b, "metadata" if b < datastart else "free"),
+                img.block_used(b), img.refcount(b), want_bit, want_count))
 
 
 class Sandbox:
@@ -288,8 +327,30 @@ def check_modes(sb):
     check_contents(img, want, programs)
 
 
-def check_max_file(sb):
-    check_contents(*sb.must_build({"_max": noise(MAXFILE * BSIZE, 3)}))
+def check_doubly_indirect(sb):
+    """A file whose last blocks hang off a second indirect block under the
+    doubly indirect one."""
+    n = NDIRECT + NINDIRECT + NINDIRECT + 3
+    check_contents(*sb.must_build({"_big": noise(n * BSIZE + 5, 3)}))
+
+
+def disk_capacity(sb):
+    """Data blocks in the largest file an image holds beside the root
+    directory's one block, map blocks included in the budget."""
+    img, _, _ = sb.must_build({})
+    free = img.nblocks - 1
+    n = free
+    while n + map_blocks(n) > free:
+        n -= 1
+    return n
+
+
+def check_fills_disk(sb):
+    n = disk_capacity(sb)
+    img, want, programs = sb.must_build({"fill": noise(n * BSIZE, 5)})
+    check_contents(img, want, programs)
+    unused = sum(1 for b in range(img.size) if not img.block_used(b))
+    expect(unused == img.nblocks - 1 - n - map_blocks(n), "%d blocks left free" % unused)
 
 
 def check_max_files(sb):
@@ -307,8 +368,12 @@ def check_too_long_name(sb):
 
 
 def check_too_large(sb):
-    sb.must_fail(lambda d: [sb.write(d, "huge", noise(MAXFILE * BSIZE + 1, 4))],
-                 r"huge: too large")
+    """Larger than any file, not merely than the disk: refused as such."""
+    def inputs(d):
+        path = sb.write(d, "huge", b"")
+        os.truncate(path, MAXFILE * BSIZE + 1)  # sparse: reads as zeros
+        return [path]
+    sb.must_fail(inputs, r"huge: too large")
 
 
 def check_too_many_files(sb):
@@ -318,10 +383,10 @@ def check_too_many_files(sb):
 
 
 def check_out_of_blocks(sb):
-    n = FSSIZE // MAXFILE + 1
-    sb.must_fail(lambda d: [sb.write(d, "f%d" % i, noise(MAXFILE * BSIZE, i))
-                            for i in range(n)],
-                 r"out of data blocks")
+    """One byte more than check_fills_disk's file needs a block too many."""
+    n = disk_capacity(sb)
+    sb.must_fail(lambda d: [sb.write(d, "fill", noise(n * BSIZE + 1, 6))],
+                 r"fill: out of data blocks")
 
 
 def check_missing_file(sb):
@@ -359,7 +424,8 @@ def check_usage(sb):
 CHECKS = [
     ("mkfs-good-image", check_good_image),
     ("mkfs-modes", check_modes),
-    ("mkfs-max-file-size", check_max_file),
+    ("mkfs-doubly-indirect", check_doubly_indirect),
+    ("mkfs-fills-disk", check_fills_disk),
     ("mkfs-max-files", check_max_files),
     ("mkfs-no-files", check_no_files),
     ("mkfs-too-long-name", check_too_long_name),
