@@ -55,8 +55,8 @@ kernel/kernel: $(KOBJS) kernel/kernel.ld
 	$(OBJDUMP) -S $@ > kernel/kernel.asm
 
 # --- user programs ---------------------------------------------------------
-ULIB := user/ulib.o user/usys.o user/printf.o user/umalloc.o
-ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c
+ULIB := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o
+ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c
 UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
 
 user/%.o: user/%.c
@@ -83,6 +83,10 @@ endif
 mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
 	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/mkfs.c
 
+# The host file-system checker: mkfs/fsck fs.img (docs/fsck.md).
+mkfs/fsck: mkfs/fsck.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
+	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/fsck.c
+
 # fs.img gets copies without debug information (a file holds at most
 # MAXFILE blocks); gdb reads the symbols from user/_NAME itself.
 FSPROGS := $(addprefix build/fs/,$(notdir $(UPROGS) $(EXTRA_PROGS)))
@@ -104,7 +108,7 @@ build/fs.list: FORCE
 fs.img: mkfs/mkfs README.md $(FSPROGS) build/fs.list
 	mkfs/mkfs $@ README.md $(FSPROGS)
 
-build: kernel/kernel fs.img
+build: kernel/kernel fs.img mkfs/fsck
 
 -include $(KOBJS:.o=.d) user/*.d
 
@@ -140,6 +144,7 @@ gdb:
 test: deps
 	@$(MAKE) --no-print-directory check-tools build
 	python3 tests/mkfs_check.py
+	python3 tests/fsck_check.py
 	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
 	python3 tests/grade_check.py
 	python3 tests/gdb_check.py
@@ -166,7 +171,7 @@ compile_commands.json:
 	bear -- $(MAKE) build
 
 clean:
-	rm -f kernel/kernel kernel/kernel.asm fs.img mkfs/mkfs user/_* compile_commands.json
+	rm -f kernel/kernel kernel/kernel.asm fs.img mkfs/mkfs mkfs/fsck user/_* compile_commands.json
 	find kernel user -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf build tests/out
 

@@ -8,7 +8,8 @@ suite or program is missing is reported "not available" and scores 0
 without crashing; a dependent of a failure is not run; the frame-leak
 check fires; results.json has Gradescope's shape; the grading tables in
 docs/labs/ match the specs; the lab markers in the sources are well
-formed and the handout transformation does what it says. Every QEMU run
+formed and the handout transformation does what it says; every lab
+students write has stubs to hand out. Every QEMU run
 is faked (grade.grade takes the function that runs a test).
 
 usage: python3 tests/grade_check.py
@@ -231,6 +232,33 @@ def check_markers():
         raise CheckFailed("malformed markers accepted: %r" % bad)
 
 
+def check_lab_handouts():
+    """Every lab students write (a ready lab with a docs page) has stubs to
+    hand out, and its handout holds no marker; every file a spec's
+    handout-remove names exists (a renamed file would silently stay in)."""
+    texts = {}
+    for rel in handout.tree_files():
+        text = handout.read_text(handout.ROOT, rel)
+        if text is not None and "LAB " in text:
+            texts[rel] = text
+    marked = set()
+    for text in texts.values():
+        marked |= handout.markers_in(text)
+    for lab in grade.load_labs().values():
+        for rel in lab.remove:
+            expect(os.path.isfile(os.path.join(grade.ROOT, rel)),
+                   "%s: handout-remove names %s, which does not exist"
+                   % (os.path.relpath(lab.path, grade.ROOT), rel))
+        if lab.status != "ready" or not lab.doc:
+            continue
+        expect(lab.name in marked, "lab %s is ready but no source has LAB %s markers "
+               "(make handout would refuse it)" % (lab.name, lab.name))
+        for rel, text in texts.items():
+            left = handout.ANY_MARK.search(handout.transform(text, lab.name, rel))
+            expect(not left, "handout %s: %s keeps a marker: %s" % (lab.name, rel,
+                                                                     left and left.group(0)))
+
+
 CHECKS = [
     ("grade-specs", check_specs),
     ("grade-missing-and-depends", check_missing_and_depends),
@@ -238,6 +266,7 @@ CHECKS = [
     ("grade-results-json", check_json),
     ("grade-docs-tables", check_docs),
     ("handout-markers", check_markers),
+    ("handout-labs", check_lab_handouts),
 ]
 
 

@@ -441,14 +441,15 @@ CHECKS = [
 ]
 
 
-def build_mkfs(tmp):
-    """The mkfs to test: $MKFS, or mkfs.c compiled afresh into tmp."""
-    if os.environ.get("MKFS"):
-        return os.path.abspath(os.environ["MKFS"])
-    out = os.path.join(tmp, "mkfs")
+def build_tool(tmp, name):
+    """The host tool mkfs/NAME to test: $NAME (upper case) if set, or
+    mkfs/NAME.c compiled afresh into tmp."""
+    if os.environ.get(name.upper()):
+        return os.path.abspath(os.environ[name.upper()])
+    out = os.path.join(tmp, name)
     cc = os.environ.get("HOSTCC", "gcc")
     subprocess.run([cc, "-Wall", "-Werror", "-std=c11", "-I.", "-o", out,
-                    "mkfs/mkfs.c"], cwd=ROOT, check=True)
+                    "mkfs/%s.c" % name], cwd=ROOT, check=True)
     return out
 
 
@@ -456,7 +457,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="mkfs-check-")
     passed = failed = 0
     try:
-        sb = Sandbox(tmp, build_mkfs(tmp))
+        sb = Sandbox(tmp, build_tool(tmp, "mkfs"))
         for name, check in CHECKS:
             try:
                 check(sb)

@@ -11,30 +11,7 @@
 #include "kernel/stat.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
-
-static char *name;
-
-static void fail(const char *why) {
-  printf("cowtest %s: FAILED: %s\n", name, why);
-  exit(1);
-}
-
-static void check(int ok, const char *why) {
-  if (!ok)
-    fail(why);
-}
-
-static uint64 free_frames(void) {
-  struct memstat ms;
-  check(memstat(&ms) == 0, "memstat");
-  return ms.free_frames;
-}
-
-static struct memstat stats(void) {
-  struct memstat ms;
-  check(memstat(&ms) == 0, "memstat");
-  return ms;
-}
+#include "user/testlib.h"
 
 // Wait for one child and return its exit status.
 static int reap(void) {
@@ -82,9 +59,9 @@ static void simple(void) {
     }
     check(reap() == 0, "child failed");
     check(verify(p, n, 1), "parent's memory changed by the child");
-    struct memstat m0 = stats();
+    struct memstat m0 = mem_stats();
     fill(p, n, 7); // sole owner again: every write is a reuse, no copy
-    struct memstat m1 = stats();
+    struct memstat m1 = mem_stats();
     check(verify(p, n, 7), "parent lost its writes");
     check(m1.cow_copies == m0.cow_copies, "sole owner's writes copied frames");
     sbrk(-n);
@@ -140,7 +117,7 @@ static void three(void) {
   check(verify(p, n, 100), "parent lost its writes");
   // Wait for the orphaned grandchild to finish: its frames come back to the
   // free list when init reaps it.
-  for (int i = 0; i < 200 && stats().shared_frames > 0; i++)
+  for (int i = 0; i < 200 && mem_stats().shared_frames > 0; i++)
     pause(1);
   sleep(5);
   sbrk(-n);
@@ -198,9 +175,9 @@ static void frames(void) {
   write(pipefd[1], "go", 1);
   check(reap() == 0, "child failed");
   check(frameinfo(p, &after) == 0 && after.refs == 1, "count should be back to 1");
-  struct memstat m0 = stats();
+  struct memstat m0 = mem_stats();
   p[0] = 'q'; // still COW-marked, but sole owner: reuse in place
-  struct memstat m1 = stats();
+  struct memstat m1 = mem_stats();
   check(m1.cow_reuses == m0.cow_reuses + 1, "sole owner's write should be a COW reuse");
   check(m1.cow_copies == m0.cow_copies, "sole owner's write must not copy");
   check(frameinfo(p, &after) == 0 && after.pa == before.pa, "reuse must keep the frame");
@@ -393,15 +370,15 @@ static void oom(void) {
 
 // sbrklazy of more than physical memory; only touched pages cost frames.
 static void lazy(void) {
-  struct memstat m0 = stats();
+  struct memstat m0 = mem_stats();
   uint64 big = m0.total_frames * PGSIZE * 2;
   char *p = sbrklazy(big);
   check(p != (char *)-1, "sbrklazy of twice physical memory");
-  struct memstat m1 = stats();
+  struct memstat m1 = mem_stats();
   check(m0.free_frames - m1.free_frames < big / PGSIZE / 256, "sbrklazy allocated frames");
   for (uint64 off = 0; off < big; off += big / 16)
     p[off] = 1;
-  struct memstat m2 = stats();
+  struct memstat m2 = mem_stats();
   check(m2.lazy_faults == m1.lazy_faults + 16, "each sparse touch is one lazy fault");
   for (uint64 off = 0; off < big; off += big / 16)
     check(p[off] == 1, "lazy page lost its value");
@@ -413,10 +390,7 @@ static void lazy(void) {
   sbrk(-big);
 }
 
-struct test {
-  char *name;
-  void (*f)(void);
-} tests[] = {
+static struct test tests[] = {
     {"simple", simple},   {"simple_eager", simple_eager}, {"three", three},
     {"chain", chain},     {"frames", frames},             {"copyout", copyout},
     {"forkfork", forkfork}, {"execfree", execfree},       {"shrink", shrink},
@@ -430,32 +404,7 @@ int main(int argc, char *argv[]) {
     printf("fork mode: %s\n", mode == FORK_EAGER ? "eager" : "cow");
     exit(0);
   }
-  int failed = 0;
-  for (int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    name = tests[i].name;
-    uint64 before = free_frames();
-    int pid = fork();
-    if (pid == 0) {
-      tests[i].f();
-      exit(0);
-    }
-    int st = reap();
-    uint64 after = free_frames();
-    if (st != 0) {
-      failed++;
-      printf("cowtest %s: FAILED\n", name);
-    } else if (memcheck() != 0) {
-      failed++;
-      printf("%s %s: FAILED: frame counts disagree with the page tables\n", argv[0], name);
-    } else if (after != before) {
-      failed++;
-      printf("cowtest %s: FAILED: free frames %ld before, %ld after\n", name, before, after);
-    } else {
-      printf("cowtest %s: OK\n", name);
-    }
-  }
-  printf(failed ? "SOME COW TESTS FAILED\n" : "ALL COW TESTS PASSED\n");
-  exit(failed != 0);
+  test_prog = "cowtest";
+  struct test_suite suite = {"COW", tests, NELEM(tests), 1, 0, 0};
+  exit(run_tests(&suite, argc, argv));
 }

@@ -25,26 +25,9 @@
 #include "kernel/stat.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define NGROUPS 16 // supplementary groups per process (kernel/proc/cred.h)
-
-static char *name = "credtest";
-
-static void fail(const char *why) {
-  printf("credtest %s: FAILED: %s\n", name, why);
-  exit(1);
-}
-
-static void check(int ok, const char *why) {
-  if (!ok)
-    fail(why);
-}
-
-static uint64 free_frames(void) {
-  struct memstat ms;
-  check(memstat(&ms) == 0, "memstat");
-  return ms.free_frames;
-}
 
 static struct rcustat rstat(void) {
   struct rcustat st;
@@ -63,6 +46,11 @@ static struct rcustat settle(void) {
   }
   fail("released creds were not freed within 500 ticks");
   return rstat();
+}
+
+// The runner's watch: creds still allocated once reclamation has caught up.
+static uint64 creds_live(void) {
+  return settle().creds_live;
 }
 
 // wait() for pid in particular. Children that end meanwhile are kept for
@@ -878,18 +866,16 @@ static void rcu(void) {
 
 // ---- main -------------------------------------------------------------------
 
-struct test {
-  char *name;
-  void (*f)(void);
-} tests[] = {
+static struct test tests[] = {
     {"rules", rules}, {"groups", groups}, {"fork", forkshare}, {"kill", kills},
     {"files", files}, {"dirs", dirs},     {"setuid", setuids}, {"rcu", rcu},
 };
 
 int main(int argc, char *argv[]) {
+  test_prog = "credtest";
   // The internal commands that setuid copies of credtest run.
   if (argc == 3 && strcmp(argv[1], "rules") == 0) {
-    name = "rules";
+    test_name = "rules";
     exit(rules_at(atoi(argv[2])));
   }
   if (argc == 3 && strcmp(argv[1], "park") == 0) {
@@ -904,34 +890,6 @@ int main(int argc, char *argv[]) {
   // The shell frees our argument pages just after it starts us: let it,
   // before the first free-frame count.
   pause(2);
-  int failed = 0;
-  for (int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    name = tests[i].name;
-    uint64 live = settle().creds_live;
-    uint64 before = free_frames();
-    int pid = fork();
-    if (pid == 0) {
-      tests[i].f();
-      exit(0);
-    }
-    int st = reap_pid(pid);
-    uint64 after = free_frames();
-    uint64 live_after = settle().creds_live;
-    if (st != 0) {
-      failed++;
-      printf("credtest %s: FAILED\n", name);
-    } else if (after != before) {
-      failed++;
-      printf("credtest %s: FAILED: free frames %ld before, %ld after\n", name, before, after);
-    } else if (live_after != live) {
-      failed++;
-      printf("credtest %s: FAILED: %ld creds live before, %ld after\n", name, live, live_after);
-    } else {
-      printf("credtest %s: OK\n", name);
-    }
-  }
-  printf(failed ? "SOME CRED TESTS FAILED\n" : "ALL CRED TESTS PASSED\n");
-  exit(failed != 0);
+  struct test_suite suite = {"CRED", tests, NELEM(tests), 0, creds_live, "creds live"};
+  exit(run_tests(&suite, argc, argv));
 }

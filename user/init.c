@@ -14,10 +14,12 @@
 static char *sh_argv[] = {"sh", 0};
 
 // Open the console device as fd 0 and duplicate it onto fds 1 and 2. The
-// device node is created on first boot if mkfs did not make one.
+// device node is created on first boot if mkfs did not make one, open to
+// every user (like /dev/tty), so that programs run as others can use it.
 static void open_console(void) {
   if (open("console", O_RDWR) < 0) {
     mknod("console", CONSOLE, 0);
+    chmod("console", 0666);
     if (open("console", O_RDWR) < 0)
       exit(1); // nowhere to even report the failure
   }

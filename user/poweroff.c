@@ -6,6 +6,6 @@
 
 int main(void) {
   poweroff();
-  fprintf(2, "poweroff: failed\n");
+  fprintf(2, "poweroff: permission denied (only root may shut down)\n");
   return 1;
 }

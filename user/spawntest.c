@@ -10,24 +10,7 @@
 #include "kernel/param.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
-
-static char *name;
-
-static void fail(const char *why) {
-  printf("spawntest %s: FAILED: %s\n", name, why);
-  exit(1);
-}
-
-static void check(int ok, const char *why) {
-  if (!ok)
-    fail(why);
-}
-
-static uint64 free_frames(void) {
-  struct memstat ms;
-  check(memstat(&ms) == 0, "memstat");
-  return ms.free_frames;
-}
+#include "user/testlib.h"
 
 // Wait for pid; return its exit status.
 static int reap(int pid) {
@@ -289,10 +272,7 @@ static void bigparent(void) {
   sbrk(-n);
 }
 
-struct test {
-  char *name;
-  void (*f)(void);
-} tests[] = {
+static struct test tests[] = {
     {"args", args},   {"errors", errors}, {"status", status},
     {"actions", actions}, {"many", many}, {"bigparent", bigparent},
 };
@@ -300,30 +280,7 @@ struct test {
 int main(int argc, char *argv[]) {
   if (argc > 2 && strcmp(argv[1], "-c") == 0)
     exit(child(argc, argv));
-  int failed = 0;
-  for (int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    name = tests[i].name;
-    uint64 before = free_frames();
-    int pid = fork();
-    if (pid == 0) {
-      tests[i].f();
-      exit(0);
-    }
-    int st;
-    wait(&st);
-    uint64 after = free_frames();
-    if (st != 0) {
-      failed++;
-      printf("spawntest %s: FAILED\n", name);
-    } else if (after != before) {
-      failed++;
-      printf("spawntest %s: FAILED: free frames %ld before, %ld after\n", name, before, after);
-    } else {
-      printf("spawntest %s: OK\n", name);
-    }
-  }
-  printf(failed ? "SOME SPAWN TESTS FAILED\n" : "ALL SPAWN TESTS PASSED\n");
-  exit(failed != 0);
+  test_prog = "spawntest";
+  struct test_suite suite = {"SPAWN", tests, NELEM(tests), 0, 0, 0};
+  exit(run_tests(&suite, argc, argv));
 }

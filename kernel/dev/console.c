@@ -3,13 +3,16 @@
 // Input is line-edited here, as a terminal would: bytes collect in a ring
 // until newline (or ^D, or a full buffer), and only then can read() see
 // them. Backspace and ^U edit the unfinished line; ^P prints the process
-// table. Output goes straight to the UART.
+// table. Output goes straight to the UART, one write() at a time: the
+// output lock keeps two processes' writes from interleaving byte by byte,
+// so a line printed with one write() arrives whole.
 //
 // Invariant: r <= w <= e <= r + INPUT_BUF. Bytes r..w-1 are committed lines
 // that read() may return; w..e-1 is the line still being edited.
 #include "kernel/dev/console.h"
 #include "kernel/dev/uart.h"
 #include "kernel/fs/file.h"
+#include "kernel/lock/sleeplock.h"
 #include "kernel/lock/spinlock.h"
 #include "kernel/proc/proc.h"
 
@@ -23,6 +26,10 @@ static struct {
   uint r, w, e;
 } cons;
 
+// Held for a whole console_write. A sleep lock, because the UART's
+// transmit buffer may be full and uart_putc then sleeps.
+static struct sleeplock out_lock;
+
 void console_putc(int c) {
   if (c == BACKSPACE) {
     uart_putc_sync('\b');
@@ -35,12 +42,14 @@ void console_putc(int c) {
 
 static int console_write(int user_src, uint64 src, int n) {
   int i;
+  sleeplock_lock(&out_lock);
   for (i = 0; i < n; i++) {
     char c;
     if (either_copyin(&c, user_src, src + i, 1) < 0)
       break;
     uart_putc(c);
   }
+  sleeplock_unlock(&out_lock);
   return i == 0 && n > 0 ? -1 : i;
 }
 
@@ -112,6 +121,7 @@ void console_intr(int c) {
 
 void console_init(void) {
   spin_init(&cons.lock, "cons");
+  sleeplock_init(&out_lock, "console out");
   uart_init();
   devsw[CONSOLE].read = console_read;
   devsw[CONSOLE].write = console_write;

@@ -68,9 +68,9 @@ static void bit_clear(uint dev, uint blockno) {
 
 // ---- The counts -----------------------------------------------------------
 
-// The first data block: the count table is the last metadata area.
+// The first data block: everything before the last nblocks is metadata.
 static uint data_start(void) {
-  return sb.refstart + (sb.size + RPB - 1) / RPB;
+  return sb.size - sb.nblocks;
 }
 
 // Add delta to blockno's count and return the new count. The count block

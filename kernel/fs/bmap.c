@@ -151,10 +151,39 @@ static int addr_depth(int i) {
   return i < NDIRECT ? 0 : i - NDIRECT + 1;
 }
 
-void bmap_free(struct inode *ip) {
+// How many file blocks a subtree of the given depth covers.
+static uint span(int depth) {
+  return depth == 0 ? 1 : depth == 1 ? NINDIRECT : NDINDIRECT;
+}
+
+// Cut the subtree named by *entry, which covers file blocks from first
+// on, down to the blocks below keep: a subtree wholly at or past keep is
+// dropped (and *entry zeroed); one that straddles keep is cut inside.
+// Returns whether *entry changed.
+static int tree_trim(uint dev, uint *entry, int depth, uint first, uint keep) {
+  if (*entry == 0 || first + span(depth) <= keep)
+    return 0;
+  if (first >= keep) {
+    tree_put(dev, *entry, depth);
+    *entry = 0;
+    return 1;
+  }
+  struct buf *b = bread(dev, *entry);
+  uint *e = (uint *)b->data;
+  int changed = 0;
+  for (uint i = 0; i < NINDIRECT; i++)
+    changed |= tree_trim(dev, &e[i], depth - 1, first + i * span(depth - 1), keep);
+  if (changed)
+    log_write(b);
+  brelse(b);
+  return 0;
+}
+
+void bmap_truncate(struct inode *ip, uint keep) {
+  uint first = 0;
   for (int i = 0; i < NDIRECT + 2; i++) {
-    tree_put(ip->dev, ip->addrs[i], addr_depth(i));
-    ip->addrs[i] = 0;
+    tree_trim(ip->dev, &ip->addrs[i], addr_depth(i), first, keep);
+    first += span(addr_depth(i));
   }
 }
 
@@ -162,7 +191,7 @@ int bmap_clone(struct inode *dst, struct inode *src) {
   for (int i = 0; i < NDIRECT + 2; i++) {
     dst->addrs[i] = tree_clone(src->dev, src->addrs[i], addr_depth(i));
     if (src->addrs[i] != 0 && dst->addrs[i] == 0) {
-      bmap_free(dst);
+      bmap_truncate(dst, 0);
       return -1;
     }
   }

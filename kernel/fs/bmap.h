@@ -14,8 +14,10 @@ uint bmap_read(struct inode *ip, uint bn);
 // private copy if shared. 0 if bn is past the largest file or the disk is
 // full. The caller must iupdate(ip) afterwards: addrs[] may have changed.
 uint bmap_write(struct inode *ip, uint bn);
-// Drop every block reference of ip and zero its addrs[] (no iupdate).
-void bmap_free(struct inode *ip);
+// Drop the references to ip's blocks from block keep on, and to indirect
+// blocks left covering none of the first keep; zero those entries (the
+// caller must iupdate). keep = 0 frees everything.
+void bmap_truncate(struct inode *ip, uint keep);
 // Give dst, which has no blocks, src's blocks: data blocks shared (one
 // more reference each), indirect blocks copied. 0, or -1 with dst still
 // empty and every count as it was (disk full, or a count at MAXREF).

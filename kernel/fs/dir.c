@@ -24,6 +24,7 @@
 #include "kernel/stat.h"
 #include "kernel/fs.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -154,3 +155,14 @@ struct inode *namei(char *path) {
 }
 
 struct inode *nameiparent(char *path, char *name) { return namex(path, 1, name); }
+
+struct inode *namei_in_op(char *path) {
+  begin_op();
+  struct inode *ip = namei(path);
+  if (ip == 0) {
+    end_op();
+    return 0;
+  }
+  ilock(ip);
+  return ip;
+}

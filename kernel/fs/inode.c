@@ -227,7 +227,7 @@ void iunlockput(struct inode *ip) {
 // Free every data block of ip (a shared one only loses ip's reference)
 // and set its size to 0. Caller holds ip->lock, inside a transaction.
 void itrunc(struct inode *ip) {
-  bmap_free(ip);
+  bmap_truncate(ip, 0);
   ip->size = 0;
   iupdate(ip);
 }
@@ -304,6 +304,11 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
 
   if (off > ip->size)
     ip->size = off;
+  // A write cut short (bad source address, full disk) may have mapped a
+  // block, or an indirect block, past the new end of file: give it back,
+  // or it would stay allocated but unreachable by reads.
+  if (tot < n)
+    bmap_truncate(ip, (ip->size + BSIZE - 1) / BSIZE);
   // Even without growth, bmap may have put new block numbers in addrs.
   iupdate(ip);
   return tot;

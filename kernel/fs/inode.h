@@ -55,5 +55,9 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
 int dirlink(struct inode *dp, char *name, uint inum);
 struct inode *namei(char *path);
 struct inode *nameiparent(char *path, char *name);
+// Begin a transaction and look path up in it. Returns the inode locked,
+// for the caller to iunlockput before end_op; or 0, with the transaction
+// already ended, if there is no such path.
+struct inode *namei_in_op(char *path);
 
 #endif

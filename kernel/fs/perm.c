@@ -115,13 +115,9 @@ static uint64 change_inode(int (*change)(struct inode *, int, int), int a, int b
   char path[MAXPATH];
   if (argstr(0, path, MAXPATH) < 0)
     return -1;
-  begin_op();
-  struct inode *ip = namei(path);
-  if (ip == 0) {
-    end_op();
+  struct inode *ip = namei_in_op(path);
+  if (ip == 0)
     return -1;
-  }
-  ilock(ip);
   int r = change(ip, a, b);
   if (r == 0)
     iupdate(ip);

@@ -33,7 +33,7 @@
 // Undo build: the inode loses its blocks and, having no links, is freed
 // by its last iput.
 static void clone_abort(struct inode *ip) {
-  bmap_free(ip);
+  bmap_truncate(ip, 0);
   ip->size = 0;
   ip->nlink = 0;
   iupdate(ip);

@@ -120,13 +120,9 @@ uint64 sys_link(void) {
   if (argstr(0, old, MAXPATH) < 0 || argstr(1, new, MAXPATH) < 0)
     return -1;
 
-  begin_op();
-  struct inode *ip = namei(old);
-  if (ip == 0) {
-    end_op();
+  struct inode *ip = namei_in_op(old);
+  if (ip == 0)
     return -1;
-  }
-  ilock(ip);
   if (ip->type == T_DIR) { // links to directories would allow cycles
     iunlockput(ip);
     end_op();
@@ -404,13 +400,9 @@ uint64 sys_chdir(void) {
 
   if (argstr(0, path, MAXPATH) < 0)
     return -1;
-  begin_op();
-  struct inode *ip = namei(path);
-  if (ip == 0) {
-    end_op();
+  struct inode *ip = namei_in_op(path);
+  if (ip == 0)
     return -1;
-  }
-  ilock(ip);
   if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
     iunlockput(ip);
     end_op();

@@ -128,6 +128,7 @@ struct cred *prepare_creds(void) {
   struct cred *new = cred_alloc();
   if (new == 0)
     return 0;
+  // LAB creds: BEGIN SOLUTION
   const struct cred *old = current_cred();
   uint serial = new->serial;
   *new = *old;
@@ -135,23 +136,47 @@ struct cred *prepare_creds(void) {
   new->magic = CRED_MAGIC;
   new->serial = serial;
   return new;
+  // LAB creds: END SOLUTION
+  // LAB creds: BEGIN STUB
+  // // Your job: make new a private copy of the caller's creds that only
+  // // the caller holds: every id and group as in current_cred(), one
+  // // reference, CRED_MAGIC, and the serial cred_alloc gave it (see
+  // // docs/labs/creds.md). Until then the cred goes straight back to the
+  // // pool and every change of identity fails.
+  // cred_free(new, 0);
+  // return 0;
+  // LAB creds: END STUB
 }
 
 void cred_install(struct proc *p, struct cred *new) {
+  // LAB creds: BEGIN SOLUTION
   cred_check(new, "cred_install");
   struct cred *old = p->cred;
   // Release: a reader that loads the new pointer sees its ids filled in.
   rcu_assign_pointer(p->cred, new);
   put_cred(old);
+  // LAB creds: END SOLUTION
+  // LAB creds: BEGIN STUB
+  // // Your job: publish new as p's creds, so that a reader on another hart
+  // // that sees the new pointer also sees every id in it, then drop p's
+  // // reference on the old creds, which may still be in a reader's hands
+  // // (see docs/labs/creds.md). Until then nothing is installed.
+  // LAB creds: END STUB
 }
 
 void commit_creds(struct cred *new) { cred_install(myproc(), new); }
 
 void abort_creds(struct cred *new) {
+  // LAB creds: BEGIN SOLUTION
   cred_check(new, "abort_creds");
   if (new->ref != 1)
     panic("abort_creds: cred %p has %d references", new, new->ref);
   cred_free(new, 0); // never published: no reader can have it
+  // LAB creds: END SOLUTION
+  // LAB creds: BEGIN STUB
+  // // Your job: give back a copy from prepare_creds that was never
+  // // committed (see docs/labs/creds.md). Until then it is lost.
+  // LAB creds: END STUB
 }
 
 // ---- Other processes' creds ---------------------------------------------

@@ -109,13 +109,9 @@ int image_load(struct proc *p, char *path, char **argv, struct image *img) {
   pagetable_t pt = 0;
   uint64 sz = 0;
 
-  begin_op();
-  struct inode *ip = namei(path);
-  if (ip == 0) {
-    end_op();
+  struct inode *ip = namei_in_op(path);
+  if (ip == 0)
     return -1;
-  }
-  ilock(ip);
   // May the caller run it, and as whom (kernel/fs/perm.c)?
   if (exec_prepare_creds(ip, &img->cred) < 0)
     goto bad;

@@ -91,6 +91,7 @@ uint64 sys_snapshot(void) {
   struct snap *s = free_slot(p);
   if (s == 0)
     goto fail;
+  // LAB snapshots: BEGIN SOLUTION
   if ((s->pt = uvm_create()) == 0)
     goto fail;
   if (uvm_share(p->pagetable, s->pt, p->sz) < 0) {
@@ -100,6 +101,16 @@ uint64 sys_snapshot(void) {
   s->sz = p->sz;
   s->tf = *p->trapframe; // epc is already past the ecall
   s->tf.a0 = 0;          // what snapshot() returns after a rollback
+  // LAB snapshots: END SOLUTION
+  // LAB snapshots: BEGIN STUB
+  // // Your job: record the caller in slot s: a page table of its own that
+  // // shares every page of [0, p->sz) with the process copy-on-write,
+  // // without copying any page; the size; and the registers, arranged so
+  // // that a rollback comes back from this call with 0 (see
+  // // docs/labs/snapshots.md). On failure leave nothing allocated and
+  // // goto fail. Until then every snapshot fails.
+  // goto fail;
+  // LAB snapshots: END STUB
   s->id = p->snaps->next_id++;
   p->snaps->live++;
   return s->id;
@@ -118,6 +129,7 @@ uint64 sys_rollback(void) {
   struct snap *s = find(p, id);
   if (s == 0)
     return -1;
+  // LAB snapshots: BEGIN SOLUTION
   pagetable_t pt = proc_pagetable(p);
   if (pt == 0)
     return -1;
@@ -134,6 +146,16 @@ uint64 sys_rollback(void) {
   *p->trapframe = s->tf;
   proc_freepagetable(old);
   return 0; // syscall() stores this in a0: snapshot()'s second return value
+  // LAB snapshots: END SOLUTION
+  // LAB snapshots: BEGIN STUB
+  // // Your job: put the process back in the state snapshot s recorded:
+  // // a new process page table that shares s's pages copy-on-write (s
+  // // must survive, for another rollback), s's size and registers; then
+  // // free the page table the process was using. Everything that can
+  // // fail comes first, and a failure returns -1 with the process as it
+  // // was (see docs/labs/snapshots.md). Until then rollback fails.
+  // return -1;
+  // LAB snapshots: END STUB
 }
 
 uint64 sys_snapdrop(void) {

@@ -2,6 +2,7 @@
 #include "kernel/proc/sysproc.h"
 #include "kernel/proc/sysargs.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/cred.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/poweroff.h"
 
@@ -69,4 +70,9 @@ uint64 sys_uptime(void) {
   return t;
 }
 
-uint64 sys_poweroff(void) { machine_stop(0); }
+// Only root may stop the machine, as only root may halt a Unix system.
+uint64 sys_poweroff(void) {
+  if (current_cred()->euid != 0)
+    return -1;
+  machine_stop(0);
+}

@@ -95,6 +95,7 @@ static void request_gp(uint64 gp) {
 // next one if someone waits for it. Returns 1 if one ended. (With every
 // hart idle, a new grace period has no one to wait for: it ends at once.)
 static int try_complete(void) {
+  // LAB creds: BEGIN SOLUTION
   int ended = 0;
   while (rcu.started != rcu.completed && rcu.pending == 0) {
     uint64 t = r_time() - rcu.gp_start;
@@ -109,6 +110,16 @@ static int try_complete(void) {
       start_gp();
   }
   return ended;
+  // LAB creds: END SOLUTION
+  // LAB creds: BEGIN STUB
+  // // Your job: if a grace period is running and no hart still owes it a
+  // // report, it has ended: record it in `completed` (so that whoever
+  // // reads the new number also sees what the harts did before they
+  // // reported), add its duration to the statistics, and start the next
+  // // one if someone wants it (see docs/labs/creds.md). Until then no
+  // // grace period ever ends, so nothing handed to call_rcu is freed.
+  // return 0;
+  // LAB creds: END STUB
 }
 
 // ---- Writer side --------------------------------------------------------
@@ -179,6 +190,7 @@ void rcu_idle_exit(void) { rcu_hart_online(); }
 
 // Run this hart's callbacks whose grace period has completed.
 static void run_ready(struct rcu_hart *h) {
+  // LAB creds: BEGIN SOLUTION
   uint64 done = __atomic_load_n(&rcu.completed, __ATOMIC_ACQUIRE);
   while (h->head && h->head->gp <= done) {
     struct rcu_head *cb = h->head;
@@ -186,6 +198,12 @@ static void run_ready(struct rcu_hart *h) {
     h->run++;
     cb->func(cb);
   }
+  // LAB creds: END SOLUTION
+  // LAB creds: BEGIN STUB
+  // // Your job: take the callbacks whose grace period has completed off
+  // // the front of h's queue, in order, count them in h->run and call
+  // // each one (see docs/labs/creds.md). Until then callbacks wait forever.
+  // LAB creds: END STUB
 }
 
 void rcu_quiescent(void) {

@@ -1,0 +1,90 @@
+// The runner shared by calf's in-guest test programs (cowtest, snaptest,
+// spawntest, credtest, reflinktest).
+//
+// Each test runs in a child of the runner, so a test that fails half-way
+// (exit(1) from fail()) or is killed cannot disturb the next one. The
+// runner counts free frames before forking and after reaping: whatever a
+// test allocated, the kernel must give back when the test's process is
+// gone. Invariant: a test passes only if its child exited 0 and every
+// count the suite watches reads the same after it as before.
+
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/testlib.h"
+
+char *test_prog = "test";
+char *test_name = "";
+
+void fail(const char *why) {
+  printf("%s %s: FAILED: %s\n", test_prog, test_name, why);
+  exit(1);
+}
+
+void check(int ok, const char *why) {
+  if (!ok)
+    fail(why);
+}
+
+struct memstat mem_stats(void) {
+  struct memstat ms;
+  check(memstat(&ms) == 0, "memstat");
+  return ms;
+}
+
+uint64 free_frames(void) {
+  return mem_stats().free_frames;
+}
+
+// Wait for pid in particular; -1 if it is not our child.
+static int reap(int pid) {
+  int st;
+  for (;;) {
+    int p = wait(&st);
+    if (p == pid)
+      return st;
+    if (p < 0)
+      return -1;
+  }
+}
+
+// Run one test; 0 if it passed, else 1 with the reason printed.
+static int run_one(const struct test_suite *s, struct test *t) {
+  test_name = t->name;
+  uint64 watched = s->watch ? s->watch() : 0;
+  uint64 before = free_frames();
+  int pid = fork();
+  if (pid < 0)
+    fail("fork");
+  if (pid == 0) {
+    t->f();
+    exit(0);
+  }
+  int st = reap(pid);
+  uint64 after = free_frames();
+  uint64 watched_after = s->watch ? s->watch() : 0;
+
+  if (st != 0)
+    printf("%s %s: FAILED\n", test_prog, t->name);
+  else if (s->memcheck && memcheck() != 0)
+    printf("%s %s: FAILED: frame counts disagree with the page tables\n", test_prog, t->name);
+  else if (after != before)
+    printf("%s %s: FAILED: free frames %ld before, %ld after\n", test_prog, t->name, before,
+           after);
+  else if (watched_after != watched)
+    printf("%s %s: FAILED: %ld %s before, %ld after\n", test_prog, t->name, watched,
+           s->watch_what, watched_after);
+  else {
+    printf("%s %s: OK\n", test_prog, t->name);
+    return 0;
+  }
+  return 1;
+}
+
+int run_tests(const struct test_suite *s, int argc, char *argv[]) {
+  int failed = 0;
+  for (int i = 0; i < s->ntests; i++)
+    if (argc < 2 || strcmp(argv[1], s->tests[i].name) == 0)
+      failed += run_one(s, &s->tests[i]);
+  printf(failed ? "SOME %s TESTS FAILED\n" : "ALL %s TESTS PASSED\n", s->title);
+  return failed != 0;
+}

@@ -1,0 +1,39 @@
+// What calf's in-guest test programs share (user/testlib.c): failing with
+// a message, counting free frames, and the runner that gives each test a
+// fresh child process and checks afterwards that it left nothing behind.
+#ifndef CALF_TESTLIB_H
+#define CALF_TESTLIB_H
+
+#include "kernel/types.h"
+#include "kernel/vmstat.h"
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+struct test {
+  char *name;
+  void (*f)(void); // runs in a child; returning (or exit(0)) means it passed
+};
+
+struct test_suite {
+  char *title;             // "COW" for "ALL COW TESTS PASSED"
+  struct test *tests;
+  int ntests;
+  int memcheck;            // also require memcheck() == 0 after each test
+  uint64 (*watch)(void);   // optional: another count that must come back
+  char *watch_what;        // ... and what it counts, for the message
+};
+
+extern char *test_prog; // the program, first word of every message
+extern char *test_name; // the test now running
+
+// Print "PROG TEST: FAILED: why" and exit(1).
+void fail(const char *why) __attribute__((noreturn));
+void check(int ok, const char *why);
+struct memstat mem_stats(void);
+uint64 free_frames(void);
+// Run the tests named by argv[1] (all of them without one), each in its
+// own child, printing "PROG TEST: OK" or why it failed, then the summary.
+// Returns the exit status for main: 0 if all passed.
+int run_tests(const struct test_suite *s, int argc, char *argv[]);
+
+#endif
