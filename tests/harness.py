@@ -313,7 +313,7 @@ SUITES = {
     ],
     "reflink": [
         Test("reflinktest", timeout=300, steps=[
-            Step("reflinktest", (r"(?m)^reflinktest: all tests passed$",), absent=(r"FAILED",)),
+            Step("reflinktest", (r"(?m)^ALL REFLINK TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
         # A fresh image shares no block; a clone of a one-block file
         # shares one until the source goes.

@@ -114,7 +114,8 @@ static void print_cost(struct cost c) {
 int main(void) {
   static uint sizes[] = {16, 64, 256, 1024};
   printf("clonebench: clonefile vs a read/write copy (4 KiB buffer), %d runs each: ticks "
-         "(fastest, median), data blocks taken, disk block writes\n", REPS);
+         "(fastest, median), data blocks taken, disk block writes\n",
+         REPS);
   printf("  blocks clone-min clone-med blocks writes  copy-min  copy-med blocks writes\n");
   for (int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
     make_file(SRC, sizes[i]);

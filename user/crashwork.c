@@ -54,10 +54,10 @@ enum op { CLONE, WRITE, UNLINK, TRUNC, MKDIR };
 
 struct step {
   enum op op;
-  const char *name;  // the file or directory the step makes or changes
-  const char *src;   // CLONE: the source
-  uint off, len;     // WRITE: where and how much (at most CHUNK)
-  int seed;          // WRITE: which pattern
+  const char *name; // the file or directory the step makes or changes
+  const char *src;  // CLONE: the source
+  uint off, len;    // WRITE: where and how much (at most CHUNK)
+  int seed;         // WRITE: which pattern
 };
 
 // The starting files, made by setup: A with direct and indirect blocks, B
@@ -323,14 +323,14 @@ static int matches(int k, const struct seen *seen, int verbose) {
   for (int i = 0; i < NNAMES; i++) {
     if (seen[i].type != st[i].type) {
       if (verbose)
-        printf("crashwork:   step %d: %s has type %d, expected %d\n", k, names[i],
-               seen[i].type, st[i].type);
+        printf("crashwork:   step %d: %s has type %d, expected %d\n", k, names[i], seen[i].type,
+               st[i].type);
       return 0;
     }
     if (st[i].type == T_FILE && seen[i].size != st[i].size) {
       if (verbose)
-        printf("crashwork:   step %d: %s has %d bytes, expected %d\n", k, names[i],
-               seen[i].size, st[i].size);
+        printf("crashwork:   step %d: %s has %d bytes, expected %d\n", k, names[i], seen[i].size,
+               st[i].size);
       return 0;
     }
   }

@@ -9,12 +9,11 @@
 // indirect blocks and nothing more, and a failed clone must leave the
 // file system exactly as it was.
 //
-// Each test runs in its own child in the directory rlt/. Around it the
-// parent checks that the free frames (memstat), the free data blocks, the
-// shared blocks and the free inodes are all back where they started: a
+// Each test runs in its own child (user/testlib.c) in the directory rlt/,
+// and must leave as many free frames and free data blocks as it found: a
 // lost or doubly freed block shows up there long before it shows up as
-// wrong data. Directories never shrink, so a block a directory gains on
-// the way is counted as returned (see usage()).
+// wrong data. At the end, with rlt/ gone, the free frames, free blocks,
+// shared blocks and free inodes must all be as at the start.
 //
 // usage: reflinktest [name]   (no name: run them all)
 #include "kernel/types.h"
@@ -23,36 +22,36 @@
 #include "kernel/fs.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define DIR "rlt"
 #define R(name) DIR "/" name
 #define CHUNK 4096 // bytes per read or write: one log transaction each
 
-static char *tname = "reflinktest";
-
 // ------------------------------------------------------------ checking
 
 static void failed(int line, const char *what) {
-  printf("reflinktest %s: line %d: %s\n", tname, line, what);
+  printf("%s %s: FAILED: line %d: %s\n", test_prog, test_name, line, what);
   exit(1);
 }
 
 static void mismatch(int line, const char *expr, long got, long want) {
-  printf("reflinktest %s: line %d: %s is %ld, expected %ld\n", tname, line, expr, got, want);
+  printf("%s %s: FAILED: line %d: %s is %ld, expected %ld\n", test_prog, test_name, line, expr, got,
+         want);
   exit(1);
 }
 
 // CHECK(cond): cond must hold. EXPECT(expr, want): expr must equal want.
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      failed(__LINE__, #cond);                                                 \
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    if (!(cond))                                                                                   \
+      failed(__LINE__, #cond);                                                                     \
   } while (0)
-#define EXPECT(expr, want)                                                     \
-  do {                                                                         \
-    long got_ = (long)(expr), want_ = (long)(want);                            \
-    if (got_ != want_)                                                         \
-      mismatch(__LINE__, #expr, got_, want_);                                  \
+#define EXPECT(expr, want)                                                                         \
+  do {                                                                                             \
+    long got_ = (long)(expr), want_ = (long)(want);                                                \
+    if (got_ != want_)                                                                             \
+      mismatch(__LINE__, #expr, got_, want_);                                                      \
   } while (0)
 
 static struct fsstat fs(void) {
@@ -62,20 +61,20 @@ static struct fsstat fs(void) {
 }
 
 // The figures a failed call must leave alone (the disk counters move).
-#define EXPECT_SAME_FS(a, b)                                                   \
-  do {                                                                         \
-    EXPECT((b).size, (a).size);                                                \
-    EXPECT((b).nblocks, (a).nblocks);                                          \
-    EXPECT((b).free, (a).free);                                                \
-    EXPECT((b).shared, (a).shared);                                            \
-    EXPECT((b).ninodes, (a).ninodes);                                          \
-    EXPECT((b).ifree, (a).ifree);                                              \
+#define EXPECT_SAME_FS(a, b)                                                                       \
+  do {                                                                                             \
+    EXPECT((b).size, (a).size);                                                                    \
+    EXPECT((b).nblocks, (a).nblocks);                                                              \
+    EXPECT((b).free, (a).free);                                                                    \
+    EXPECT((b).shared, (a).shared);                                                                \
+    EXPECT((b).ninodes, (a).ninodes);                                                              \
+    EXPECT((b).ifree, (a).ifree);                                                                  \
   } while (0)
 
 static struct stat stat_of(const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) {
-    printf("reflinktest %s: cannot stat %s\n", tname, path);
+    printf("%s %s: FAILED: cannot stat %s\n", test_prog, test_name, path);
     exit(1);
   }
   return st;
@@ -131,7 +130,7 @@ static void img_drop(struct img *im) {
 static int xopen(const char *path, int mode, int line) {
   int fd = open(path, mode);
   if (fd < 0) {
-    printf("reflinktest %s: line %d: cannot open %s\n", tname, line, path);
+    printf("%s %s: FAILED: line %d: cannot open %s\n", test_prog, test_name, line, path);
     exit(1);
   }
   return fd;
@@ -200,7 +199,8 @@ static void verify(const char *path, const struct img *im) {
   struct stat st;
   EXPECT(fstat(fd, &st), 0);
   if (st.size != im->n) {
-    printf("reflinktest %s: %s has %ld bytes, expected %d\n", tname, path, st.size, im->n);
+    printf("%s %s: FAILED: %s has %ld bytes, expected %d\n", test_prog, test_name, path, st.size,
+           im->n);
     exit(1);
   }
   for (uint off = 0; off < im->n;) {
@@ -208,8 +208,8 @@ static void verify(const char *path, const struct img *im) {
     EXPECT(read(fd, buf, k), k);
     for (uint i = 0; i < k; i++) {
       if (buf[i] != im->p[off + i]) {
-        printf("reflinktest %s: %s byte %d is %d, expected %d\n", tname, path, off + i,
-               (uchar)buf[i], (uchar)im->p[off + i]);
+        printf("%s %s: FAILED: %s byte %d is %d, expected %d\n", test_prog, test_name, path,
+               off + i, (uchar)buf[i], (uchar)im->p[off + i]);
         exit(1);
       }
     }
@@ -221,7 +221,7 @@ static void verify(const char *path, const struct img *im) {
 
 static void clone_ok(const char *src, const char *dst) {
   if (clonefile(src, dst) != 0) {
-    printf("reflinktest %s: clonefile(%s, %s) failed, expected 0\n", tname, src, dst);
+    printf("%s %s: FAILED: clonefile(%s, %s) failed, expected 0\n", test_prog, test_name, src, dst);
     exit(1);
   }
 }
@@ -232,7 +232,7 @@ static void clone_fails(const char *src, const char *dst, const char *why) {
   struct fsstat before = fs();
   int r = clonefile(src, dst);
   if (r != -1) {
-    printf("reflinktest %s: clonefile of %s gave %d, expected -1\n", tname, why, r);
+    printf("%s %s: FAILED: clonefile of %s gave %d, expected -1\n", test_prog, test_name, why, r);
     exit(1);
   }
   struct fsstat after = fs();
@@ -265,12 +265,12 @@ static uint index_blocks(uint n) {
 }
 
 // free and shared must have moved by exactly dfree and dshared since s.
-#define EXPECT_MOVED(s, dfree, dshared)                                        \
-  do {                                                                         \
-    struct fsstat now_ = fs();                                                 \
-    EXPECT((long)now_.free - (long)(s).free, dfree);                           \
-    EXPECT((long)now_.shared - (long)(s).shared, dshared);                     \
-    (s) = now_;                                                                \
+#define EXPECT_MOVED(s, dfree, dshared)                                                            \
+  do {                                                                                             \
+    struct fsstat now_ = fs();                                                                     \
+    EXPECT((long)now_.free - (long)(s).free, dfree);                                               \
+    EXPECT((long)now_.shared - (long)(s).shared, dshared);                                         \
+    (s) = now_;                                                                                    \
   } while (0)
 
 // ------------------------------------------------------------------ tests
@@ -388,8 +388,8 @@ static void t_big(void) {
   struct fsstat t = fs();
   uint cost = s.free - t.free;
   if (cost > 8) {
-    printf("reflinktest %s: the clone of 1 MiB took %d blocks, expected at most 8\n", tname,
-           cost);
+    printf("%s %s: FAILED: the clone of 1 MiB took %d blocks, expected at most 8\n", test_prog,
+           test_name, cost);
     exit(1);
   }
   EXPECT(cost, index_blocks(n));
@@ -398,19 +398,19 @@ static void t_big(void) {
   struct img b = img_copy(&a);
   uint dbl = NDIRECT + NINDIRECT; // the first block under the doubly indirect one
   struct put clone_writes[] = {
-      {0, 1, 20},                           // the first block
-      {NDIRECT * BSIZE - 10, 20, 21},       // blocks 10 and 11
-      {(dbl - 1) * BSIZE + 500, 400, 22},   // the last block of the indirect one
-      {dbl * BSIZE - 100, 200, 23},         // 266 again (copied already) and 267
-      {600 * BSIZE + 5, 10, 24},            // deep in the doubly indirect part
-      {n - 3, 3, 25},                       // the last byte
+      {0, 1, 20},                         // the first block
+      {NDIRECT * BSIZE - 10, 20, 21},     // blocks 10 and 11
+      {(dbl - 1) * BSIZE + 500, 400, 22}, // the last block of the indirect one
+      {dbl * BSIZE - 100, 200, 23},       // 266 again (copied already) and 267
+      {600 * BSIZE + 5, 10, 24},          // deep in the doubly indirect part
+      {n - 3, 3, 25},                     // the last byte
   };
   put_all(R("big2"), &b, clone_writes, 6);
   EXPECT_MOVED(s, -7, -7); // blocks 0, 10, 11, 266, 267, 600, 1023
-  struct put source_writes[] = {{5 * BSIZE, 1, 30}, {300 * BSIZE + 1000, 100, 31},
-                                {800 * BSIZE, BSIZE, 32}};
+  struct put source_writes[] = {
+      {5 * BSIZE, 1, 30}, {300 * BSIZE + 1000, 100, 31}, {800 * BSIZE, BSIZE, 32}};
   put_all(R("big"), &a, source_writes, 3);
-  EXPECT_MOVED(s, -4, -4); // blocks 5, 300, 301, 800
+  EXPECT_MOVED(s, -4, -4);                 // blocks 5, 300, 301, 800
   put_at(R("big2"), &b, n, 2 * BSIZE, 40); // append to the clone: 2 new blocks
   EXPECT_MOVED(s, -2, 0);
   verify(R("big"), &a);
@@ -659,33 +659,17 @@ static void t_inodes(void) {
 
 // ------------------------------------------------------------ the runner
 
-// What each test must give back. A directory never shrinks, so blocks
-// that DIR or / gained during a test count as given back too.
-struct usage {
-  uint64 frames;
-  uint free, shared, ifree;
-};
-
+// The runner (user/testlib.c) counts free frames around each test; it
+// also watches the free data blocks. A directory never shrinks, so the
+// blocks that DIR or / gained during a test count as free here: they are
+// the directories' own, not leaked.
 static uint dir_blocks(const char *path) { return stat_of(path).size / BSIZE; }
 
-static struct usage usage(void) {
-  struct memstat ms;
-  CHECK(memstat(&ms) == 0);
-  struct fsstat s = fs();
-  uint dirs = dir_blocks("/") + (exists(DIR) ? dir_blocks(DIR) : 0);
-  return (struct usage){ms.free_frames, s.free + dirs, s.shared, s.ifree};
+static uint64 free_blocks(void) {
+  return fs().free + dir_blocks("/") + (exists(DIR) ? dir_blocks(DIR) : 0);
 }
 
-static int same_usage(const char *what, struct usage a, struct usage b) {
-  if (a.frames == b.frames && a.free == b.free && a.shared == b.shared && a.ifree == b.ifree)
-    return 1;
-  printf("reflinktest %s: FAILED: %s: free frames %ld, free blocks %d, shared %d, free inodes %d; "
-         "expected %ld, %d, %d, %d\n",
-         tname, what, b.frames, b.free, b.shared, b.ifree, a.frames, a.free, a.shared, a.ifree);
-  return 0;
-}
-
-// Empty DIR of whatever a failed test (or a crashed run) left there.
+// Empty dir of whatever a crashed run left there.
 static void clean(const char *dir) {
   struct dirent de;
   char path[64];
@@ -709,60 +693,47 @@ static void clean(const char *dir) {
   close(fd);
 }
 
-struct test {
-  char *name;
-  void (*f)(void);
-} tests[] = {
-    {"clone", t_clone},       {"write-clone", t_write_clone},
-    {"write-source", t_write_source}, {"empty", t_empty},
-    {"big", t_big},           {"unlink-source", t_unlink_source},
-    {"truncate", t_truncate}, {"chain", t_chain},
-    {"errors", t_errors},     {"mode", t_mode},
-    {"perm", t_perm},         {"full", t_full},
+static struct test tests[] = {
+    {"clone", t_clone},
+    {"write-clone", t_write_clone},
+    {"write-source", t_write_source},
+    {"empty", t_empty},
+    {"big", t_big},
+    {"unlink-source", t_unlink_source},
+    {"truncate", t_truncate},
+    {"chain", t_chain},
+    {"errors", t_errors},
+    {"mode", t_mode},
+    {"perm", t_perm},
+    {"full", t_full},
     {"inodes", t_inodes},
 };
 
+// After the tests and the removal of DIR, everything must be back: free
+// frames, free data blocks, shared blocks and free inodes.
+static void check_end(struct memstat m0, struct fsstat f0, uint root0) {
+  struct memstat m1 = mem_stats();
+  struct fsstat f1 = fs();
+  EXPECT(m1.free_frames, m0.free_frames);
+  EXPECT(f1.free + dir_blocks("/") - root0, f0.free);
+  EXPECT(f1.shared, f0.shared);
+  EXPECT(f1.ifree, f0.ifree);
+}
+
 int main(int argc, char *argv[]) {
+  test_prog = "reflinktest";
+  test_name = "setup";
   clean(DIR);
   unlink(DIR);
-  struct usage start = usage();
-  if (mkdir(DIR) != 0) {
-    printf("reflinktest: cannot make %s\n", DIR);
-    exit(1);
-  }
-  int failures = 0;
-  for (int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    tname = tests[i].name;
-    struct usage before = usage();
-    int pid = fork();
-    if (pid == 0) {
-      tests[i].f();
-      exit(0);
-    }
-    int st = -7;
-    wait(&st);
-    if (st != 0) {
-      printf("reflinktest %s: FAILED\n", tname);
-      failures++;
-      clean(DIR);
-    } else if (!same_usage("after the test", before, usage())) {
-      failures++;
-      clean(DIR);
-    } else {
-      printf("reflinktest %s: OK\n", tname);
-    }
-  }
-  tname = "reflinktest";
+  struct memstat m0 = mem_stats();
+  struct fsstat f0 = fs();
+  uint root0 = dir_blocks("/");
+  check(mkdir(DIR) == 0, "cannot make " DIR);
+  struct test_suite suite = {"REFLINK", tests, NELEM(tests), 0, free_blocks, "free blocks"};
+  int status = run_tests(&suite, argc, argv);
+  test_name = "end";
   clean(DIR);
   EXPECT(unlink(DIR), 0);
-  if (!same_usage("at the end", start, usage()))
-    failures++;
-  if (failures) {
-    printf("reflinktest: %d tests FAILED\n", failures);
-    exit(1);
-  }
-  printf("reflinktest: all tests passed\n");
-  exit(0);
+  check_end(m0, f0, root0);
+  exit(status);
 }
