@@ -305,6 +305,9 @@ SUITES = {
             Step("runas 5 7 runas 0 0 id", (r"only root",), absent=(r"uid=0",)),
             Step("ps", (r"(?m)^1\s+sleep\s+init\s+\d+\s+\d+\s+\d+\s+0$",)),
             Step("rcustat", (r"(?m)^grace periods: \d+", r"(?m)^creds: live \d+")),
+            # Only root may stop the machine; the console is everyone's.
+            Step("runas 5 7 poweroff", (r"(?m)^poweroff: permission denied",)),
+            Step("ls console", (r"(?m)^console\s+3 \d+ 0 crw-rw-rw- 0 0$",)),
         ]),
     ],
     "usertests": [
