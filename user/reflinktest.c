@@ -30,30 +30,6 @@
 
 // ------------------------------------------------------------ checking
 
-static void failed(int line, const char *what) {
-  printf("%s %s: FAILED: line %d: %s\n", test_prog, test_name, line, what);
-  exit(1);
-}
-
-static void mismatch(int line, const char *expr, long got, long want) {
-  printf("%s %s: FAILED: line %d: %s is %ld, expected %ld\n", test_prog, test_name, line, expr, got,
-         want);
-  exit(1);
-}
-
-// CHECK(cond): cond must hold. EXPECT(expr, want): expr must equal want.
-#define CHECK(cond)                                                                                \
-  do {                                                                                             \
-    if (!(cond))                                                                                   \
-      failed(__LINE__, #cond);                                                                     \
-  } while (0)
-#define EXPECT(expr, want)                                                                         \
-  do {                                                                                             \
-    long got_ = (long)(expr), want_ = (long)(want);                                                \
-    if (got_ != want_)                                                                             \
-      mismatch(__LINE__, #expr, got_, want_);                                                      \
-  } while (0)
-
 static struct fsstat fs(void) {
   struct fsstat s;
   CHECK(fsstat(&s) == 0);

@@ -25,6 +25,17 @@ void check(int ok, const char *why) {
     fail(why);
 }
 
+void check_failed(int line, const char *what) {
+  printf("%s %s: FAILED: line %d: %s\n", test_prog, test_name, line, what);
+  exit(1);
+}
+
+void expect_failed(int line, const char *expr, long got, long want) {
+  printf("%s %s: FAILED: line %d: %s is %ld, expected %ld\n", test_prog, test_name, line, expr,
+         got, want);
+  exit(1);
+}
+
 struct memstat mem_stats(void) {
   struct memstat ms;
   check(memstat(&ms) == 0, "memstat");

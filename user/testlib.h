@@ -29,6 +29,23 @@ extern char *test_name; // the test now running
 // Print "PROG TEST: FAILED: why" and exit(1).
 void fail(const char *why) __attribute__((noreturn));
 void check(int ok, const char *why);
+
+// CHECK(cond): cond must hold. EXPECT(expr, want): expr must equal want.
+// Otherwise print the line, the expression (and both values) and exit(1).
+void check_failed(int line, const char *what) __attribute__((noreturn));
+void expect_failed(int line, const char *expr, long got, long want)
+    __attribute__((noreturn));
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond))                                                               \
+      check_failed(__LINE__, #cond);                                           \
+  } while (0)
+#define EXPECT(expr, want)                                                     \
+  do {                                                                         \
+    long got_ = (long)(expr), want_ = (long)(want);                            \
+    if (got_ != want_)                                                         \
+      expect_failed(__LINE__, #expr, got_, want_);                             \
+  } while (0)
 struct memstat mem_stats(void);
 uint64 free_frames(void);
 // Run the tests named by argv[1] (all of them without one), each in its

@@ -29,35 +29,11 @@
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 // ------------------------------------------------------------ checking
 
-static const char *tname = "usertests"; // the running test, for messages
-
 static char buf[8192]; // scratch space, shared by the tests
-
-static void failed(int line, const char *what) {
-  printf("%s: line %d: %s\n", tname, line, what);
-  exit(1);
-}
-
-static void mismatch(int line, const char *expr, long got, long want) {
-  printf("%s: line %d: %s is %ld, expected %ld\n", tname, line, expr, got, want);
-  exit(1);
-}
-
-// CHECK(cond): cond must hold. EXPECT(expr, want): expr must equal want.
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      failed(__LINE__, #cond);                                                 \
-  } while (0)
-#define EXPECT(expr, want)                                                     \
-  do {                                                                         \
-    long got_ = (long)(expr), want_ = (long)(want);                            \
-    if (got_ != want_)                                                         \
-      mismatch(__LINE__, #expr, got_, want_);                                  \
-  } while (0)
 
 #define SBRK_FAIL ((char *)-1)
 
@@ -102,7 +78,7 @@ static int child_status(void (*fn)(void)) {
 static int xopen(const char *name, int mode, int line) {
   int fd = open(name, mode);
   if (fd < 0) {
-    printf("%s: line %d: cannot open %s\n", tname, line, name);
+    printf("%s: line %d: cannot open %s\n", test_name, line, name);
     exit(1);
   }
   return fd;
@@ -132,7 +108,7 @@ static struct stat stat_of(const char *name) {
   struct stat st;
   memset(&st, 0, sizeof(st));
   if (stat(name, &st) < 0) {
-    printf("%s: cannot stat %s\n", tname, name);
+    printf("%s: cannot stat %s\n", test_name, name);
     exit(1);
   }
   return st;
@@ -1508,7 +1484,7 @@ static int run_echo(char **argv, int *status) {
     close(p[0]);
     close(p[1]);
     exec(ECHO, argv);
-    fprintf(2, "%s: exec %s failed\n", tname, ECHO);
+    fprintf(2, "%s: exec %s failed\n", test_name, ECHO);
     exit(99);
   }
   close(p[1]);
@@ -1618,62 +1594,57 @@ static void t_counters(void) {
 
 // ----------------------------------------------------------------- driver
 
-struct test {
-  void (*fn)(void);
-  const char *name;
-};
-
 static struct test tests[] = {
-    {t_smallfile, "smallfile"},
-    {t_bigfile, "bigfile"},
-    {t_truncate, "truncate"},
-    {t_manyfiles, "manyfiles"},
-    {t_unlinkopen, "unlinkopen"},
-    {t_link, "link"},
-    {t_dir, "dir"},
-    {t_nested, "nested"},
-    {t_dotdot, "dotdot"},
-    {t_longpath, "longpath"},
-    {t_dirsiz, "dirsiz"},
-    {t_fdlimit, "fdlimit"},
-    {t_exitclose, "exitclose"},
-    {t_badfd, "badfd"},
-    {t_dup, "dup"},
-    {t_sharedfd, "sharedfd"},
-    {t_concfiles, "concfiles"},
-    {t_fsrace, "fsrace"},
-    {t_churn, "churn"},
-    {t_bigdir, "bigdir"},
-    {t_mknod, "mknod"},
-    {t_openmodes, "openmodes"},
-    {t_iputcwd, "iputcwd"},
-    {t_pipedata, "pipedata"},
-    {t_pipemany, "pipemany"},
-    {t_pipeclosed, "pipeclosed"},
-    {t_pipebad, "pipebad"},
-    {t_forkexit, "forkexit"},
-    {t_forkmany, "forkmany"},
-    {t_wait, "wait"},
-    {t_waitbad, "waitbad"},
-    {t_getpid, "getpid"},
-    {t_kill, "kill"},
-    {t_orphan, "orphan"},
-    {t_forkfork, "forkfork"},
-    {t_sbrkbasic, "sbrkbasic"},
-    {t_sbrkfreed, "sbrkfreed"},
-    {t_sbrkhuge, "sbrkhuge"},
-    {t_sbrkfail, "sbrkfail"},
-    {t_stackguard, "stackguard"},
-    {t_textwrite, "textwrite"},
-    {t_kernmem, "kernmem"},
-    {t_copyinout, "copyinout"},
-    {t_endofmem, "endofmem"},
-    {t_badlen, "badlen"},
-    {t_badsyscall, "badsyscall"},
-    {t_exec, "exec"},
-    {t_execconc, "execconc"},
-    {t_pause, "pause"},
-    {t_counters, "counters"},
+    {"smallfile", t_smallfile},
+    {"bigfile", t_bigfile},
+    {"truncate", t_truncate},
+    {"manyfiles", t_manyfiles},
+    {"unlinkopen", t_unlinkopen},
+    {"link", t_link},
+    {"dir", t_dir},
+    {"nested", t_nested},
+    {"dotdot", t_dotdot},
+    {"longpath", t_longpath},
+    {"dirsiz", t_dirsiz},
+    {"fdlimit", t_fdlimit},
+    {"exitclose", t_exitclose},
+    {"badfd", t_badfd},
+    {"dup", t_dup},
+    {"sharedfd", t_sharedfd},
+    {"concfiles", t_concfiles},
+    {"fsrace", t_fsrace},
+    {"churn", t_churn},
+    {"bigdir", t_bigdir},
+    {"mknod", t_mknod},
+    {"openmodes", t_openmodes},
+    {"iputcwd", t_iputcwd},
+    {"pipedata", t_pipedata},
+    {"pipemany", t_pipemany},
+    {"pipeclosed", t_pipeclosed},
+    {"pipebad", t_pipebad},
+    {"forkexit", t_forkexit},
+    {"forkmany", t_forkmany},
+    {"wait", t_wait},
+    {"waitbad", t_waitbad},
+    {"getpid", t_getpid},
+    {"kill", t_kill},
+    {"orphan", t_orphan},
+    {"forkfork", t_forkfork},
+    {"sbrkbasic", t_sbrkbasic},
+    {"sbrkfreed", t_sbrkfreed},
+    {"sbrkhuge", t_sbrkhuge},
+    {"sbrkfail", t_sbrkfail},
+    {"stackguard", t_stackguard},
+    {"textwrite", t_textwrite},
+    {"kernmem", t_kernmem},
+    {"copyinout", t_copyinout},
+    {"endofmem", t_endofmem},
+    {"badlen", t_badlen},
+    {"badsyscall", t_badsyscall},
+    {"exec", t_exec},
+    {"execconc", t_execconc},
+    {"pause", t_pause},
+    {"counters", t_counters},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
@@ -1686,8 +1657,8 @@ static int run(struct test *t) {
     exit(1);
   }
   if (pid == 0) {
-    tname = t->name;
-    t->fn();
+    test_name = t->name;
+    t->f();
     exit(0);
   }
   int status = 1;
@@ -1731,6 +1702,7 @@ static int free_pages_returned(int before) {
 }
 
 int main(int argc, char *argv[]) {
+  test_prog = "usertests";
   const char *only = argc > 1 ? argv[1] : 0;
   if (only) {
     int known = 0;
