@@ -30,6 +30,7 @@ AS = $(TOOLPREFIX)gcc
 LD = $(TOOLPREFIX)ld
 OBJDUMP = $(TOOLPREFIX)objdump
 OBJCOPY = $(TOOLPREFIX)objcopy
+AR = $(TOOLPREFIX)ar
 HOSTCC ?= gcc
 
 COMMON_CFLAGS = -Wall -Werror -O2 -ggdb -fno-omit-frame-pointer -mcmodel=medany \
@@ -55,8 +56,11 @@ kernel/kernel: $(KOBJS) kernel/kernel.ld
 	$(OBJDUMP) -S $@ > kernel/kernel.asm
 
 # --- user programs ---------------------------------------------------------
-ULIB := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o
+# The user library is an archive, so a program links only the members it
+# uses: the test runner (testlib) stays out of programs that are not tests.
+ULIB_OBJS := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o
 ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c
+ULIB := user/ulib.a
 UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
 
 user/%.o: user/%.c
@@ -64,6 +68,10 @@ user/%.o: user/%.c
 
 user/usys.o: user/usys.S
 	$(CC) $(UCFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+$(ULIB): $(ULIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(ULIB_OBJS)
 
 user/_%: user/%.o $(ULIB) user/user.ld
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB)
