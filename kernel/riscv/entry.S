@@ -13,6 +13,17 @@
 .section .text.entry
 .globl _entry
 _entry:
+        # Only the first hart to arrive here boots the kernel. OpenSBI should
+        # send every other hart to _secondary, but one CI run saw a late hart
+        # land here after the kernel was up: it zeroed .bss under the running
+        # kernel and booted it a second time. A hart that loses this swap
+        # joins as a secondary instead. boot_claimed is in .data, which the
+        # loader sets to 0, not in .bss, which we are about to clear.
+        la t0, boot_claimed
+        li t1, 1
+        amoswap.w.aq t1, t1, (t0)
+        bnez t1, _secondary
+
         # Zero .bss before anything lives there (the boot stacks do).
         la t0, __bss_start
         la t1, __bss_end
@@ -47,6 +58,11 @@ set_stack:
 hang:
         wfi
         j hang
+
+.section .data
+.balign 4
+boot_claimed:
+        .word 0
 
 .section .bss
 .balign 16
