@@ -355,6 +355,12 @@ SUITES = {
              ]),
         Generated("crash-points", lambda facts: crash_points(int(facts["crash_w0"]),
                                                              int(facts["crash_w1"]))),
+        # The same run on a disk with a simulated volatile write cache
+        # (diskcache=wb): at the crash, every write since the last flush
+        # is lost but the newest. Passes only if the log flushes where
+        # order matters (docs/snapshots.md).
+        Generated("crash-wb-points", lambda facts: crash_points(
+            int(facts["crash_w0"]), int(facts["crash_w1"]), CRASH_WB_POINTS, "wb")),
     ],
     "bench": [
         Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
@@ -379,19 +385,34 @@ SUITES = {
 }
 
 CRASH_POINTS = 40  # crash points spread evenly over crashwork's run (at least 20)
+CRASH_WB_POINTS = 24  # ... and with the simulated write-back cache,
+COMMIT_WINDOW = 12    # plus every point of the last commit's writes
 
 
-def crash_points(w0, w1):
-    """One test per crash point N in [w0, w1): boot the crash-setup image
+def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None):
+    """One test per crash point N in (w0, w1): boot the crash-setup image
     with crashafter=N, start `crashwork run` and let the disk stop; fsck
     the image as the crash left it; boot it again, where `crashwork check`
     must find the state after some prefix of the steps -- none of them if
-    the crash came at the run's first write, and never fewer steps than
+    the crash came right after the run's first write, and never fewer steps than
     an earlier crash point (a later crash cannot lose what an earlier one
-    kept) -- and fsck it once more."""
-    last = w1 - 1
-    ns = {w0, w0 + 1, last} | {w0 + round(i * (last - w0) / (CRASH_POINTS - 1))
-                                for i in range(CRASH_POINTS)}
+    kept) -- and fsck it once more. With cache="wb" the disk also keeps
+    writes in a simulated volatile cache until a flush (boot argument
+    diskcache=wb), and the tests are named crash-wb-N."""
+    # The disk stops at the first write or flush after write N; with N = w0
+    # that would be boot's own flush, before the run, so the points start
+    # at the run's first write.
+    # N = w1 stops the disk at the run's last flush, after every write.
+    first, last = w0 + 1, w1
+    ns = {first, first + 1, last} | {first + round(i * (last - first) / (npoints - 1))
+                                     for i in range(npoints)}
+    if cache:
+        # Every point of the run's last commit, so that each of its writes
+        # and flushes is a crash point once: the spread above hits some
+        # commit phases only by chance.
+        ns |= set(range(max(first, w1 - COMMIT_WINDOW), w1 + 1))
+    name = "crash-%s-" % cache if cache else "crash-"
+    extra = " diskcache=%s" % cache if cache else ""
     recovered = []  # (N, step reached) of the points that passed, by N
 
     def no_step_lost(n):
@@ -404,14 +425,15 @@ def crash_points(w0, w1):
             return None
         return check
 
-    return [Test("crash-%d" % n, disk="crash-base", bootargs="crashafter=%d" % n, timeout=60,
+    return [Test(name + str(n), disk="crash-base", bootargs="crashafter=%d%s" % (n, extra),
+                 timeout=60,
                  steps=[Step("crashwork run", (r"(?m)^crashwork: start writes=%d$" % w0,
                                                r"(?m)^crash: disk stopped after %d writes$" % n),
                              absent=(r"crashwork: end writes",), prompt=False)],
-                 then=Test("crash-%d-reboot" % n, exit_code=0, timeout=90, steps=[
+                 then=Test(name + "%d-reboot" % n, exit_code=0, timeout=90, steps=[
                      Step("crashwork check",
                           (r"(?m)^crashwork: consistent at step %s of \d+$"
-                           % ("0" if n == w0 else r"\d+"),),
+                           % ("0" if n == first else r"\d+"),),
                           absent=(r"INCONSISTENT",), check=no_step_lost(n)),
                      Step("poweroff", prompt=False),
                  ]))

@@ -14,7 +14,9 @@
 // Crash injection, for the crash-consistency test: with the boot argument
 // crashafter=N the driver issues N block writes and then stops the disk:
 // it prints one line and never completes another request, as if the power
-// had failed at that moment. The harness then kills QEMU.
+// had failed at that moment. The harness then kills QEMU. With diskcache=wb
+// as well, writes wait in a simulated volatile cache until a flush, and the
+// crash loses all of them but the newest (kernel/dev/wbcache.c).
 //
 // Invariant: disk.lock guards every field of disk. A descriptor is either
 // on the free list (disk.free[i] = 1) or part of exactly one request in
@@ -25,6 +27,7 @@
 #include "kernel/riscv.h"
 #include "kernel/dev/virtio.h"
 #include "kernel/dev/virtio_blk.h"
+#include "kernel/dev/wbcache.h"
 #include "kernel/fs/buf.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -176,6 +179,8 @@ int virtio_blk_init(void) {
 
   disk.flush = (negotiate_features() >> VIRTIO_BLK_F_FLUSH) & 1;
   disk.crash_after = crash_point();
+  if (wbcache_init())
+    printf("virtio_blk: writes wait in a simulated volatile cache until a flush (diskcache=wb)\n");
   status |= VIRTIO_STATUS_FEATURES_OK;
   *reg(base, VIRTIO_MMIO_STATUS) = status;
   // The device clears FEATURES_OK again if it cannot live with our subset.
@@ -246,14 +251,26 @@ static void desc_set(int i, void *addr, uint32 len, uint16 flags, uint16 next) {
   d->next = next;
 }
 
-// Stop here for good if the crash point has been reached: the write about
-// to be issued, and every request after it, never reaches the disk.
-static void crash_check(int write) {
-  if (!disk.stopped && (!write || disk.crash_after < 0 ||
+static void request(uint32 type, uint64 sector, void *data, int device_writes_data);
+
+// Write one block to the device itself (past the simulated cache).
+static void write_home(uint blockno, void *data) {
+  request(VIRTIO_BLK_T_OUT, (uint64)blockno * (BSIZE / SECTOR_SIZE), data, 0);
+}
+
+// Stop here for good if the crash point has been reached: the write or
+// flush about to be issued (ordering is non-zero for those, not for a
+// read), and every request after it, never reaches the disk. A crash
+// just before a flush is the moment the simulated cache holds the most.
+static void crash_check(int ordering) {
+  if (!disk.stopped && (!ordering || disk.crash_after < 0 ||
                         (long)disk.writes < disk.crash_after))
     return;
-  if (!disk.stopped)
+  if (!disk.stopped) {
+    if (wbcache_on())
+      wbcache_crash(write_home);
     printf("crash: disk stopped after %d writes\n", (int)disk.writes);
+  }
   disk.stopped = 1;
   for (;;)
     sleep(&disk.stopped, &disk.lock);
@@ -303,21 +320,36 @@ static void request(uint32 type, uint64 sector, void *data, int device_writes_da
   chain_put(head);
 }
 
+// A write the simulated cache keeps, or a read it can answer: no device I/O.
+static int cached(struct buf *b, int write) {
+  if (!wbcache_on())
+    return 0;
+  if (!write)
+    return wbcache_get(b->blockno, b->data);
+  if (wbcache_full())
+    wbcache_drain(write_home); // a real cache writes back when it fills
+  wbcache_put(b->blockno, b->data);
+  return 1;
+}
+
 void virtio_blk_rw(struct buf *b, int write) {
   spin_lock(&disk.lock);
   crash_check(write);
   disk.writes += write;
   b->disk = 1;
-  request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
-          (uint64)b->blockno * (BSIZE / SECTOR_SIZE), b->data, !write);
+  if (!cached(b, write))
+    request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+            (uint64)b->blockno * (BSIZE / SECTOR_SIZE), b->data, !write);
   b->disk = 0;
   spin_unlock(&disk.lock);
 }
 
 void virtio_blk_flush(void) {
   spin_lock(&disk.lock);
+  crash_check(1);
+  if (wbcache_on())
+    wbcache_drain(write_home);
   if (disk.flush) {
-    crash_check(0);
     disk.flushes++;
     request(VIRTIO_BLK_T_FLUSH, 0, 0, 0);
   }
