@@ -56,6 +56,8 @@ class HandoutError(Exception):
 
 
 LabFiles = collections.namedtuple("LabFiles", "remove student")
+# The example of an instructor's hidden tests stays out of every handout.
+NEVER_HANDED_OUT = ("tests/labs/hidden-example/",)
 
 
 def labs_known():
@@ -209,7 +211,8 @@ def write_handout(lab, out, root=ROOT):
                            % out)
     if os.path.exists(out) and os.listdir(out):
         raise HandoutError("%s exists and is not empty" % out)
-    files = [rel for rel in tree_files(root) if rel not in set(known[lab].remove)]
+    files = [rel for rel in tree_files(root) if rel not in set(known[lab].remove)
+             and not rel.startswith(NEVER_HANDED_OUT)]
     # Transform everything before writing anything: a bad marker or a lab
     # without stubs (a handout that would give the solution away) leaves
     # no half-written tree behind.

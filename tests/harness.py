@@ -182,6 +182,8 @@ SUITES = {
             Step("ln d/g h"),
             Step("cat h", (r"(?m)^q$",)),
             Step("ls d", (r"(?m)^g\s",)),
+            Step("ls -l d", (r"(?m)^g\s+2 \d+ 2 -",)),  # -l: the long form ls always prints
+            Step("ls -a", (r"(?m)^ls: unknown option -a$", r"(?m)^usage: ls \[-l\]")),
             Step("rm h"),
             Step("ls", (r"(?m)^d\s",), absent=(r"(?m)^h\s",)),
             Step("cat h", (COMPLAINT,), absent=(r"(?m)^q$",)),
