@@ -164,6 +164,8 @@ test: deps
 	python3 tests/fsck_check.py
 	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
 	python3 tests/grade_check.py
+	python3 tests/plot_bench.py --check
+	python3 tests/gradescope_check.py
 	python3 tests/gdb_check.py
 	python3 tests/harness.py
 

@@ -22,16 +22,14 @@ benchmark missing from the run leaves its chart as it was (the script
 says so).
 
 usage: python3 tests/plot_bench.py BENCH_OUTPUT OUTDIR
+       python3 tests/plot_bench.py --check   (the parser, on a sample; no matplotlib)
 """
 
 import os
 import re
 import sys
 
-import matplotlib
-
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402
+plt = None  # matplotlib.pyplot, imported only to draw (--check needs none)
 
 TICK_NOTE = "ticks (1 tick = 100 virtual ns, -icount)"
 
@@ -166,10 +164,55 @@ def rcu_chart(runs, outdir):
     return ["bench-rcu.svg"]
 
 
+# A sample of bench.py's output with a column no chart knows of: it must
+# become one more line of the fork chart.
+SAMPLE = """== forkbench (20 s; QEMU -icount shift=0,sleep=off)
+  MiB   fork eager     fork cow  fork newway  f+e+w eager    f+e+w cow      spawn+w
+    0          225          157          100         4950         4851         4702
+  256    no memory        16194          101    no memory        34191         4702
+cow fork cost per parent page: 0.24 ticks
+== rcubench (3 s; QEMU -icount shift=0,sleep=off)
+own creds: getuid 10892 ticks per 1000 calls, getpid 10782
+storm, 1 writer: 8000 commits in 316800 ticks: 39 ticks each, 252525 per virtual second
+  grace periods: 254, average 795 ticks (longest since boot 1484); throttled commits 123
+idle: 20 single changes
+  grace periods: 39, average 102 ticks; throttled commits 0; creds waiting at most 64
+"""
+
+
+def check():
+    try:
+        check_sample()
+    except AssertionError as e:
+        print("FAIL plot-bench-parser: %s" % e)
+        return 1
+    print("ok plot-bench-parser")
+    return 0
+
+
+def check_sample():
+    secs = sections(SAMPLE)
+    names, rows = table(secs["forkbench"])
+    want_names = ["fork eager", "fork cow", "fork newway", "f+e+w eager", "f+e+w cow", "spawn+w"]
+    assert names == want_names, names
+    assert rows[1] == (256, {"fork eager": None, "fork cow": 16194.0, "fork newway": 101.0,
+                             "f+e+w eager": None, "f+e+w cow": 34191.0, "spawn+w": 4702.0}), rows
+    figs = rcu_figures(secs["rcubench"])
+    assert figs == {"call: getuid": 10.892, "call: getpid": 10.782, "commit: 1 writer": 39,
+                    "grace period: storm of 1": 795, "grace period: idle": 102}, figs
+
+
 def main(argv):
+    global plt
+    if argv == ["--check"]:
+        return check()
     if len(argv) != 2:
         print(__doc__.strip().split("\n\n")[-1], file=sys.stderr)
         return 2
+    import matplotlib
+    matplotlib.use("svg")
+    import matplotlib.pyplot
+    plt = matplotlib.pyplot
     with open(argv[0]) as f:
         secs = sections(f.read())
     outdir = argv[1]
