@@ -11,7 +11,8 @@ then run_autograder grades four submissions, and each results.json must
 have the fields Gradescope documents and exactly the expected scores:
 
   reference    the full tree's cow.c, in a whole-repository upload that
-               also changes README.md: full marks, README.md named as ignored
+               also changes README.md and holds a symbolic link: full marks,
+               the link and README.md named as ignored
   stub         the handout's own cow.c, uploaded alone: every lab test 0,
                every hidden test passes
   broken       a cow.c that does not compile: every test 0, not run, the
@@ -152,14 +153,18 @@ class Gradescope:
         expect(status == 0 and "ready to grade" in out, "setup.sh failed: %s" % out[-800:])
         expect("installing" not in out, "setup.sh installed packages that are present")
 
-    def grade(self, files):
-        """Grade a submission {relative path: text}; its parsed results."""
+    def grade(self, files, links=()):
+        """Grade a submission {relative path: text} (plus symbolic links
+        [(path, target)]); its parsed results."""
         sub = os.path.join(self.root, "submission")
         shutil.rmtree(sub)
+        os.makedirs(sub)
         for rel, text in files.items():
             os.makedirs(os.path.dirname(os.path.join(sub, rel)) or sub, exist_ok=True)
             with open(os.path.join(sub, rel), "w") as f:
                 f.write(text)
+        for rel, target in links:
+            os.symlink(target, os.path.join(sub, rel))
         results = os.path.join(self.root, "results", "results.json")
         if os.path.exists(results):
             os.unlink(results)
@@ -190,12 +195,14 @@ def full(tests):
 def check_reference(gs):
     readme = read(os.path.join(ROOT, "README.md")) + "\nA student's note.\n"
     doc, tests = gs.grade({STUDENT_FILE: read(os.path.join(ROOT, STUDENT_FILE)),
-                           "README.md": readme})
+                           "README.md": readme}, links=[("secrets", "/etc/hostname")])
     expect(scores(tests) == full(tests), "reference not full marks: %s" % scores(tests))
     expect(doc["score"] == LAB_POINTS + sum(HIDDEN_POINTS.values()), "score %s" % doc["score"])
     expect(tests["hidden-fork-write"]["visibility"] == "hidden", "a hidden test is visible")
-    expect(re.search(r"(?m)^ignored: the submission changes README\.md;", doc["output"]),
-           "the changed README.md is not named as ignored: %r" % doc["output"][:400])
+    expect(re.search(r"(?m)^ignored: the submission changes secrets, README\.md;",
+                     doc["output"]),
+           "the link and the changed README.md are not named as ignored: %r"
+           % doc["output"][:400])
     expect("time budget 600 s" in doc["output"], "the time budget is not in the output")
 
 

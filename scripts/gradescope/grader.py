@@ -47,14 +47,19 @@ def note(notes, text):
 
 
 def submission_files(sub):
-    """Relative paths of the files in the submission, minus VCS and build debris."""
-    files = []
+    """(regular files, symbolic links) of the submission as relative paths,
+    minus VCS and build debris."""
+    files, links = [], []
     for d, dirs, names in os.walk(sub):
         rel = os.path.relpath(d, sub)
         dirs[:] = sorted(x for x in dirs if os.path.normpath(os.path.join(rel, x)) not in SKIP_DIRS
                          and x not in SKIP_DIRS)
-        files += [os.path.normpath(os.path.join(rel, n)) for n in sorted(names)]
-    return files
+        # A symbolic link could point anywhere on the grading machine: only
+        # regular files are taken, and the links are named as ignored.
+        for n in sorted(names):
+            path = os.path.normpath(os.path.join(rel, n))
+            (links if os.path.islink(os.path.join(d, n)) else files).append(path)
+    return files, links
 
 
 def find_student_file(path, files):
@@ -79,7 +84,7 @@ def same_file(a, b):
 
 def overlay(sub, work, cfg, notes):
     """Copy the student's files over the handout tree; note what is ignored."""
-    files = submission_files(sub)
+    files, links = submission_files(sub)
     used = set()
     for path in cfg["student_files"]:
         found = find_student_file(path, files)
@@ -89,8 +94,8 @@ def overlay(sub, work, cfg, notes):
         used.add(found)
         shutil.copyfile(os.path.join(sub, found), os.path.join(work, path))
         note(notes, "graded %s from the submission's %s" % (path, found))
-    ignored = [f for f in files if f not in used
-               and not same_file(os.path.join(sub, f), os.path.join(work, f))]
+    ignored = links + [f for f in files if f not in used
+                       and not same_file(os.path.join(sub, f), os.path.join(work, f))]
     if ignored:
         shown = ignored[:20] + (["... %d more" % (len(ignored) - 20)] if len(ignored) > 20 else [])
         note(notes, "ignored: the submission changes %s; only %s may change in lab %s"
