@@ -490,6 +490,9 @@ def grading_table(lab):
             "`%s`" % d for d in t.depends) or "", what))
     rows.append("")
     rows.append("Total: %d points. Source: `%s`." % (lab.points(), os.path.relpath(lab.path, ROOT)))
+    if lab.student_files:
+        rows.append("Graded from your work: %s (the grader ignores changes to any other "
+                    "file)." % ", ".join("`%s`" % f for f in lab.student_files))
     return "\n".join(rows) + "\n"
 
 

@@ -29,7 +29,7 @@ marks), the job summary must hold the score, and its results must equal
 the Gradescope run's for the lab's tests.
 
 QEMU runs here: under `make test`, or alone as
-    flock /tmp/calf-qemu.lock python3 tests/gradescope_check.py
+    flock /tmp/calf-qemu.lock python3 tests/gradescope_check.py [CHECK...]
 Prints `ok NAME` or `FAIL NAME: why` per check; exits non-zero on a failure.
 """
 
@@ -277,9 +277,12 @@ def main():
               ("gradescope-broken", lambda: check_broken(gs)),
               ("gradescope-misbehaving", lambda: check_misbehaving(gs)),
               ("classroom-workflow", lambda: check_workflow(gs))]
+    only = sys.argv[1:]  # names of checks to run (the zip and setup.sh always run)
     failed = 0
     try:
         for name, check in checks:
+            if only and name not in only and name not in ("gradescope-zip", "gradescope-setup"):
+                continue
             try:
                 check()
                 print("ok %s" % name, flush=True)

@@ -68,7 +68,7 @@ NONZERO = "nonzero"                    # Test.exit_code: any failure status
 POLL = 0.02                            # seconds between looks at the output
 SETTLE = 10.0                          # quiet seconds after the prompt before
                                        # a step's missing output is final
-MAX_CONSOLE = 8 << 20                  # bytes of console output a test may
+MAX_CONSOLE = 1 << 20                  # bytes of console output a test may
                                        # print; past it the test fails (a flood)
 
 
@@ -563,8 +563,8 @@ class Console:
                 self.drain(2.0)  # let the backtrace reach the log
                 raise TestFailure("kernel " + panic.strip())
             if self.flooded:
-                raise TestFailure("console flood: more than %d MiB of output while waiting "
-                                  "for %s" % (MAX_CONSOLE >> 20, what))
+                raise TestFailure("console flood: more than %d KiB of output while waiting "
+                                  "for %s" % (MAX_CONSOLE >> 10, what))
             if ready(text):
                 return text
             if eof:
