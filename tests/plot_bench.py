@@ -91,7 +91,7 @@ def line_chart(path, title, names, rows, ylabel, xlabel="parent size, MiB", logy
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, metadata={"Date": None})
     plt.close(fig)
 
 
@@ -159,7 +159,7 @@ def rcu_chart(runs, outdir):
         ax.grid(True, axis="y", alpha=0.3)
         ax.legend()
     fig.tight_layout()
-    fig.savefig(os.path.join(outdir, "bench-rcu.svg"))
+    fig.savefig(os.path.join(outdir, "bench-rcu.svg"), metadata={"Date": None})
     plt.close(fig)
     return ["bench-rcu.svg"]
 
@@ -211,6 +211,8 @@ def main(argv):
         return 2
     import matplotlib
     matplotlib.use("svg")
+    # No date and fixed ids in the SVG: the same figures redraw the same file.
+    matplotlib.rcParams["svg.hashsalt"] = "calf"
     import matplotlib.pyplot
     plt = matplotlib.pyplot
     with open(argv[0]) as f:
