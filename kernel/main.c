@@ -15,6 +15,7 @@
 #include "kernel/mm/vm.h"
 #include "kernel/vmstat.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/file.h"
@@ -71,14 +72,15 @@ void kmain(uint64 hartid, uint64 dtb) {
 
   frame_init((uint64)end, ram_end);
   kvm_init();
+  proc_init(); // maps the kernel stacks: before any hart loads the table
   kvm_inithart();
-  proc_init();
   trap_inithart();
   timer_init();
   trap_route_irq(platform.uart_irq, uart_intr);
   binit();
   iinit();
   fileinit();
+  devsw[CONSOLE] = (struct devsw){.read = console_read, .write = console_write};
   trap_route_irq(virtio_blk_init(), virtio_blk_intr);
   plic_inithart();
   timer_inithart();

@@ -11,9 +11,8 @@
 //
 // Invariant: a PTE has PTE_COW only if it is valid, user, and not writable;
 // a frame mapped by a PTE_COW entry counts that entry among its references.
-#include "kernel/mm/cow.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/vm.h"
-#include "kernel/mm/pte_pairs.h"
 #include "kernel/mm/frame.h"
 
 // LAB cow: BEGIN SOLUTION
@@ -57,6 +56,12 @@ enum fault_result cow_break(pte_t *pte) {
   if (frame_refs(old) == 1) {
     // Sole owner: nobody else maps this frame, and only this process
     // could add a mapping (by forking), which it is not doing: it is here.
+    // Acquire, pairing with the release in frame_put: the last other
+    // sharer may have dropped its reference on another hart just now,
+    // after reading the frame (its own cow_break copying it). Those reads
+    // must be done before our writes land, and on RVWMO a store after a
+    // plain load may otherwise become visible first.
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     *pte = PA2PTE(old) | flags;
     sfence_vma();
     return FAULT_COW_REUSE;
