@@ -1,5 +1,6 @@
-// Inodes, directories and path names. See kernel/fs/inode.c (inodes and
-// block mapping), kernel/fs/dir.c (directories and path lookup).
+// Inodes, directories and path names. See kernel/fs/inode.c (the inode
+// table, reading and writing inodes and their data), kernel/fs/bmap.c
+// (block mapping), kernel/fs/dir.c (directories and path lookup).
 #ifndef CALF_INODE_H
 #define CALF_INODE_H
 

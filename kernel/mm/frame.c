@@ -1,6 +1,6 @@
 // The physical frame allocator.
 //
-// Owns every 4096-byte frame of RAM from the end of the kernel image to
+// Owns every frame (PGSIZE, 4096 bytes) of RAM from the end of the kernel image to
 // the end of RAM (as the device tree reports it), and a reference count
 // for each.
 //

@@ -4,7 +4,8 @@
 // (so the kernel can use a physical address as a pointer), the trampoline
 // at the top of the address space, and each process's kernel stack below
 // it with an unmapped guard page underneath, so a kernel stack overflow
-// faults instead of silently corrupting a neighbour.
+// faults instead of silently corrupting a neighbour. (The stacks are the
+// process table's: proc_init maps them with kvm_map while booting.)
 //
 // A user page table maps the process's memory from 0 to p->sz with PTE_U,
 // plus the trampoline and trap frame (without PTE_U) at the top.
