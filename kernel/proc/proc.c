@@ -1,10 +1,10 @@
 // Processes: claiming and freeing slots of the process table, creation
 // (fork), exit and wait, kill, and the first process. Running them is the
-// scheduler's job (kernel/proc/sched.c); this file sits above it, next to
+// scheduler's job (kernel/sched/sched.c); this file sits above it, next to
 // the files, credentials, snapshots and exec that a process owns.
 //
 // Locking: p->lock guards p->state, chan, killed, xstate and pid
-// (kernel/proc/sched.h). wait_lock guards every p->parent, and is always
+// (kernel/sched/sched.h). wait_lock guards every p->parent, and is always
 // taken before any p->lock, so a parent waiting for a child and a child
 // exiting cannot miss each other.
 //
@@ -35,9 +35,10 @@ static struct spinlock wait_lock;
 static void forkret(void);
 static void freeproc(struct proc *p);
 
-// Give every process slot a kernel stack, mapped high in the kernel page
-// table with an unmapped guard page below it. Called while booting, after
-// kvm_init built the kernel page table and before any hart uses it.
+// Set up the process table, and give every slot a kernel stack, mapped
+// high in the kernel page table with an unmapped guard page below it.
+// Called while booting, after kvm_init built the kernel page table and
+// before any hart uses it.
 void proc_init(void) {
   spin_init(&pid_lock, "nextpid");
   spin_init(&wait_lock, "wait_lock");
@@ -290,9 +291,6 @@ int wait(uint64 addr) {
   }
 }
 
-
-
-
 // A new process's first kernel code, reached by the swtch in scheduler().
 static void forkret(void) {
   static int first = 1;
@@ -314,8 +312,6 @@ static void forkret(void) {
   }
   usertrapret();
 }
-
-
 
 // Mark the process with this pid killed; it exits the next time it is
 // about to return to user mode. Returns -1 if there is no such process,
@@ -373,8 +369,3 @@ struct proc *proc_get(int pid) {
   }
   return 0;
 }
-
-
-
-
-
