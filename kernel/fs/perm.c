@@ -78,7 +78,7 @@ int exec_prepare_creds(struct inode *ip, struct cred **newp) {
   return 0;
 }
 
-// ---- chmod, chown --------------------------------------------------------------
+// ---- chmod, chown ---------------------------------------------------------
 
 // chmod: the owner or root. A non-root owner outside the file's group
 // cannot make it setgid (that would hand out a group it does not have).

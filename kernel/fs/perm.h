@@ -1,5 +1,5 @@
-// File permissions: who may read, write or execute an inode, and the calls
-// that change owners and modes (kernel/fs/perm.c).
+// File permissions: who may read, write or execute an inode, and who may
+// change its owner and mode (kernel/fs/perm.c).
 #ifndef CALF_PERM_H
 #define CALF_PERM_H
 

@@ -14,6 +14,7 @@
 #include "kernel/mm/internal.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
+#include "kernel/riscv.h"
 
 // LAB cow: BEGIN SOLUTION
 // Share one parent PTE with the child: writable pages turn COW in both.
@@ -54,14 +55,8 @@ enum fault_result cow_break(pte_t *pte) {
   void *old = (void *)PTE2PA(*pte);
   int flags = (PTE_FLAGS(*pte) & ~PTE_COW) | PTE_W;
   if (frame_refs(old) == 1) {
-    // Sole owner: nobody else maps this frame, and only this process
-    // could add a mapping (by forking), which it is not doing: it is here.
-    // Acquire, pairing with the release in frame_put: the last other
-    // sharer may have dropped its reference on another hart just now,
-    // after reading the frame (its own cow_break copying it). Those reads
-    // must be done before our writes land, and on RVWMO a store after a
-    // plain load may otherwise become visible first.
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    // Sole owner (and frame_refs acquires: the others are done with the
+    // frame); only this process could add a mapping (by forking): it is here.
     *pte = PA2PTE(old) | flags;
     sfence_vma();
     return FAULT_COW_REUSE;

@@ -52,7 +52,7 @@ static inline void frame_put(void *pa) {
   if (old <= 1)
     frame_put_last(pa, old);
 }
-int frame_refs(void *pa);
+int frame_refs(void *pa); // the count, read with acquire ordering (frame.c)
 void frame_copy(void *dst, const void *src); // word-sized page copy
 uint64 frame_shared_count(void);
 uint64 frame_free_count(void);
