@@ -3,6 +3,10 @@
 //
 // The boot hart is whichever hart OpenSBI chose (not always 0). Every other
 // hart waits in OpenSBI until we ask the SBI to start it at _secondary.
+//
+// kmain is the top layer (docs/architecture.md), so it also connects two
+// layers that must not call each other: the console's read and write go
+// into the file layer's device table here.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
