@@ -35,6 +35,7 @@ CC = $(TOOLPREFIX)gcc
 AS = $(TOOLPREFIX)gcc
 LD = $(TOOLPREFIX)ld
 OBJDUMP = $(TOOLPREFIX)objdump
+NM = $(TOOLPREFIX)nm
 OBJCOPY = $(TOOLPREFIX)objcopy
 AR = $(TOOLPREFIX)ar
 HOSTCC ?= gcc
@@ -163,6 +164,8 @@ test: deps
 	python3 tests/mkfs_check.py
 	python3 tests/fsck_check.py
 	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
+	python3 tests/layers_check.py
+	NM=$(NM) python3 tests/loops_check.py
 	python3 tests/grade_check.py
 	python3 tests/plot_bench.py --check
 	python3 tests/gradescope_check.py

@@ -2,6 +2,7 @@
 // time (the forkmode system call), so one benchmark run can compare them.
 // A third strategy (shared page tables) would be one more case here.
 #include "kernel/mm/vm.h"
+#include "kernel/mm/internal.h"
 #include "kernel/vmstat.h"
 
 static int fork_mode = FORK_COW;

@@ -7,6 +7,7 @@
 #include "kernel/proc/cred.h"
 #include "kernel/sync/rcu.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/fault.h"
 #include "kernel/vmstat.h"
@@ -18,26 +19,6 @@ uint64 sys_memstat(void) {
   struct memstat ms;
   vm_memstat(&ms);
   return copyout(myproc()->pagetable, addr, &ms, sizeof(ms));
-}
-
-// Count a page-table tree: page-table pages, and user leaves split into
-// shared (frame count > 1) and private.
-static void count_tree(pagetable_t pt, int level, struct procstat *ps) {
-  ps->pt_pages++;
-  for (int i = 0; i < 512; i++) {
-    pte_t pte = pt[i];
-    if ((pte & PTE_V) == 0)
-      continue;
-    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
-      count_tree((pagetable_t)PTE2PA(pte), level - 1, ps);
-    } else if (pte & PTE_U) {
-      ps->rss_pages++;
-      if (frame_refs((void *)PTE2PA(pte)) > 1)
-        ps->shared_pages++;
-      else
-        ps->private_pages++;
-    }
-  }
 }
 
 // The PS_* code for a process state.
@@ -80,7 +61,7 @@ uint64 sys_procstat(void) {
   ps.euid = c ? c->euid : -1;
   rcu_read_unlock();
   if (p->pagetable)
-    count_tree(p->pagetable, 2, &ps);
+    uvm_stat(p->pagetable, &ps);
   spin_unlock(&p->lock);
   return copyout(myproc()->pagetable, addr, &ps, sizeof(ps));
 }

@@ -36,8 +36,8 @@ PTE_COW, PTE_LAZY = 1 << 8, 1 << 9  # the RSW bits calf uses (docs/cow.md)
 # Kernel symbols, qualified by file first: a user program loaded with
 # calf-user may have a function of the same name (cowtest has `frames`).
 FRAMES = ("'kernel/mm/frame.c'::frames", "frames")
-CPUS = ("'kernel/proc/proc.c'::cpus", "cpus")
-PROCS = ("'kernel/proc/proc.c'::proc", "proc")
+CPUS = ("'kernel/riscv/cpu.c'::cpus", "cpus")
+PROCS = ("'kernel/sched/sched.c'::proc", "proc")
 
 
 class CalfError(Exception):
