@@ -315,6 +315,18 @@ SUITES = {
             Step("usertests", (r"ALL TESTS PASSED",)),
         ]),
     ],
+    # An xv6-style program (tests/xv6compat/, on the disk because make test
+    # builds it as EXTRA_USER): sloppy printf formats, xv6's headers and
+    # calls, README; it counts free pages before and after, as xv6 does.
+    "xv6compat": [
+        Test("xv6compat", timeout=180, steps=[
+            Step("xv6compat", (r"(?m)^xv6compat: forks: exit statuses add up to 15$",
+                               r"(?m)^xv6compat: heap: break 0x[0-9a-f]+, grown by 40960$",
+                               r"(?m)^xv6compat: \d+ free pages before and after$",
+                               r"(?m)^ALL TESTS PASSED$"),
+                 absent=(r"FAILED", COMPLAINT)),
+        ]),
+    ],
     "reflink": [
         Test("reflinktest", timeout=300, steps=[
             Step("reflinktest", (r"(?m)^ALL REFLINK TESTS PASSED$",), absent=(r"FAILED",)),
