@@ -31,7 +31,7 @@ import sys
 import tempfile
 
 from mkfs_check import (BSIZE, DINODE, DIRENT_SIZE, DIRSIZ, LOGBLOCKS, NDIRECT,
-                        NINDIRECT, ROOTINO, RPB, SUPERBLOCK, T_DIR, T_FILE,
+                        NINDIRECT, ROOTINO, RPB, SMALL, SUPERBLOCK, T_DIR, T_FILE,
                         CheckFailed, Image, build_tool, expect)
 
 IPB = BSIZE // DINODE.size
@@ -232,7 +232,7 @@ def clean_summary(img, inodes, shared):
 
 
 def case_clean(img):
-    parsed = Image(bytes(img.d))  # mkfs_check's reader counts the blocks its own way
+    parsed = Image(bytes(img.d), SMALL)  # mkfs_check's reader counts the blocks its own way
     used = 0
     for _, inum in parsed.root_entries()[1:]:  # ".." is the root, "." skipped
         data, maps = parsed.file_blocks(parsed.inode(inum))
@@ -507,7 +507,8 @@ class Sandbox:
             with open(paths[-1], "wb") as f:
                 f.write(data)
         img = os.path.join(self.tmp, "base.img")
-        subprocess.run([self.mkfs, img] + paths, check=True, timeout=60)
+        # A small image (mkfs -s): every case writes its own copy.
+        subprocess.run([self.mkfs, "-s", str(SMALL), img] + paths, check=True, timeout=60)
         with open(img, "rb") as f:
             return f.read()
 

@@ -71,7 +71,7 @@ static struct {
 // unpin, `to` is a home block the log pinned, and may now be recycled.
 static void copy_block(uint from, uint to, int unpin) {
   struct buf *src = bread(log.dev, from);
-  struct buf *dst = bread(log.dev, to);
+  struct buf *dst = bread_blank(log.dev, to); // overwritten whole: not read
   memmove(dst->data, src->data, BSIZE);
   bwrite(dst);
   if (unpin)

@@ -27,6 +27,7 @@
 #include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/reclaim.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -217,10 +218,14 @@ uint64 sys_unlink(void) {
   if (ip) {
     ilock(ip);
     r = unlink_entry(dp, ip, off);
-    iunlockput(ip);
   }
+  // dp before ip: the last iput of ip may free a big file over several
+  // transactions (kernel/fs/reclaim.c), holding no other lock.
   iunlockput(dp);
+  if (ip)
+    iunlockput(ip);
   end_op();
+  reclaim_run();
   return r;
 }
 
