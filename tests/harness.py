@@ -62,6 +62,9 @@ MKFS = os.environ.get("MKFS", os.path.join(ROOT, "mkfs", "mkfs"))
 FSFILES = [os.path.join(ROOT, "build", "README")]  # what the Makefile gives mkfs
 FSLIST = os.path.join(ROOT, "build", "fs.list")    # ... and the programs
 
+TRIMCAP = "trimcap=32"                 # the crash runs: a truncation step cuts at
+                                       # most 32 blocks, so crashwork's TRUNC of E
+                                       # takes several transactions
 BOOT_PROMPT = re.compile(r"(?m)^\$ ")  # the shell's first prompt after boot
 PROMPT = "$ "                          # the prompt that ends a command's output
 PANIC_PREFIX = "panic: "
@@ -426,8 +429,6 @@ SUITES = {
 }
 
 CRASH_POINTS = 40  # crash points spread evenly over crashwork's run (at least 20)
-TRIMCAP = "trimcap=32"  # truncation steps cut at most 32 blocks: crashwork's
-                        # TRUNC of E takes several transactions
 CRASH_WB_POINTS = 24  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes
 
