@@ -17,7 +17,12 @@
 //     NUL-padded names, every allocated inode is reachable from the root,
 //     and each inode's nlink equals the number of entries naming it,
 //     not counting "." entries (kernel/fs/sysfile.c: a directory's ".."
-//     counts in its parent's nlink, its "." in nobody's).
+//     counts in its parent's nlink, its "." in nobody's);
+//   - the superblock's orphan list names allocated inodes with nlink 0,
+//     each once; such an inode is accounted for although no directory
+//     names it (kernel/fs/reclaim.c frees it at the next mount), and its
+//     entries, if it is a directory, count as nobody's links. Any other
+//     allocated inode must be reachable.
 // A committed transaction in the log is applied to the in-memory copy
 // first, so the image is checked as the kernel will see it after boot.
 //
@@ -63,6 +68,7 @@ static uint *parent;  // the directory holding its name (directories only)
 static uint *dotdot;  // what its ".." names, 0 if unknown (directories)
 static uchar *reached; // named, through directories, from the root
 static uchar *scanned; // directory already scanned
+static uchar *orphan;  // on the superblock's orphan list
 
 static void problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void problem(const char *fmt, ...) {
@@ -222,9 +228,14 @@ static void log_replay(void) {
   int bad = 0;
   for (int i = 0; i < n; i++) {
     uint b = get32(head + 4 + 4 * i);
-    if (b < sb.inodestart || b >= sb.size) {
-      problem("log: entry %d names block %u; logged blocks lie in [%u, %u), "
-              "from the inodes on", i, b, sb.inodestart, sb.size);
+    // The superblock is logged for its orphan list, never its layout.
+    if (b == 1 && memcmp(block(sb.logstart + 1 + i), block(1),
+                         offsetof(struct superblock, norphan)) != 0) {
+      problem("log: entry %d is a superblock with another layout", i);
+      bad = 1;
+    } else if (b != 1 && (b < sb.inodestart || b >= sb.size)) {
+      problem("log: entry %d names block %u; logged blocks are the superblock (1) or lie "
+              "in [%u, %u), from the inodes on", i, b, sb.inodestart, sb.size);
       bad = 1;
     }
   }
@@ -517,7 +528,7 @@ static void dirs_check(void) {
   for (uint i = 0; i < nqueue; i++)
     dir_scan(queue[i], queue, &nqueue);
   for (uint d = ROOTINO; d < sb.ninodes; d++)
-    if (itype(d) == T_DIR && !scanned[d])
+    if (itype(d) == T_DIR && !scanned[d] && !orphan[d])
       dir_scan(d, queue, &nqueue);
   free(queue);
 }
@@ -526,6 +537,8 @@ static void dirs_check(void) {
 static void links_check(uint inum) {
   if (!allocated(inum))
     return;
+  if (orphan[inum])
+    return; // checked by orphans_check; nothing names it, by design
   if (!reached[inum])
     problem("inode %u: allocated (type %d, nlink %d, size %u) but not reachable from /",
             inum, itype(inum), inlink(inum), isize(inum));
@@ -535,6 +548,43 @@ static void links_check(uint inum) {
   if (itype(inum) == T_DIR && parent[inum] && dotdot[inum] && dotdot[inum] != parent[inum])
     problem("directory %u: '..' names inode %u, but its parent is %u", inum, dotdot[inum],
             parent[inum]);
+}
+
+// ---- The orphan list ------------------------------------------------------
+
+// Every entry an allocated inode with nlink 0, none twice: those are
+// marked orphans. Runs before the directory scan, which skips them.
+static void orphans_check(void) {
+  const uchar *sbp = block(1);
+  uint n = get32(sbp + offsetof(struct superblock, norphan));
+  if (n > NORPHAN) {
+    problem("superblock: orphan list claims %u entries, but holds at most %d", n, NORPHAN);
+    return; // its entries mean nothing
+  }
+  for (uint i = 0; i < n; i++) {
+    uint inum = get32(sbp + offsetof(struct superblock, orphan) + 4 * i);
+    if (inum < ROOTINO || inum >= sb.ninodes) {
+      problem("orphan list: entry %u names inode %u, outside [%d, %u)", i, inum, ROOTINO,
+              sb.ninodes);
+    } else if (orphan[inum]) {
+      problem("orphan list: inode %u is listed twice", inum);
+    } else if (!allocated(inum)) {
+      problem("orphan list: entry %u names free inode %u", i, inum);
+    } else if (inlink(inum) != 0) {
+      problem("orphan list: inode %u has nlink %d; an orphan has none", inum, inlink(inum));
+    } else {
+      orphan[inum] = 1;
+    }
+  }
+  if (n)
+    note("orphans: %u inodes with no links, freed at the next mount", n);
+}
+
+// After the directory scan: no directory entry names an orphan.
+static void orphans_named_check(uint inum) {
+  if (orphan[inum] && links[inum] != 0)
+    problem("orphan list: inode %u is named by %u directory entries; an orphan has none",
+            inum, links[inum]);
 }
 
 // ---- Main -----------------------------------------------------------------
@@ -548,6 +598,7 @@ static void tables_alloc(void) {
   dotdot = zalloc(sb.ninodes, sizeof *dotdot);
   reached = zalloc(sb.ninodes, sizeof *reached);
   scanned = zalloc(sb.ninodes, sizeof *scanned);
+  orphan = zalloc(sb.ninodes, sizeof *orphan);
 }
 
 // Returns the exit status.
@@ -584,8 +635,11 @@ int main(int argc, char *argv[]) {
   uint inodes = inodes_check();
   for (uint b = 0; b < sb.size; b++)
     block_check(b);
+  orphans_check();
   dirs_check();
-  for (uint inum = ROOTINO; inum < sb.ninodes; inum++)
+  for (uint inum = ROOTINO; inum < sb.ninodes; inum++) {
+    orphans_named_check(inum);
     links_check(inum);
+  }
   return report(inodes);
 }

@@ -294,6 +294,7 @@ static void superblock_write(void) {
   d->inodestart = le32(sb.inodestart);
   d->bmapstart = le32(sb.bmapstart);
   d->refstart = le32(sb.refstart);
+  d->norphan = le32(0); // the orphan list starts empty (the rest is zeros)
 }
 
 // Is block b all zeros? Such a block is left a hole in the image file.

@@ -405,6 +405,21 @@ SUITES = {
         # order matters (docs/snapshots.md).
         Generated("crash-wb-points", lambda facts: crash_points(
             int(facts["crash_w0"]), int(facts["crash_w1"]), CRASH_WB_POINTS, "wb")),
+        # Orphans (docs/reclaim.md): files unlinked while open, and big and
+        # reflinked files freed in several steps. The whole run must end
+        # with the free counts it started with; then crash points in it.
+        Test("crash-orphans-run", disk="crash-base", exit_code=0,
+             bootargs="crashafter=1000000000 " + TRIMCAP, steps=[
+                 Step("crashwork orphans", (
+                     r"(?m)^crashwork: orphans before free=(?P<orph_free>\d+) "
+                     r"ifree=(?P<orph_ifree>\d+) dirsize=(?P<orph_dir>\d+)$",
+                     r"(?m)^crashwork: orphans start writes=(?P<orph_w0>\d+)$",
+                     r"(?m)^crashwork: orphans frees writes=(?P<orph_wf>\d+)$",
+                     r"(?m)^crashwork: orphans end writes=(?P<orph_w1>\d+) ",
+                     r"(?s)before free=(\d+) ifree=(\d+) .*end writes=\d+ free=\1 ifree=\2\s")),
+                 Step("poweroff", prompt=False),
+             ]),
+        Generated("crash-orphan-points", lambda facts: orphan_points(facts)),
     ],
     "bench": [
         Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
@@ -483,6 +498,35 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None):
                      Step("poweroff", prompt=False),
                  ]))
             for n in sorted(ns)]
+
+
+ORPHAN_POINTS = 12  # crash points spread over crashwork's orphan workload
+
+
+def orphan_points(facts, npoints=ORPHAN_POINTS):
+    """One test per crash point N spread over `crashwork orphans`: boot the
+    crash-setup image with crashafter=N, run the workload until the disk
+    stops, fsck; boot again (the mount frees the orphans) and check that
+    the free block and inode counts are the starting ones less what the
+    files that still have names hold; fsck again."""
+    w0, wf, w1 = int(facts["orph_w0"]), int(facts["orph_wf"]), int(facts["orph_w1"])
+    before = "%s %s %s" % (facts["orph_free"], facts["orph_ifree"], facts["orph_dir"])
+    # Half the points while the files are written and O1 is open but
+    # unlinked; half in the multi-step frees of O2, O3 (reflinked) and O1.
+    half = npoints // 2
+    ns = sorted({w0 + 1 + round(i * (wf - w0 - 1) / half) for i in range(half)} |
+                {wf + 1 + round(i * (w1 - wf - 1) / (half - 1)) for i in range(half)})
+    return [Test("crash-orphans-%d" % n, disk="crash-base", timeout=60,
+                 bootargs="crashafter=%d %s" % (n, TRIMCAP),
+                 steps=[Step("crashwork orphans",
+                             (r"(?m)^crash: disk stopped after %d writes$" % n,),
+                             absent=(r"crashwork: orphans end",), prompt=False)],
+                 then=Test("crash-orphans-%d-reboot" % n, exit_code=0, timeout=90, steps=[
+                     Step("crashwork orphancheck " + before,
+                          (r"(?m)^crashwork: orphans consistent$",), absent=(r"INCONSISTENT",)),
+                     Step("poweroff", prompt=False),
+                 ]))
+            for n in ns]
 
 
 class TestFailure(Exception):

@@ -43,8 +43,9 @@
 
 struct superblock sb;
 
-// Read the superblock of dev, check it describes a calf file system, and
-// replay any committed log. Must run in a process: it sleeps on the disk.
+// Read the superblock of dev, check it describes a calf file system,
+// replay any committed log, and free the orphans a crash left
+// (kernel/fs/reclaim.c). Must run in a process: it sleeps on the disk.
 void fsinit(int dev) {
   struct buf *b = bread(dev, 1);
   memmove(&sb, b->data, sizeof(sb));
@@ -53,7 +54,7 @@ void fsinit(int dev) {
     panic("fsinit: disk has magic %x, not a file system made by mkfs (want %x)",
           sb.magic, FSMAGIC);
   initlog(dev, &sb);
-  reclaim_init();
+  reclaim_init(dev);
 }
 
 // ---- The inode table ----------------------------------------------------

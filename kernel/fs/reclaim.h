@@ -3,9 +3,16 @@
 #ifndef CALF_RECLAIM_H
 #define CALF_RECLAIM_H
 
+#include "kernel/types.h"
+
 struct inode;
 
-void reclaim_init(void);
+// At mount, after the log replay: free the inodes on the orphan list.
+// Must run in a process.
+void reclaim_init(uint dev);
+// ip (locked) has just lost its last link: record it on the orphan list,
+// in the same transaction.
+void orphan_add(struct inode *ip);
 // Cut ip (locked, with the caller inside a transaction) to size 0. A big
 // file takes several transactions: between steps this commits the
 // caller's transaction and begins a new one, unlocking ip meanwhile, so

@@ -190,6 +190,10 @@ static int unlink_entry(struct inode *dp, struct inode *ip, uint off) {
   }
   ip->nlink--;
   iupdate(ip);
+  // Nothing names it now, but it may be open: until its space is free,
+  // the orphan list accounts for it (kernel/fs/reclaim.c).
+  if (ip->nlink == 0)
+    orphan_add(ip);
   return 0;
 }
 
