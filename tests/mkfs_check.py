@@ -182,6 +182,8 @@ def check_layout(img):
     expect(nbitmap * BSIZE * 8 >= img.size, "bitmap cannot cover the disk")
     nref = img.size - img.nblocks - img.refstart
     expect(nref * RPB >= img.size, "refcount table cannot cover the disk")
+    norphan, first = struct.unpack_from("<2I", img.data, BSIZE + SUPERBLOCK.size)
+    expect(norphan == 0 and first == 0, "orphan list not empty: %d entries" % norphan)
 
 
 def expected_mode(name, program):
