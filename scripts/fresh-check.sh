@@ -17,7 +17,9 @@
 # Ctrl-C); the copy is removed afterwards unless KEEP=1.
 #
 # Exit status: that of `make test` in the fresh root (0 = the README's
-# promise holds), or 1 if the root could not be set up.
+# promise holds), or 1 if the root could not be set up. CMD="..." runs
+# another command in the fresh clone instead (to try the script itself
+# quickly, say CMD=true).
 set -euo pipefail
 
 base=${1:-/var/tmp/calf-fresh}
@@ -74,15 +76,16 @@ mount_in --bind /dev/pts "$work/dev/pts"
 mount_in --bind -o ro "$repo" "$work/mnt"
 
 rev=$(git -C "$repo" rev-parse HEAD)
-echo "fresh-check: cloning $rev and running make test in the fresh root"
+cmd=${CMD:-make test}
+echo "fresh-check: cloning $rev and running '$cmd' in the fresh root"
 # The repository belongs to another user than root: tell git that is fine.
 chroot "$work" git config --global --add safe.directory '*'
 chroot "$work" git clone -q --no-local /mnt /src
 chroot "$work" git -C /src checkout -q "$rev"
 set +e
 chroot "$work" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb \
-  make -C /src test
+  sh -c "cd /src && $cmd"
 status=$?
 set -e
-echo "fresh-check: make test in a fresh Debian 12 root exited $status"
+echo "fresh-check: '$cmd' in a fresh Debian 12 root exited $status"
 exit $status

@@ -352,7 +352,7 @@ SUITES = {
     # The largest file on the default disk, and big files freed in
     # several transactions (O_TRUNC, unlink, close after unlink).
     "bigfile": [
-        Test("bigfiletest", timeout=600, cpus=1, bootargs="trimcap=64", steps=[
+        Test("bigfiletest", timeout=900, bootargs="trimcap=64", steps=[
             Step("bigfiletest", (r"(?m)^ALL BIGFILE TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
     ],
