@@ -43,7 +43,7 @@ if [[ ! -x $base/usr/bin/make || ! -x $base/usr/bin/git ]]; then
   cp /etc/resolv.conf "$base/etc/resolv.conf"
   chroot "$base" apt-get update
   chroot "$base" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends git make ca-certificates
+    apt-get install -y --no-install-recommends git make
   chroot "$base" apt-get clean
 fi
 
@@ -73,7 +73,10 @@ mount_in -t proc proc "$work/proc"
 mount_in -t sysfs sysfs "$work/sys"
 mount_in --bind /dev "$work/dev"
 mount_in --bind /dev/pts "$work/dev/pts"
-mount_in --bind -o ro "$repo" "$work/mnt"
+# The repository's object store (for a worktree, the main checkout's
+# .git, which the worktree's own .git file only points to).
+gitdir=$(cd "$repo" && cd "$(git rev-parse --git-common-dir)" && pwd)
+mount_in --bind -o ro "$gitdir" "$work/mnt"
 
 rev=$(git -C "$repo" rev-parse HEAD)
 cmd=${CMD:-make test}
