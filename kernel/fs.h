@@ -17,6 +17,7 @@
 
 #define ROOTINO 1  // root directory's inode number
 #define BSIZE 1024 // block size in bytes
+#define NORPHAN 64 // orphan list entries in the superblock (>= NINODE)
 
 struct superblock {
   uint magic;      // must be FSMAGIC
@@ -28,6 +29,12 @@ struct superblock {
   uint inodestart; // block number of first inode block
   uint bmapstart;  // block number of first free map block
   uint refstart;   // block number of first reference-count block
+  // The orphan list (kernel/fs/reclaim.c): the allocated inodes that no
+  // directory names any more (nlink 0) but whose space is not yet free:
+  // open when their last name went, or being freed in several steps.
+  // Recovery at mount frees them. mkfs writes an empty list.
+  uint norphan;            // entries in use
+  uint orphan[NORPHAN];    // their inode numbers, in no particular order
 };
 
 #define FSMAGIC 0x10203040

@@ -14,7 +14,7 @@
 #define LOGBLOCKS (MAXOPBLOCKS * 3) // max data blocks in on-disk log
 #define LOGSIZE LOGBLOCKS         // xv6's older name for the same limit
 #define NBUF (LOGBLOCKS + 16)     // size of disk block cache: a full log + readers
-#define FSSIZE 8000               // size of file system in blocks
+#define FSSIZE 100000             // size of file system in blocks (mkfs: the default image)
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 1               // user stack pages
 

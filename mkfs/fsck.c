@@ -17,7 +17,12 @@
 //     NUL-padded names, every allocated inode is reachable from the root,
 //     and each inode's nlink equals the number of entries naming it,
 //     not counting "." entries (kernel/fs/sysfile.c: a directory's ".."
-//     counts in its parent's nlink, its "." in nobody's).
+//     counts in its parent's nlink, its "." in nobody's);
+//   - the superblock's orphan list names allocated inodes with nlink 0,
+//     each once; such an inode is accounted for although no directory
+//     names it (kernel/fs/reclaim.c frees it at the next mount), and its
+//     entries, if it is a directory, count as nobody's links. Any other
+//     allocated inode must be reachable.
 // A committed transaction in the log is applied to the in-memory copy
 // first, so the image is checked as the kernel will see it after boot.
 //
@@ -28,11 +33,14 @@
 // disagrees with its superblock.
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kernel/types.h"
 #include "kernel/fs.h"
@@ -60,6 +68,7 @@ static uint *parent;  // the directory holding its name (directories only)
 static uint *dotdot;  // what its ".." names, 0 if unknown (directories)
 static uchar *reached; // named, through directories, from the root
 static uchar *scanned; // directory already scanned
+static uchar *orphan;  // on the superblock's orphan list
 
 static void problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void problem(const char *fmt, ...) {
@@ -117,29 +126,27 @@ static uint get32(const uchar *p) {
 // Block b of the image. Callers have checked b < imgblocks.
 static uchar *block(uint b) { return img + (size_t)b * BSIZE; }
 
+// Map the image copy-on-write: fsck's own changes (the log replay) stay
+// in memory, and a fresh image, mostly holes, costs only the pages fsck
+// looks at instead of a read of every block.
 static void image_read(void) {
-  FILE *f = fopen(imgpath, "rb");
-  if (f == 0)
+  int fd = open(imgpath, O_RDONLY);
+  if (fd < 0)
     fatal("%s: %s", imgpath, strerror(errno));
-  size_t len = 0, cap = 0;
-  for (;;) {
-    if (len == cap) {
-      cap = cap ? 2 * cap : 64 * BSIZE;
-      if ((img = realloc(img, cap)) == 0)
-        fatal("%s: too large to read into memory", imgpath);
-    }
-    size_t n = fread(img + len, 1, cap - len, f);
-    len += n;
-    if (n == 0)
-      break;
-  }
-  if (ferror(f))
+  char c;
+  if (read(fd, &c, 1) < 0) // a directory opens, but does not read
     fatal("%s: read error: %s", imgpath, strerror(errno));
-  fclose(f);
+  off_t len = lseek(fd, 0, SEEK_END);
+  if (len < 0)
+    fatal("%s: seek error: %s", imgpath, strerror(errno));
   if (len % BSIZE != 0 || len < 2 * BSIZE)
-    fatal("%s: %zu bytes is not a whole number (at least 2) of %d-byte blocks",
-          imgpath, len, BSIZE);
-  imgblocks = len / BSIZE;
+    fatal("%s: %lld bytes is not a whole number (at least 2) of %d-byte blocks",
+          imgpath, (long long)len, BSIZE);
+  img = mmap(0, (size_t)len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  if (img == MAP_FAILED)
+    fatal("%s: cannot map: %s", imgpath, strerror(errno));
+  close(fd);
+  imgblocks = (uint)(len / BSIZE);
 }
 
 // ---- Superblock and log ---------------------------------------------------
@@ -221,9 +228,14 @@ static void log_replay(void) {
   int bad = 0;
   for (int i = 0; i < n; i++) {
     uint b = get32(head + 4 + 4 * i);
-    if (b < sb.inodestart || b >= sb.size) {
-      problem("log: entry %d names block %u; logged blocks lie in [%u, %u), "
-              "from the inodes on", i, b, sb.inodestart, sb.size);
+    // The superblock is logged for its orphan list, never its layout.
+    if (b == 1 && memcmp(block(sb.logstart + 1 + i), block(1),
+                         offsetof(struct superblock, norphan)) != 0) {
+      problem("log: entry %d is a superblock with another layout", i);
+      bad = 1;
+    } else if (b != 1 && (b < sb.inodestart || b >= sb.size)) {
+      problem("log: entry %d names block %u; logged blocks are the superblock (1) or lie "
+              "in [%u, %u), from the inodes on", i, b, sb.inodestart, sb.size);
       bad = 1;
     }
   }
@@ -516,7 +528,7 @@ static void dirs_check(void) {
   for (uint i = 0; i < nqueue; i++)
     dir_scan(queue[i], queue, &nqueue);
   for (uint d = ROOTINO; d < sb.ninodes; d++)
-    if (itype(d) == T_DIR && !scanned[d])
+    if (itype(d) == T_DIR && !scanned[d] && !orphan[d])
       dir_scan(d, queue, &nqueue);
   free(queue);
 }
@@ -525,6 +537,8 @@ static void dirs_check(void) {
 static void links_check(uint inum) {
   if (!allocated(inum))
     return;
+  if (orphan[inum])
+    return; // checked by orphans_check; nothing names it, by design
   if (!reached[inum])
     problem("inode %u: allocated (type %d, nlink %d, size %u) but not reachable from /",
             inum, itype(inum), inlink(inum), isize(inum));
@@ -534,6 +548,43 @@ static void links_check(uint inum) {
   if (itype(inum) == T_DIR && parent[inum] && dotdot[inum] && dotdot[inum] != parent[inum])
     problem("directory %u: '..' names inode %u, but its parent is %u", inum, dotdot[inum],
             parent[inum]);
+}
+
+// ---- The orphan list ------------------------------------------------------
+
+// Every entry an allocated inode with nlink 0, none twice: those are
+// marked orphans. Runs before the directory scan, which skips them.
+static void orphans_check(void) {
+  const uchar *sbp = block(1);
+  uint n = get32(sbp + offsetof(struct superblock, norphan));
+  if (n > NORPHAN) {
+    problem("superblock: orphan list claims %u entries, but holds at most %d", n, NORPHAN);
+    return; // its entries mean nothing
+  }
+  for (uint i = 0; i < n; i++) {
+    uint inum = get32(sbp + offsetof(struct superblock, orphan) + 4 * i);
+    if (inum < ROOTINO || inum >= sb.ninodes) {
+      problem("orphan list: entry %u names inode %u, outside [%d, %u)", i, inum, ROOTINO,
+              sb.ninodes);
+    } else if (orphan[inum]) {
+      problem("orphan list: inode %u is listed twice", inum);
+    } else if (!allocated(inum)) {
+      problem("orphan list: entry %u names free inode %u", i, inum);
+    } else if (inlink(inum) != 0) {
+      problem("orphan list: inode %u has nlink %d; an orphan has none", inum, inlink(inum));
+    } else {
+      orphan[inum] = 1;
+    }
+  }
+  if (n)
+    note("orphans: %u inodes with no links, freed at the next mount", n);
+}
+
+// After the directory scan: no directory entry names an orphan.
+static void orphans_named_check(uint inum) {
+  if (orphan[inum] && links[inum] != 0)
+    problem("orphan list: inode %u is named by %u directory entries; an orphan has none",
+            inum, links[inum]);
 }
 
 // ---- Main -----------------------------------------------------------------
@@ -547,6 +598,7 @@ static void tables_alloc(void) {
   dotdot = zalloc(sb.ninodes, sizeof *dotdot);
   reached = zalloc(sb.ninodes, sizeof *reached);
   scanned = zalloc(sb.ninodes, sizeof *scanned);
+  orphan = zalloc(sb.ninodes, sizeof *orphan);
 }
 
 // Returns the exit status.
@@ -583,8 +635,11 @@ int main(int argc, char *argv[]) {
   uint inodes = inodes_check();
   for (uint b = 0; b < sb.size; b++)
     block_check(b);
+  orphans_check();
   dirs_check();
-  for (uint inum = ROOTINO; inum < sb.ninodes; inum++)
+  for (uint inum = ROOTINO; inum < sb.ninodes; inum++) {
+    orphans_named_check(inum);
     links_check(inum);
+  }
   return report(inodes);
 }

@@ -1,6 +1,11 @@
 // mkfs: builds the file system image that the kernel boots from.
 //
-//   usage: mkfs fs.img file...
+//   usage: mkfs [-s blocks] fs.img file...
+//
+// The image holds FSSIZE blocks (kernel/param.h) unless -s says otherwise
+// (tests/fsck_check.py uses small ones). It is written sparse: blocks that
+// are all zeros -- most of a fresh disk -- are holes in the image file,
+// which costs no space and is quick to copy with a sparse-aware copy.
 //
 // Owns the on-disk layout decisions of kernel/fs.h: where the log, the
 // inodes, the free bitmap, the block reference counts and the data blocks
@@ -51,21 +56,21 @@ static const char *setuid_root[] = {"suidtest"};
 // simple (and matches what xv6 students have seen).
 #define NLOG (LOGBLOCKS + 1)          // log header block + log data blocks
 #define NINODEBLOCKS (NINODES / IPB + 1)
-#define NBITMAP (FSSIZE / BPB + 1)
-#define NREFBLOCKS (FSSIZE / RPB + 1) // a count for every block, metadata too
+#define NBITMAP (fssize / BPB + 1)
+#define NREFBLOCKS (fssize / RPB + 1) // a count for every block, metadata too
 #define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP + NREFBLOCKS) // boot + super + rest
+#define MAXFSSIZE 0x1000000 // blocks: 16 GiB, far more than anyone needs
 
-// The on-disk layout must be representable: the root directory can list
-// at least "." and "..", and an inode number fits a dirent.
-_Static_assert(NMETA < FSSIZE, "FSSIZE too small for the metadata");
+// The on-disk layout must be representable: an inode number fits a dirent.
 _Static_assert(NINODES <= 65536, "inode numbers must fit a ushort");
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
 
-static _Alignas(uint) uchar disk[FSSIZE][BSIZE]; // the image being built
+static uint fssize = FSSIZE;    // blocks in the image
+static uchar (*disk)[BSIZE];    // the image being built, fssize blocks
 static struct superblock sb;    // host-order copy of the superblock
 static uint nextinum = ROOTINO; // next free inode number
-static uint nextblock = NMETA;  // next free data block
+static uint nextblock;          // next free data block (NMETA at first)
 static const char *imgpath;     // removed again on failure
 
 // An inode under construction. addrs[] is in host order until
@@ -113,8 +118,8 @@ static uint le32(uint x) {
 // it. The image starts zeroed, so a fresh block needs no clearing (and a
 // fresh map block has no entries).
 static uint block_alloc(const char *what) {
-  if (nextblock >= FSSIZE)
-    die("%s: out of data blocks (the image holds %d blocks)", what, FSSIZE);
+  if (nextblock >= fssize)
+    die("%s: out of data blocks (the image holds %u blocks)", what, fssize);
   return nextblock++;
 }
 
@@ -289,35 +294,69 @@ static void superblock_write(void) {
   d->inodestart = le32(sb.inodestart);
   d->bmapstart = le32(sb.bmapstart);
   d->refstart = le32(sb.refstart);
+  d->norphan = le32(0); // the orphan list starts empty (the rest is zeros)
+}
+
+// Is block b all zeros? Such a block is left a hole in the image file.
+static int block_is_zero(uint b) {
+  for (uint i = 0; i < BSIZE; i++)
+    if (disk[b][i])
+      return 0;
+  return 1;
+}
+
+// Write block b of the image at its place in the file.
+static void block_write(int fd, uint b, const void *data, size_t len) {
+  if (lseek(fd, (off_t)b * BSIZE, SEEK_SET) < 0)
+    die("%s: seek error: %s", imgpath, strerror(errno));
+  ssize_t n = write(fd, data, len);
+  if (n != (ssize_t)len)
+    die("%s: write error: %s", imgpath, n < 0 ? strerror(errno) : "short write");
 }
 
 static void image_write(void) {
   int fd = open(imgpath, O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (fd < 0)
     die("%s: cannot create: %s", imgpath, strerror(errno));
-  const uchar *p = (const uchar *)disk;
-  size_t left = sizeof disk;
-  while (left > 0) {
-    ssize_t n = write(fd, p, left);
-    if (n <= 0)
-      die("%s: write error: %s", imgpath, n < 0 ? strerror(errno) : "short write");
-    p += n;
-    left -= (size_t)n;
-  }
+  for (uint b = 0; b < fssize; b++)
+    if (!block_is_zero(b))
+      block_write(fd, b, disk[b], BSIZE);
+  // The file's length: write the last block even if it is all zeros
+  // (the holes before it read as zeros).
+  if (block_is_zero(fssize - 1))
+    block_write(fd, fssize - 1, disk[fssize - 1], BSIZE);
   if (close(fd) < 0)
     die("%s: write error: %s", imgpath, strerror(errno));
 }
 
+static void usage(void) {
+  fprintf(stderr, "usage: mkfs [-s blocks] fs.img file...\n");
+  exit(2);
+}
+
 int main(int argc, char *argv[]) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: mkfs fs.img file...\n");
-    return 2;
+  int arg = 1;
+  if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+    char *end;
+    unsigned long n = strtoul(argv[2], &end, 10);
+    if (*argv[2] == 0 || *end != 0 || n > MAXFSSIZE)
+      usage();
+    fssize = (uint)n;
+    arg = 3;
   }
-  imgpath = argv[1];
+  if (arg >= argc || argv[arg][0] == '-')
+    usage();
+  imgpath = argv[arg];
+  // The root directory can list at least "." and "..".
+  if (NMETA >= fssize)
+    die("%u blocks is too small: the metadata alone takes %u", fssize, (uint)NMETA);
+  if ((disk = calloc(fssize, BSIZE)) == 0)
+    die("out of memory for a %u-block image", fssize);
+  nextblock = NMETA;
 
   sb.magic = FSMAGIC;
-  sb.size = FSSIZE;
-  sb.nblocks = FSSIZE - NMETA;
+  sb.size = fssize;
+  sb.nblocks = fssize - NMETA;
   sb.ninodes = NINODES;
   sb.nlog = NLOG;
   sb.logstart = 2;
@@ -330,7 +369,7 @@ int main(int argc, char *argv[]) {
   inode_get(&root, T_DIR, 0755, "/ (root directory)");
   dir_add(&root, ".", root.inum);
   dir_add(&root, "..", root.inum);
-  for (int i = 2; i < argc; i++)
+  for (int i = arg + 1; i < argc; i++)
     add_file(&root, argv[i]);
   inode_put(&root);
 

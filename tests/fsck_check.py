@@ -31,7 +31,7 @@ import sys
 import tempfile
 
 from mkfs_check import (BSIZE, DINODE, DIRENT_SIZE, DIRSIZ, LOGBLOCKS, NDIRECT,
-                        NINDIRECT, ROOTINO, RPB, SUPERBLOCK, T_DIR, T_FILE,
+                        NINDIRECT, NORPHAN, ROOTINO, RPB, SMALL, SUPERBLOCK, T_DIR, T_FILE,
                         CheckFailed, Image, build_tool, expect)
 
 IPB = BSIZE // DINODE.size
@@ -75,6 +75,20 @@ class Img:
 
     def set_sb(self, field, v):
         self.put32(BSIZE + 4 * SB_FIELDS.index(field), v)
+
+    def set_orphans(self, inums, n=None):
+        """The superblock's orphan list: its entries and its count (n)."""
+        self.put32(BSIZE + 4 * len(SB_FIELDS), len(inums) if n is None else n)
+        for i, inum in enumerate(inums):
+            self.put32(BSIZE + 4 * (len(SB_FIELDS) + 1 + i), inum)
+
+    def unname(self, dinum, name):
+        """Remove name from directory dinum and drop its inode's nlink to 0,
+        as unlink does while the file is still open."""
+        k, inum = self.lookup(dinum, name)
+        self.set_dirent(dinum, k, inum=0, name=b"")
+        self.set_inode(inum, nlink=0)
+        return inum
 
     # inodes: field offsets within struct dinode
     def ioff(self, inum, field):
@@ -232,7 +246,7 @@ def clean_summary(img, inodes, shared):
 
 
 def case_clean(img):
-    parsed = Image(bytes(img.d))  # mkfs_check's reader counts the blocks its own way
+    parsed = Image(bytes(img.d), SMALL)  # mkfs_check's reader counts the blocks its own way
     used = 0
     for _, inum in parsed.root_entries()[1:]:  # ".." is the root, "." skipped
         data, maps = parsed.file_blocks(parsed.inode(inum))
@@ -430,6 +444,60 @@ def case_unreachable(img):
                % orphan, r"inode %d: nlink 1, but directory entries naming it: 0 .*" % orphan]
 
 
+ORPHAN_NOTE = r"orphans: %d inodes with no links, freed at the next mount"
+
+
+def case_orphan(img):
+    """A file unlinked while open: on the orphan list, accounted for."""
+    small, big = img.unname(ROOTINO, b"small"), img.unname(ROOTINO, b"big")
+    img.set_orphans([big, small])
+    return 0, [ORPHAN_NOTE % 2, clean_summary(img, 6, 0)]
+
+
+def case_orphan_dir(img):
+    """A directory removed while it is someone's cwd: its ".." no longer
+    counts in the parent's nlink."""
+    d = img.mkdir(ROOTINO, b"d")
+    img.unname(ROOTINO, b"d")
+    img.set_inode(ROOTINO, nlink=img.nlink(ROOTINO) - 1)
+    img.set_orphans([d])
+    return 0, [ORPHAN_NOTE % 1, clean_summary(img, 7, 0)]
+
+
+def case_orphan_not_listed(img):
+    """The same unnamed file, but the list lost it: unreachable."""
+    small = img.unname(ROOTINO, b"small")
+    return 1, [r"inode %d: allocated \(type 2, nlink 0, size 3000\) but not reachable from /"
+               % small]
+
+
+def case_orphan_list_bad(img):
+    """Entries a corrupt list may hold: a free inode, a linked one, one
+    twice, one out of range; each is reported."""
+    small, readme = img.unname(ROOTINO, b"small"), inum_of(img, b"README")
+    free = next(i for i in range(ROOTINO, img.sb["ninodes"]) if img.itype(i) == 0)
+    img.set_orphans([small, free, readme, small, img.sb["ninodes"]])
+    return 1, [r"orphan list: entry 1 names free inode %d" % free,
+               r"orphan list: inode %d has nlink 1; an orphan has none" % readme,
+               r"orphan list: inode %d is listed twice" % small,
+               r"orphan list: entry 4 names inode %d, outside \[1, %d\)"
+               % (img.sb["ninodes"], img.sb["ninodes"]), ORPHAN_NOTE % 5]
+
+
+def case_orphan_named(img):
+    """An inode on the list that a directory still names."""
+    small = inum_of(img, b"small")
+    img.set_inode(small, nlink=0)
+    img.set_orphans([small])
+    return 1, [r"orphan list: inode %d is named by 1 directory entries; an orphan has none"
+               % small, ORPHAN_NOTE % 1]
+
+
+def case_orphan_count(img):
+    img.set_orphans([], n=1000)
+    return 1, [r"superblock: orphan list claims 1000 entries, but holds at most %d" % NORPHAN]
+
+
 def case_inode0(img):
     img.set_inode(0, type=T_FILE)
     return 1, [r"inode 0: type 2, but inode 0 is never allocated"]
@@ -449,9 +517,10 @@ def case_log_garbage(img):
 
 
 def case_log_bad_home(img):
-    img.commit([(1, img.block_bytes(1))])
-    return 1, [r"log: entry 0 names block 1; logged blocks lie in \[%d, %d\), from the inodes on"
-               % (img.sb["inodestart"], img.size), r"log: header corrupt, checked without replay"]
+    img.commit([(0, img.block_bytes(0))])
+    return 1, [r"log: entry 0 names block 0; logged blocks are the superblock \(1\) or lie in "
+               r"\[%d, %d\), from the inodes on" % (img.sb["inodestart"], img.size),
+               r"log: header corrupt, checked without replay"]
 
 
 def wrong_refcount(img):
@@ -507,7 +576,8 @@ class Sandbox:
             with open(paths[-1], "wb") as f:
                 f.write(data)
         img = os.path.join(self.tmp, "base.img")
-        subprocess.run([self.mkfs, img] + paths, check=True, timeout=60)
+        # A small image (mkfs -s): every case writes its own copy.
+        subprocess.run([self.mkfs, "-s", str(SMALL), img] + paths, check=True, timeout=60)
         with open(img, "rb") as f:
             return f.read()
 
@@ -524,7 +594,8 @@ class Sandbox:
         return p.returncode, p.stdout, p.stderr
 
 
-NOTES = re.compile(r"log: (clean|\d+ blocks committed, .*|header corrupt, .*)|fsck: clean: .*")
+NOTES = re.compile(r"log: (clean|\d+ blocks committed, .*|header corrupt, .*)|fsck: clean: .*"
+                   r"|orphans: .*")
 
 
 def check_case(sb, fn):

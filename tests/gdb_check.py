@@ -120,7 +120,7 @@ def main():
                 if shutil.which(GDB) is None:
                     raise harness.TestFailure("%s not found (run scripts/deps.sh)" % GDB)
                 disk = os.path.join(tmp, "fs.img")
-                shutil.copyfile(harness.FSIMG, disk)
+                harness.copy_image(harness.FSIMG, disk)
                 run_check(disk, log, gdblog)
             except (harness.TestFailure, OSError) as e:
                 reason = str(e)

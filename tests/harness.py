@@ -60,7 +60,13 @@ QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 KERNEL = os.environ.get("KERNEL", os.path.join(ROOT, "kernel", "kernel"))
 FSIMG = os.environ.get("FSIMG", os.path.join(ROOT, "fs.img"))
 FSCK = os.environ.get("FSCK", os.path.join(ROOT, "mkfs", "fsck"))
+MKFS = os.environ.get("MKFS", os.path.join(ROOT, "mkfs", "mkfs"))
+FSFILES = [os.path.join(ROOT, "build", "README")]  # what the Makefile gives mkfs
+FSLIST = os.path.join(ROOT, "build", "fs.list")    # ... and the programs
 
+TRIMCAP = "trimcap=32"                 # the crash runs: a truncation step cuts at
+                                       # most 32 blocks, so crashwork's TRUNC of E
+                                       # takes several transactions
 BOOT_PROMPT = re.compile(r"(?m)^\$ ")  # the shell's first prompt after boot
 PROMPT = "$ "                          # the prompt that ends a command's output
 PANIC_PREFIX = "panic: "
@@ -97,6 +103,9 @@ class Test:
     disk: str | None = None   # start from the image an earlier test kept
                               # under this name (default: a copy of fs.img)
     keep: str | None = None   # if the test passes, keep its image by this name
+    fssize: int | None = None # boot on an image of this many blocks with
+                              # fs.img's files (mkfs -s): for tests that
+                              # fill the disk, which the default is too big for
     then: Test | None = None  # boot again on the same disk, as this Test says
 
 
@@ -122,6 +131,19 @@ class Run:
         if self.dir is None:
             self.dir = tempfile.mkdtemp(prefix="calf-images-")
         return os.path.join(self.dir, name + ".img")
+
+    def small_image(self, blocks):
+        """An image of `blocks` blocks holding fs.img's files, made once
+        per run with mkfs -s from the files the Makefile put on fs.img."""
+        path = self.image("fssize-%d" % blocks)
+        if not os.path.isfile(path):
+            with open(FSLIST) as f:
+                progs = [os.path.join(ROOT, p) for p in f.read().split()]
+            r = subprocess.run([MKFS, "-s", str(blocks), path] + FSFILES + progs,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+            if r.returncode != 0:
+                raise TestFailure("mkfs -s %d failed: %s" % (blocks, r.stdout.decode().strip()))
+        return path
 
     def close(self):
         if self.dir is not None:
@@ -321,8 +343,29 @@ SUITES = {
             Step("usertests", (r"ALL TESTS PASSED",)),
         ]),
     ],
+    # An xv6-style program (tests/xv6compat/, on the disk because make test
+    # builds it as EXTRA_USER): sloppy printf formats, xv6's headers and
+    # calls, README; it counts free pages before and after, as xv6 does.
+    "xv6compat": [
+        Test("xv6compat", timeout=180, steps=[
+            Step("xv6compat", (r"(?m)^xv6compat: forks: exit statuses add up to 15$",
+                               r"(?m)^xv6compat: heap: break 0x[0-9a-f]+, grown by 40960$",
+                               r"(?m)^xv6compat: \d+ free pages before and after$",
+                               r"(?m)^ALL TESTS PASSED$"),
+                 absent=(r"FAILED", COMPLAINT)),
+        ]),
+    ],
+    # The largest file on the default disk, and big files freed in
+    # several transactions (O_TRUNC, unlink, close after unlink).
+    "bigfile": [
+        Test("bigfiletest", timeout=900, bootargs="trimcap=64", steps=[
+            Step("bigfiletest", (r"(?m)^ALL BIGFILE TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+    ],
     "reflink": [
-        Test("reflinktest", timeout=300, steps=[
+        # Its "full" test fills the disk: a small one (the default holds
+        # 100,000 blocks).
+        Test("reflinktest", timeout=300, fssize=8000, steps=[
             Step("reflinktest", (r"(?m)^ALL REFLINK TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
         # A fresh image shares no block; a clone of a one-block file
@@ -352,7 +395,8 @@ SUITES = {
         ]),
         # The whole run, to measure its span of disk writes [w0, w1); a
         # crash point that is never reached changes nothing.
-        Test("crash-run", disk="crash-base", bootargs="crashafter=1000000000", exit_code=0,
+        Test("crash-run", disk="crash-base", bootargs="crashafter=1000000000 " + TRIMCAP,
+             exit_code=0,
              steps=[
                  Step("crashwork run", (r"(?m)^crashwork: start writes=(?P<crash_w0>\d+)$",
                                         r"(?m)^crashwork: end writes=(?P<crash_w1>\d+)$")),
@@ -367,6 +411,21 @@ SUITES = {
         # order matters (docs/snapshots.md).
         Generated("crash-wb-points", lambda facts: crash_points(
             int(facts["crash_w0"]), int(facts["crash_w1"]), CRASH_WB_POINTS, "wb")),
+        # Orphans (docs/reclaim.md): files unlinked while open, and big and
+        # reflinked files freed in several steps. The whole run must end
+        # with the free counts it started with; then crash points in it.
+        Test("crash-orphans-run", disk="crash-base", exit_code=0,
+             bootargs="crashafter=1000000000 " + TRIMCAP, steps=[
+                 Step("crashwork orphans", (
+                     r"(?m)^crashwork: orphans before free=(?P<orph_free>\d+) "
+                     r"ifree=(?P<orph_ifree>\d+) dirsize=(?P<orph_dir>\d+)$",
+                     r"(?m)^crashwork: orphans start writes=(?P<orph_w0>\d+)$",
+                     r"(?m)^crashwork: orphans frees writes=(?P<orph_wf>\d+)$",
+                     r"(?m)^crashwork: orphans end writes=(?P<orph_w1>\d+) ",
+                     r"(?s)before free=(\d+) ifree=(\d+) .*end writes=\d+ free=\1 ifree=\2\s")),
+                 Step("poweroff", prompt=False),
+             ]),
+        Generated("crash-orphan-points", lambda facts: orphan_points(facts)),
     ],
     "bench": [
         Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
@@ -431,7 +490,8 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None):
             return None
         return check
 
-    return [Test(name + str(n), disk="crash-base", bootargs="crashafter=%d%s" % (n, extra),
+    return [Test(name + str(n), disk="crash-base",
+                 bootargs="crashafter=%d %s%s" % (n, TRIMCAP, extra),
                  timeout=60,
                  steps=[Step("crashwork run", (r"(?m)^crashwork: start writes=%d$" % w0,
                                                r"(?m)^crash: disk stopped after %d writes$" % n),
@@ -444,6 +504,35 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None):
                      Step("poweroff", prompt=False),
                  ]))
             for n in sorted(ns)]
+
+
+ORPHAN_POINTS = 12  # crash points spread over crashwork's orphan workload
+
+
+def orphan_points(facts, npoints=ORPHAN_POINTS):
+    """One test per crash point N spread over `crashwork orphans`: boot the
+    crash-setup image with crashafter=N, run the workload until the disk
+    stops, fsck; boot again (the mount frees the orphans) and check that
+    the free block and inode counts are the starting ones less what the
+    files that still have names hold; fsck again."""
+    w0, wf, w1 = int(facts["orph_w0"]), int(facts["orph_wf"]), int(facts["orph_w1"])
+    before = "%s %s %s" % (facts["orph_free"], facts["orph_ifree"], facts["orph_dir"])
+    # Half the points while the files are written and O1 is open but
+    # unlinked; half in the multi-step frees of O2, O3 (reflinked) and O1.
+    half = npoints // 2
+    ns = sorted({w0 + 1 + round(i * (wf - w0 - 1) / half) for i in range(half)} |
+                {wf + 1 + round(i * (w1 - wf - 1) / (half - 1)) for i in range(half)})
+    return [Test("crash-orphans-%d" % n, disk="crash-base", timeout=60,
+                 bootargs="crashafter=%d %s" % (n, TRIMCAP),
+                 steps=[Step("crashwork orphans",
+                             (r"(?m)^crash: disk stopped after %d writes$" % n,),
+                             absent=(r"crashwork: orphans end",), prompt=False)],
+                 then=Test("crash-orphans-%d-reboot" % n, exit_code=0, timeout=90, steps=[
+                     Step("crashwork orphancheck " + before,
+                          (r"(?m)^crashwork: orphans consistent$",), absent=(r"INCONSISTENT",)),
+                     Step("poweroff", prompt=False),
+                 ]))
+            for n in ns]
 
 
 class TestFailure(Exception):
@@ -745,6 +834,35 @@ def run_boots(test, log, disk, facts):
         boot = boot.then
 
 
+def copy_image(src, dst):
+    """Copy a disk image and keep its holes. The default image is ~100 MB
+    of which mkfs wrote well under 1 MB (the rest are holes that read as
+    zeros), and every test boots on its own copy: a plain copy would write
+    all 100 MB each time. Copies only the data extents (SEEK_DATA/SEEK_HOLE;
+    on a file system without holes that is the whole file)."""
+    fin = os.open(src, os.O_RDONLY)
+    try:
+        size = os.fstat(fin).st_size
+        fout = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.ftruncate(fout, size)
+            off = 0
+            while off < size:
+                try:
+                    off = os.lseek(fin, off, os.SEEK_DATA)
+                except OSError:  # ENXIO: nothing but a hole is left
+                    break
+                end = os.lseek(fin, off, os.SEEK_HOLE)
+                while off < end:
+                    chunk = os.pread(fin, min(end - off, 1 << 20), off)
+                    os.pwrite(fout, chunk, off)
+                    off += len(chunk)
+        finally:
+            os.close(fout)
+    finally:
+        os.close(fin)
+
+
 def run_test(test, run=None):
     """Run one test (with its later boots); return (passed, reason, seconds).
     Without a Run, facts and kept images last only for this test."""
@@ -759,14 +877,15 @@ def run_test(test, run=None):
             try:
                 preflight()
                 disk = os.path.join(tmp, "fs.img")
-                source = run.image(test.disk) if test.disk else FSIMG
+                source = (run.image(test.disk) if test.disk else
+                          run.small_image(test.fssize) if test.fssize else FSIMG)
                 if not os.path.isfile(source):
                     raise TestFailure("no disk image kept as %r (did the test that keeps it "
                                       "pass?)" % test.disk)
-                shutil.copyfile(source, disk)
+                copy_image(source, disk)
                 run_boots(test, log, disk, run.facts)
                 if test.keep:
-                    shutil.copyfile(disk, run.image(test.keep))
+                    copy_image(disk, run.image(test.keep))
                 reason = None
             except (TestFailure, OSError) as e:
                 reason = str(e)

@@ -68,6 +68,7 @@ FSSIZE = define("FSSIZE")
 LOGBLOCKS = define("LOGBLOCKS")
 NDIRECT = define("NDIRECT")
 NINDIRECT = define("NINDIRECT")
+NORPHAN = define("NORPHAN")
 MAXFILE = define("MAXFILE")
 RPB = define("RPB")
 DIRSIZ = define("DIRSIZ")
@@ -96,10 +97,11 @@ def expect(cond, why):
 class Image:
     """A parsed fs.img, read-only."""
 
-    def __init__(self, data):
-        expect(len(data) == FSSIZE * BSIZE,
-               "image is %d bytes, want %d" % (len(data), FSSIZE * BSIZE))
+    def __init__(self, data, size=FSSIZE):
+        expect(len(data) == size * BSIZE,
+               "image is %d bytes, want %d" % (len(data), size * BSIZE))
         self.data = data
+        self.want_size = size
         (self.magic, self.size, self.nblocks, self.ninodes, self.nlog,
          self.logstart, self.inodestart, self.bmapstart, self.refstart) = \
             SUPERBLOCK.unpack_from(data, BSIZE)
@@ -169,7 +171,7 @@ class Image:
 
 def check_layout(img):
     expect(img.magic == FSMAGIC, "bad magic %#x" % img.magic)
-    expect(img.size == FSSIZE, "sb.size %d != FSSIZE %d" % (img.size, FSSIZE))
+    expect(img.size == img.want_size, "sb.size %d, want %d" % (img.size, img.want_size))
     expect(img.ninodes == NINODES, "sb.ninodes %d" % img.ninodes)
     expect(img.nlog == LOGBLOCKS + 1, "sb.nlog %d != LOGBLOCKS+1" % img.nlog)
     expect(img.logstart == 2, "sb.logstart %d" % img.logstart)
@@ -180,6 +182,8 @@ def check_layout(img):
     expect(nbitmap * BSIZE * 8 >= img.size, "bitmap cannot cover the disk")
     nref = img.size - img.nblocks - img.refstart
     expect(nref * RPB >= img.size, "refcount table cannot cover the disk")
+    norphan, first = struct.unpack_from("<2I", img.data, BSIZE + SUPERBLOCK.size)
+    expect(norphan == 0 and first == 0, "orphan list not empty: %d entries" % norphan)
 
 
 def expected_mode(name, program):
@@ -262,30 +266,33 @@ class Sandbox:
             f.write(data)
         return path
 
-    def run(self, d, inputs, img="fs.img"):
+    def run(self, d, inputs, img="fs.img", size=None):
+        """mkfs [-s size] d/img inputs..."""
         imgpath = os.path.join(d, img)
-        p = subprocess.run([self.mkfs, imgpath] + inputs,
+        opt = ["-s", str(size)] if size is not None else []
+        p = subprocess.run([self.mkfs] + opt + [imgpath] + inputs,
                            capture_output=True, text=True, timeout=60)
         return p.returncode, p.stderr, imgpath
 
-    def must_fail(self, inputs_by_dir, want_msg):
+    def must_fail(self, inputs_by_dir, want_msg, size=None):
         """inputs_by_dir(d) -> argument list; mkfs must fail cleanly."""
         d = self.fresh_dir()
-        rc, err, imgpath = self.run(d, inputs_by_dir(d))
+        rc, err, imgpath = self.run(d, inputs_by_dir(d), size=size)
         expect(rc != 0, "mkfs exited 0")
         expect(re.search(want_msg, err), "stderr %r lacks /%s/" % (err.strip(), want_msg))
         expect(not os.path.exists(imgpath), "image left behind")
 
-    def must_build(self, files):
+    def must_build(self, files, size=None):
         """files: relpath -> bytes; returns (Image, name -> bytes wanted,
-        the names of programs)."""
+        the names of programs). size: mkfs -s, else the default FSSIZE."""
         d = self.fresh_dir()
         paths = [self.write(d, rel, data) for rel, data in files.items()]
-        rc, err, imgpath = self.run(d, paths)
+        rc, err, imgpath = self.run(d, paths, size=size)
         expect(rc == 0, "mkfs exited %d: %s" % (rc, err.strip()))
         expect(err == "", "unexpected stderr %r" % err)
+        self.last_image = imgpath
         with open(imgpath, "rb") as f:
-            img = Image(f.read())
+            img = Image(f.read(), size or FSSIZE)
         want, programs = {}, set()
         for rel, data in files.items():
             base = os.path.basename(rel)
@@ -334,10 +341,14 @@ def check_doubly_indirect(sb):
     check_contents(*sb.must_build({"_big": noise(n * BSIZE + 5, 3)}))
 
 
+# Filling a disk takes a disk smaller than the largest file: -s SMALL.
+SMALL = 8000
+
+
 def disk_capacity(sb):
-    """Data blocks in the largest file an image holds beside the root
+    """Data blocks in the largest file a SMALL image holds beside the root
     directory's one block, map blocks included in the budget."""
-    img, _, _ = sb.must_build({})
+    img, _, _ = sb.must_build({}, SMALL)
     free = img.nblocks - 1
     n = free
     while n + map_blocks(n) > free:
@@ -347,7 +358,7 @@ def disk_capacity(sb):
 
 def check_fills_disk(sb):
     n = disk_capacity(sb)
-    img, want, programs = sb.must_build({"fill": noise(n * BSIZE, 5)})
+    img, want, programs = sb.must_build({"fill": noise(n * BSIZE, 5)}, SMALL)
     check_contents(img, want, programs)
     unused = sum(1 for b in range(img.size) if not img.block_used(b))
     expect(unused == img.nblocks - 1 - n - map_blocks(n), "%d blocks left free" % unused)
@@ -386,7 +397,7 @@ def check_out_of_blocks(sb):
     """One byte more than check_fills_disk's file needs a block too many."""
     n = disk_capacity(sb)
     sb.must_fail(lambda d: [sb.write(d, "fill", noise(n * BSIZE + 1, 6))],
-                 r"fill: out of data blocks")
+                 r"fill: out of data blocks", SMALL)
 
 
 def check_missing_file(sb):
@@ -416,9 +427,35 @@ def check_stale_image_removed(sb):
 
 
 def check_usage(sb):
-    p = subprocess.run([sb.mkfs], capture_output=True, text=True, timeout=60)
-    expect(p.returncode != 0, "mkfs with no arguments exited 0")
-    expect("usage" in p.stderr, "no usage message: %r" % p.stderr)
+    for args in ([], ["-s"], ["-s", "8000"], ["-s", "x", "img"], ["-s", "", "img"],
+                 ["-s", "99999999999", "img"], ["-q", "img"]):
+        p = subprocess.run([sb.mkfs] + args, capture_output=True, text=True, timeout=60)
+        expect(p.returncode == 2, "mkfs %r exited %d" % (args, p.returncode))
+        expect("usage: mkfs [-s blocks] fs.img file..." in p.stderr,
+               "mkfs %r: no usage message: %r" % (args, p.stderr))
+
+
+def check_default_size(sb):
+    """The default image (no -s) holds a file of MAXFILE blocks with room
+    to spare, and is written sparse: mkfs writes only the blocks that are
+    not all zeros, so copies of it (one per test) stay cheap."""
+    expect(FSSIZE >= 100000, "FSSIZE %d, want at least 100,000 blocks" % FSSIZE)
+    expect(4 + 4 * LOGBLOCKS <= BSIZE, "the log header (%d entries) does not fit a block"
+           % LOGBLOCKS)
+    img, want, programs = sb.must_build({"max": bytes(MAXFILE * BSIZE), "hello": b"hi\n"})
+    check_contents(img, want, programs)
+    used = MAXFILE + map_blocks(MAXFILE)
+    expect(img.nblocks - used >= img.nblocks // 4,
+           "a MAXFILE file leaves %d of %d data blocks free" % (img.nblocks - used, img.nblocks))
+    on_disk = os.stat(sb.last_image).st_blocks * 512
+    expect(on_disk < 4 * 1024 * 1024,
+           "a %d-byte image takes %d bytes on disk: not sparse" % (img.size * BSIZE, on_disk))
+
+
+def check_small_size(sb):
+    """-s sets the image's size; one too small for the metadata is refused."""
+    check_contents(*sb.must_build({"f": b"x" * 3000}, SMALL))
+    sb.must_fail(lambda d: [sb.write(d, "f", b"x")], r"100 blocks is too small", 100)
 
 
 CHECKS = [
@@ -438,6 +475,8 @@ CHECKS = [
     ("mkfs-empty-name", check_empty_name),
     ("mkfs-stale-image-removed", check_stale_image_removed),
     ("mkfs-usage", check_usage),
+    ("mkfs-default-size", check_default_size),
+    ("mkfs-small-size", check_small_size),
 ]
 
 

@@ -4,11 +4,23 @@
 //   crashwork run     perform the steps of `steps` below, in order
 //   crashwork check   the files must be exactly as after some prefix of
 //                     them: prints "consistent at step k of K", or why not
+//   crashwork orphans run the orphan workload (below); it first prints
+//                     the free blocks and inodes and TOP's size
+//   crashwork orphancheck FREE IFREE DIRSIZE
+//                     after a crash in it and a reboot: the free counts
+//                     must be FREE and IFREE less what the files that
+//                     still have names hold, nothing leaked
 //
 // Every step is one system call that changes the disk, so one log
 // transaction: after a crash anywhere in `run` and a reboot, the file
 // system must hold the state after steps 1..k for some k, all of each
-// step or none of it. The test harness stops the disk after N block
+// step or none of it. One exception: truncating a big file runs as
+// several transactions (kernel/fs/reclaim.c; the harness boots with
+// trimcap=32 so that E's truncation takes several), each cutting blocks
+// from the end. So a crash inside TRUNC may also leave the file cut to
+// a whole number of blocks between its old size and zero, its remaining
+// bytes unchanged: `check` accepts that as "step k, then step k+1
+// partly done". The test harness stops the disk after N block
 // writes (boot argument crashafter=N) for many N across the run, reboots,
 // and runs `check`.
 //
@@ -30,7 +42,7 @@
 
 // The names the workload uses, relative to TOP. A name with a '/' lives
 // in the directory named before it.
-static const char *names[] = {"A", "B", "C", "A2", "B2", "D", "D/B3", "D/C2"};
+static const char *names[] = {"A", "B", "C", "A2", "B2", "D", "D/B3", "D/C2", "E"};
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
 #define MAXPATCH 8
@@ -61,16 +73,18 @@ struct step {
 };
 
 // The starting files, made by setup: A with direct and indirect blocks, B
-// reaching into the doubly indirect ones (past block 267), C small.
+// reaching into the doubly indirect ones (past block 267), C small, E
+// big enough that truncating it takes several steps of 32 blocks.
 static const struct {
   const char *name;
   uint size;
   int seed;
-} initial[] = {{"A", 20 * BSIZE, 1}, {"B", 300 * BSIZE, 2}, {"C", 700, 3}};
+} initial[] = {{"A", 20 * BSIZE, 1}, {"B", 300 * BSIZE, 2}, {"C", 700, 3}, {"E", 150 * BSIZE, 4}};
 
 // Clones, writes to both sides of a clone (in the direct, indirect and
 // doubly indirect parts), a clone of a clone in a new directory,
-// unlinking a source, truncating one and writing it anew, appending.
+// unlinking a source, truncating one and writing it anew, appending, and
+// truncating a big file in several transactions.
 static const struct step steps[] = {
     {CLONE, "A2", "A"},
     {WRITE, "A2", 0, 5000, 3000, 11},
@@ -86,6 +100,8 @@ static const struct step steps[] = {
     {CLONE, "D/C2", "C"},
     {WRITE, "C", 0, 600, 400, 16},
     {UNLINK, "A2"},
+    {TRUNC, "E"},
+    {WRITE, "E", 0, 0, 2500, 17},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -316,10 +332,13 @@ static long first_difference(const char *name, const struct node *f) {
   return -1;
 }
 
-// Does the disk hold the state after k steps? If verbose, say why not.
-static int matches(int k, const struct seen *seen, int verbose) {
+// Does the disk hold the state after k steps, but with name `cut` (if
+// not -1) cut to size bytes? If verbose, say why not.
+static int matches_with(int k, const struct seen *seen, int verbose, int cut, uint size) {
   struct node st[NNAMES];
   model(k, st);
+  if (cut >= 0)
+    st[cut].size = size;
   for (int i = 0; i < NNAMES; i++) {
     if (seen[i].type != st[i].type) {
       if (verbose)
@@ -351,13 +370,38 @@ static int matches(int k, const struct seen *seen, int verbose) {
   return bad == 0;
 }
 
+// Does the disk hold the state after k steps? If verbose, say why not.
+static int matches(int k, const struct seen *seen, int verbose) {
+  return matches_with(k, seen, verbose, -1, 0);
+}
+
+// Does the disk hold the state after k steps, with step k+1 -- a TRUNC
+// that runs in several transactions -- partly done: its file cut to a
+// whole number of blocks, shorter than before and not yet empty?
+static int matches_partial(int k, const struct seen *seen) {
+  if (k >= NSTEPS || steps[k].op != TRUNC)
+    return 0;
+  int i = lookup(steps[k].name);
+  struct node st[NNAMES];
+  model(k, st);
+  if (seen[i].type != T_FILE || seen[i].size == 0 || seen[i].size >= st[i].size ||
+      seen[i].size % BSIZE != 0)
+    return 0;
+  // Cutting the size leaves every byte below it as it was.
+  return matches_with(k, seen, 0, i, seen[i].size);
+}
+
 // Find the prefix the disk holds; if none, show how each one differs.
 static int check(void) {
   struct seen seen[NNAMES];
   look(seen);
   for (int k = 0; k <= NSTEPS; k++) {
-    if (matches(k, seen, 0)) {
+    int partial = matches_partial(k, seen);
+    if (partial || matches(k, seen, 0)) {
       printf("crashwork: consistent at step %d of %d\n", k, (int)NSTEPS);
+      if (partial)
+        printf("crashwork: and step %d (truncate %s) part done: %d bytes left\n", k + 1,
+               steps[k].name, seen[lookup(steps[k].name)].size);
       return 0;
     }
   }
@@ -367,15 +411,120 @@ static int check(void) {
   return 1;
 }
 
+// ---------------------------------------------------------------- orphans
+//
+// Files that lose their last name while still open, or whose free takes
+// several transactions, are on the orphan list (kernel/fs/reclaim.c)
+// until their space is free; after a crash, the mount frees them. The
+// workload holds O1 open across everything: it is written, unlinked,
+// written again through the open descriptor, and closed only at the end.
+// Meanwhile O2 is written, cloned to O3 (a reflink: they share every data
+// block), and both are unlinked, each free taking several steps (the
+// harness boots with trimcap=32). A crash anywhere leaves some of the
+// names; after the reboot the free counts must be exactly the starting
+// ones less what those names hold: the unnamed files' space is back.
+
+#define O1 TOP "/O1"
+#define O2 TOP "/O2"
+#define O3 TOP "/O3"
+
+// Map blocks over a file of n blocks (kernel/fs/bmap.c's tree).
+static uint map_blocks(uint n) {
+  if (n <= NDIRECT)
+    return 0;
+  if (n <= NDIRECT + NINDIRECT)
+    return 1;
+  return 2 + (n - NDIRECT - NINDIRECT + NINDIRECT - 1) / NINDIRECT;
+}
+
+static void orphan_write(int fd, uint nblocks, int seed) {
+  static char buf[CHUNK];
+  for (uint done = 0; done < nblocks * BSIZE; done += CHUNK) {
+    for (uint i = 0; i < CHUNK; i++)
+      buf[i] = pat(seed, done + i);
+    if (write(fd, buf, CHUNK) != CHUNK)
+      die("write", "an orphan-workload file");
+  }
+}
+
+static void orphans(void) {
+  struct fsstat s;
+  struct stat st;
+  if (fsstat(&s) != 0 || stat(TOP, &st) != 0)
+    die("fsstat or stat", TOP);
+  printf("crashwork: orphans before free=%d ifree=%d dirsize=%ld\n", s.free, s.ifree, st.size);
+  printf("crashwork: orphans start writes=%ld\n", disk_writes());
+  int fd = open(O1, O_CREATE | O_RDWR);
+  if (fd < 0)
+    die("create", O1);
+  orphan_write(fd, 200, 21);
+  if (unlink(O1) != 0)
+    die("unlink", O1);
+  orphan_write(fd, 60, 22); // written after the unlink
+  int fd2 = open(O2, O_CREATE | O_WRONLY);
+  if (fd2 < 0)
+    die("create", O2);
+  orphan_write(fd2, 300, 23);
+  close(fd2);
+  if (clonefile(O2, O3) != 0)
+    die("clonefile to", O3);
+  printf("crashwork: orphans frees writes=%ld\n", disk_writes()); // the frees follow
+  if (unlink(O2) != 0)
+    die("unlink", O2);
+  if (unlink(O3) != 0)
+    die("unlink", O3);
+  close(fd); // O1's last reference: freed now, in steps
+  if (fsstat(&s) != 0)
+    die("fsstat", TOP);
+  printf("crashwork: orphans end writes=%ld free=%d ifree=%d\n", disk_writes(), s.free, s.ifree);
+}
+
+// Blocks and an inode held by path, if it has a name: *n its data blocks.
+static int held(const char *path, uint *n) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return 0;
+  *n = (st.size + BSIZE - 1) / BSIZE;
+  return 1;
+}
+
+static int orphancheck(uint free0, uint ifree0, uint dirsize0) {
+  struct fsstat s;
+  struct stat st;
+  if (fsstat(&s) != 0 || stat(TOP, &st) != 0)
+    die("fsstat or stat", TOP);
+  uint n1 = 0, n2 = 0, n3 = 0;
+  int h1 = held(O1, &n1), h2 = held(O2, &n2), h3 = held(O3, &n3);
+  // O3 is a whole clone of O2: with both named, their data is shared.
+  uint data = n1 + (h3 ? n3 : n2);
+  uint maps = map_blocks(n1) + map_blocks(n2) + map_blocks(n3);
+  // TOP may have grown a block for the names.
+  uint dirblocks = ((uint)st.size + BSIZE - 1) / BSIZE - (dirsize0 + BSIZE - 1) / BSIZE;
+  uint want_free = free0 - data - maps - dirblocks;
+  uint want_ifree = ifree0 - h1 - h2 - h3;
+  printf("crashwork: orphans: names O1 %d O2 %d O3 %d; free %d ifree %d, want %d %d\n", h1, h2,
+         h3, s.free, s.ifree, want_free, want_ifree);
+  if (s.free != want_free || s.ifree != want_ifree) {
+    printf("crashwork: orphans INCONSISTENT: space leaked or lost\n");
+    return 1;
+  }
+  printf("crashwork: orphans consistent\n");
+  return 0;
+}
+
 int main(int argc, char *argv[]) {
-  if (argc == 2 && strcmp(argv[1], "setup") == 0)
+  if (argc == 2 && strcmp(argv[1], "orphans") == 0)
+    orphans();
+  else if (argc == 5 && strcmp(argv[1], "orphancheck") == 0)
+    exit(orphancheck(atoi(argv[2]), atoi(argv[3]), atoi(argv[4])));
+  else if (argc == 2 && strcmp(argv[1], "setup") == 0)
     setup();
   else if (argc == 2 && strcmp(argv[1], "run") == 0)
     run();
   else if (argc == 2 && strcmp(argv[1], "check") == 0)
     exit(check());
   else {
-    fprintf(2, "usage: crashwork setup|run|check\n");
+    fprintf(2, "usage: crashwork setup|run|check|orphans|orphancheck FREE IFREE DIRSIZE\n");
     exit(2);
   }
   exit(0);

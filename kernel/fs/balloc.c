@@ -32,11 +32,6 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 
-// Freeing a whole file in one transaction (itrunc) may touch every block
-// of both tables, plus the inode: the log must take that at once.
-_Static_assert((FSSIZE / BPB + 1) + (FSSIZE / RPB + 1) + 1 <= MAXOPBLOCKS,
-               "one transaction must be able to rewrite both block tables");
-
 // ---- The bit map ----------------------------------------------------------
 
 // Claim the first clear bit of the map and return its block number, or 0
@@ -116,7 +111,7 @@ uint balloc(uint dev) {
   uint blockno = block_new(dev);
   if (blockno == 0)
     return 0;
-  struct buf *b = bread(dev, blockno);
+  struct buf *b = bread_blank(dev, blockno);
   memset(b->data, 0, BSIZE);
   log_write(b);
   brelse(b);
@@ -143,7 +138,7 @@ uint block_copy(uint dev, uint blockno) {
   if (copy == 0)
     return 0;
   struct buf *from = bread(dev, blockno);
-  struct buf *to = bread(dev, copy);
+  struct buf *to = bread_blank(dev, copy);
   memmove(to->data, from->data, BSIZE);
   log_write(to);
   brelse(from);

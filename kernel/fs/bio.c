@@ -20,6 +20,7 @@
 #include "kernel/fs/buf.h"
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
 #include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
 
@@ -90,6 +91,19 @@ struct buf *bread(uint dev, uint blockno) {
   struct buf *b = bget(dev, blockno);
   if (!b->valid) {
     virtio_blk_rw(b, 0);
+    b->valid = 1;
+  }
+  return b;
+}
+
+// Return a locked buffer for a block the caller will overwrite whole (a
+// block just allocated, a copy's destination): its old contents are not
+// read from the disk, which saves a read per block written. If the cache
+// does not hold it, it starts zeroed.
+struct buf *bread_blank(uint dev, uint blockno) {
+  struct buf *b = bget(dev, blockno);
+  if (!b->valid) {
+    memset(b->data, 0, BSIZE);
     b->valid = 1;
   }
   return b;

@@ -156,35 +156,122 @@ static uint span(int depth) {
   return depth == 0 ? 1 : depth == 1 ? NINDIRECT : NDINDIRECT;
 }
 
-// Cut the subtree named by *entry, which covers file blocks from first
-// on, down to the blocks below keep: a subtree wholly at or past keep is
-// dropped (and *entry zeroed); one that straddles keep is cut inside.
-// Returns whether *entry changed.
-static int tree_trim(uint dev, uint *entry, int depth, uint first, uint keep) {
-  if (*entry == 0 || first + span(depth) <= keep)
+// ---- Cutting a file back, one bounded step at a time ----------------------
+//
+// Freeing a big file touches more blocks than one transaction may log:
+// every map block, and the count and bit-map blocks of every data block.
+// So bmap_trim cuts the tree from its last block towards the first, and
+// stops when the step has dirtied as many blocks as its caller allowed.
+// Whenever it stops, every file block at or past some boundary `end` is
+// unmapped and every block below it is as it was: the caller sets the
+// size to at most end blocks, and the file is a shorter consistent file
+// (kernel/fs/inode.c runs the steps, each in its own transaction). A map
+// block is freed in the same step that empties it, so no map block is
+// ever left covering only blocks past the end (mkfs/fsck checks that).
+
+struct trim {
+  uint dev;
+  uint keep;  // file blocks below keep stay
+  uint end;   // every file block at or past end is unmapped
+  int room;   // distinct blocks the step may dirty; 0: no limit
+  int n;      // distinct blocks it will dirty so far, in dirty[]
+  uint puts;  // blocks the step may still drop; ~0: no limit
+  uint dirty[MAXOPBLOCKS];
+};
+
+// Promise the step the k blocks in want (duplicates allowed): 1 if they
+// fit in its room with the blocks it dirties already, 0 (and nothing
+// promised) if not.
+static int trim_claim(struct trim *t, const uint *want, int k) {
+  if (t->puts == 0)
     return 0;
-  if (first >= keep) {
-    tree_put(dev, *entry, depth);
-    *entry = 0;
+  t->puts--; // a block claimed is a block dropped, or a map block cut
+  if (t->room == 0)
     return 1;
+  uint fresh[3];
+  int nfresh = 0;
+  for (int i = 0; i < k; i++) {
+    int seen = 0;
+    for (int j = 0; j < t->n && !seen; j++)
+      seen = t->dirty[j] == want[i];
+    for (int j = 0; j < nfresh && !seen; j++)
+      seen = fresh[j] == want[i];
+    if (!seen)
+      fresh[nfresh++] = want[i];
   }
-  struct buf *b = bread(dev, *entry);
-  uint *e = (uint *)b->data;
-  int changed = 0;
-  for (uint i = 0; i < NINDIRECT; i++)
-    changed |= tree_trim(dev, &e[i], depth - 1, first + i * span(depth - 1), keep);
+  if (t->n + nfresh > t->room) {
+    t->puts++;
+    return 0;
+  }
+  for (int i = 0; i < nfresh; i++)
+    t->dirty[t->n++] = fresh[i];
+  return 1;
+}
+
+// The subtree holds nothing at or past max(first, keep) any more.
+static int trim_done(struct trim *t, uint first) {
+  uint e = first > t->keep ? first : t->keep;
+  if (e < t->end)
+    t->end = e;
+  return 1;
+}
+
+// Cut the subtree named by *entry (depth d, covering file blocks from
+// first on) back to t->keep, last block first. Returns 1 if it holds no
+// block at or past keep any more, 0 if the step ran out of room first.
+// Dropping a block dirties its count and bit-map blocks; emptying entries
+// of a map block dirties the map block.
+static int trim_back(struct trim *t, uint *entry, int depth, uint first) {
+  if (first + span(depth) <= t->keep)
+    return 1; // wholly kept
+  if (*entry == 0)
+    return trim_done(t, first);
+  uint b = *entry;
+  int whole = first >= t->keep; // the block itself goes, not just entries
+  uint want[3] = {RBLOCK(b, sb), BBLOCK(b, sb), b};
+  if (depth == 0) {
+    if (!trim_claim(t, want, 2))
+      return 0;
+    block_put(t->dev, b);
+    *entry = 0;
+    return trim_done(t, first);
+  }
+  if (!trim_claim(t, whole ? want : want + 2, whole ? 3 : 1))
+    return 0;
+  struct buf *buf = bread(t->dev, b);
+  uint *e = (uint *)buf->data;
+  int done = 1, changed = 0;
+  for (int i = NINDIRECT - 1; i >= 0 && done; i--) {
+    uint before = e[i];
+    done = trim_back(t, &e[i], depth - 1, first + i * span(depth - 1));
+    changed |= e[i] != before;
+  }
   if (changed)
-    log_write(b);
-  brelse(b);
-  return 0;
+    log_write(buf);
+  brelse(buf);
+  if (!done)
+    return 0;
+  if (whole) {
+    block_put(t->dev, b);
+    *entry = 0;
+  }
+  return trim_done(t, first);
+}
+
+uint bmap_trim(struct inode *ip, uint keep, int room, uint maxput) {
+  struct trim t = {.dev = ip->dev, .keep = keep, .end = MAXFILE, .room = room,
+                   .puts = maxput ? maxput : ~0u};
+  uint first[NDIRECT + 2];
+  for (int i = 0, f = 0; i < NDIRECT + 2; f += span(addr_depth(i)), i++)
+    first[i] = f;
+  for (int i = NDIRECT + 1; i >= 0; i--)
+    if (!trim_back(&t, &ip->addrs[i], addr_depth(i), first[i]))
+      break;
+  return t.end;
 }
 
 void bmap_truncate(struct inode *ip, uint keep) {
-  uint first = 0;
-  for (int i = 0; i < NDIRECT + 2; i++) {
-    tree_trim(ip->dev, &ip->addrs[i], addr_depth(i), first, keep);
-    first += span(addr_depth(i));
-  }
+  bmap_trim(ip, keep, 0, 0);
 }
 
 int bmap_clone(struct inode *dst, struct inode *src) {
@@ -198,19 +285,36 @@ int bmap_clone(struct inode *dst, struct inode *src) {
   return 0;
 }
 
-// What a clone of a file of size bytes may write, in blocks: the new
-// inode's block; the directory's inode, its data block and perhaps a new
-// data block and indirect block for the name; the copies of the source's
-// indirect blocks; and the bit-map and count blocks that the allocations
-// and the shared blocks' new counts land in, at most all of them.
-uint bmap_clone_cost(uint size) {
-  uint n = (size + BSIZE - 1) / BSIZE;
-  uint copies = 0;
-  if (n > NDIRECT)
-    copies++;
-  if (n > NDIRECT + NINDIRECT)
-    copies += 1 + (n - NDIRECT - NINDIRECT + NINDIRECT - 1) / NINDIRECT;
-  uint bitmap = sb.size / BPB + 1;
-  uint counts = sb.size / RPB + 1;
-  return 1 + 4 + copies + bitmap + counts;
+// Walk the subtree named by b (depth d) in file order, counting its map
+// blocks in *maps and, in *counts, how often the count block of the next
+// data block differs from the one before (*last): at least the number of
+// distinct count blocks the data blocks' counts live in.
+static void tree_cost(uint dev, uint b, int depth, uint *maps, uint *counts, uint *last) {
+  if (b == 0)
+    return;
+  if (depth == 0) {
+    if (RBLOCK(b, sb) != *last)
+      (*counts)++;
+    *last = RBLOCK(b, sb);
+    return;
+  }
+  (*maps)++;
+  struct buf *buf = bread(dev, b);
+  for (uint i = 0; i < NINDIRECT; i++)
+    tree_cost(dev, ((uint *)buf->data)[i], depth - 1, maps, counts, last);
+  brelse(buf);
+}
+
+// What a clone of src may write, in blocks: the new inode's block; the
+// directory's inode, its data block and perhaps a new data block and
+// indirect block for the name; a copy of each of src's map blocks, with
+// a bit-map and a count block for each copy (but never more than the
+// tables have); and the count blocks of the data blocks that become shared.
+uint bmap_clone_cost(struct inode *src) {
+  uint maps = 0, counts = 0, last = 0;
+  for (int i = 0; i < NDIRECT + 2; i++)
+    tree_cost(src->dev, src->addrs[i], addr_depth(i), &maps, &counts, &last);
+  uint tables = (sb.size / BPB + 1) + (sb.size / RPB + 1);
+  uint alloc = 2 * maps < tables ? 2 * maps : tables;
+  return 1 + 4 + maps + alloc + counts;
 }

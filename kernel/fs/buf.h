@@ -21,6 +21,7 @@ struct buf {
 
 void binit(void);
 struct buf *bread(uint dev, uint blockno);
+struct buf *bread_blank(uint dev, uint blockno); // to overwrite whole: no disk read
 void bwrite(struct buf *b);
 void brelse(struct buf *b);
 void bpin(struct buf *b);

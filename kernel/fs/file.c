@@ -17,6 +17,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
+#include "kernel/fs/reclaim.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lock/spinlock.h"
@@ -78,6 +79,7 @@ void fileclose(struct file *f) {
     begin_op(); // the last iput of an unlinked file frees it on disk
     iput(ff.ip);
     end_op();
+    reclaim_run(); // ... finishing a big one in transactions of its own
   }
   if (ff.f_cred)
     put_cred(ff.f_cred);

@@ -34,6 +34,7 @@
 #include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
+#include "kernel/fs/reclaim.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/sync/sleeplock.h"
@@ -42,8 +43,9 @@
 
 struct superblock sb;
 
-// Read the superblock of dev, check it describes a calf file system, and
-// replay any committed log. Must run in a process: it sleeps on the disk.
+// Read the superblock of dev, check it describes a calf file system,
+// replay any committed log, and free the orphans a crash left
+// (kernel/fs/reclaim.c). Must run in a process: it sleeps on the disk.
 void fsinit(int dev) {
   struct buf *b = bread(dev, 1);
   memmove(&sb, b->data, sizeof(sb));
@@ -52,6 +54,7 @@ void fsinit(int dev) {
     panic("fsinit: disk has magic %x, not a file system made by mkfs (want %x)",
           sb.magic, FSMAGIC);
   initlog(dev, &sb);
+  reclaim_init(dev);
 }
 
 // ---- The inode table ----------------------------------------------------
@@ -189,8 +192,10 @@ void iunlock(struct inode *ip) {
 }
 
 // Drop a reference. If it was the last one and no directory names the
-// inode any more, free its blocks and the inode itself on disk. Because
-// that may write, every iput must be inside a transaction.
+// inode any more, free its blocks and the inode itself on disk
+// (kernel/fs/reclaim.c: a big file is finished by reclaim_run, after the
+// caller's transaction). Because that may write, every iput must be
+// inside a transaction.
 void iput(struct inode *ip) {
   spin_lock(&itable.lock);
 
@@ -201,12 +206,11 @@ void iput(struct inode *ip) {
     sleeplock_lock(&ip->lock);
     spin_unlock(&itable.lock);
 
-    itrunc(ip);
-    ip->type = 0;
-    iupdate(ip);
-    ip->valid = 0;
+    int freed = reclaim_begin(ip);
 
     sleeplock_unlock(&ip->lock);
+    if (!freed)
+      return; // a big file: our reference went to the pending frees
     spin_lock(&itable.lock);
   }
 
@@ -223,14 +227,6 @@ void iunlockput(struct inode *ip) {
 //
 // Which disk blocks hold an inode's contents is kernel/fs/bmap.c's
 // business; here are the byte-level reads and writes on top of it.
-
-// Free every data block of ip (a shared one only loses ip's reference)
-// and set its size to 0. Caller holds ip->lock, inside a transaction.
-void itrunc(struct inode *ip) {
-  bmap_truncate(ip, 0);
-  ip->size = 0;
-  iupdate(ip);
-}
 
 // Caller holds ip->lock.
 void stati(struct inode *ip, struct stat *st) {

@@ -42,7 +42,6 @@ void iunlock(struct inode *ip);
 void iput(struct inode *ip);
 void iunlockput(struct inode *ip);
 void iupdate(struct inode *ip);
-void itrunc(struct inode *ip);
 void stati(struct inode *ip, struct stat *st);
 // Fill in st's inode figures (ninodes, ifree).
 void inode_stats(uint dev, struct fsstat *st);

@@ -7,7 +7,8 @@
 // outstanding operation ends, the whole group is committed:
 //   1. copy every logged block into the log area on disk;
 //   2. write the log header with the block count: the commit point;
-//   3. copy each block from the log to its home location (install);
+//   3. write each block to its home location (install; from the cache,
+//      where it is still pinned; boot's recovery reads it from the log);
 //   4. write the header again with a count of zero.
 // A crash before step 2 leaves the header saying zero, so none of the
 // group happened; a crash after it is repaired at boot by redoing step 3.
@@ -67,24 +68,32 @@ static struct {
   struct logheader lh;
 } log;
 
-// Copy disk block `from` to disk block `to`, through the cache. If
-// unpin, `to` is a home block the log pinned, and may now be recycled.
-static void copy_block(uint from, uint to, int unpin) {
+// Copy disk block `from` to disk block `to`, through the cache.
+static void copy_block(uint from, uint to) {
   struct buf *src = bread(log.dev, from);
-  struct buf *dst = bread(log.dev, to);
+  struct buf *dst = bread_blank(log.dev, to); // overwritten whole: not read
   memmove(dst->data, src->data, BSIZE);
   bwrite(dst);
-  if (unpin)
-    bunpin(dst);
   brelse(src);
   brelse(dst);
 }
 
-// Copy the logged blocks from the log area to their home locations.
-// At boot (recovering) the home buffers were never pinned.
+// Write the logged blocks to their home locations. At boot (recovering)
+// they are read from the log area. At commit the cache still holds each
+// one, pinned, exactly as it was logged (no operation runs during a
+// commit), so the home buffer is written as it is: reading the copy back
+// from the log would cost a disk read per block.
 static void install_trans(int recovering) {
-  for (int i = 0; i < log.lh.n; i++)
-    copy_block(log.start + 1 + i, log.lh.block[i], !recovering);
+  for (int i = 0; i < log.lh.n; i++) {
+    if (recovering) {
+      copy_block(log.start + 1 + i, log.lh.block[i]);
+      continue;
+    }
+    struct buf *b = bread(log.dev, log.lh.block[i]); // pinned: in the cache
+    bwrite(b);
+    bunpin(b);
+    brelse(b);
+  }
 }
 
 static void read_head(void) {
@@ -160,7 +169,7 @@ void begin_op_exclusive(void) {
 // Copy the group's modified blocks, still cached, into the log area.
 static void write_log(void) {
   for (int i = 0; i < log.lh.n; i++)
-    copy_block(log.lh.block[i], log.start + 1 + i, 0);
+    copy_block(log.lh.block[i], log.start + 1 + i);
 }
 
 static void commit(void) {

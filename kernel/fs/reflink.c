@@ -71,7 +71,7 @@ static int clone_into(struct inode *dp, char *name, struct inode *src) {
 
   ilock(src);
   int ok = src->type == T_FILE && inode_permission(src, MAY_READ) == 0 &&
-           bmap_clone_cost(src->size) <= LOGBLOCKS;
+           bmap_clone_cost(src) <= LOGBLOCKS;
   struct inode *ip = ok ? clone_build(dp, src) : 0;
   iunlock(src);
   if (ip == 0)

@@ -27,6 +27,7 @@
 #include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/reclaim.h"
 #include "kernel/fs/reflink.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/lib/printk.h"
@@ -189,6 +190,10 @@ static int unlink_entry(struct inode *dp, struct inode *ip, uint off) {
   }
   ip->nlink--;
   iupdate(ip);
+  // Nothing names it now, but it may be open: until its space is free,
+  // the orphan list accounts for it (kernel/fs/reclaim.c).
+  if (ip->nlink == 0)
+    orphan_add(ip);
   return 0;
 }
 
@@ -217,10 +222,14 @@ uint64 sys_unlink(void) {
   if (ip) {
     ilock(ip);
     r = unlink_entry(dp, ip, off);
-    iunlockput(ip);
   }
+  // dp before ip: the last iput of ip may free a big file over several
+  // transactions (kernel/fs/reclaim.c), holding no other lock.
   iunlockput(dp);
+  if (ip)
+    iunlockput(ip);
   end_op();
+  reclaim_run();
   return r;
 }
 
