@@ -10,6 +10,8 @@ enum fault_result {
   FAULT_COW_COPY = 1,  // a COW page was copied for the writer
   FAULT_COW_REUSE = 2, // a COW page was made writable in place (sole owner)
   FAULT_LAZY = 3,      // a lazy page got its zeroed frame
+  FAULT_SPT_COPY = 4,  // a shared page table was copied (kernel/mm/sharedpt.c)
+  FAULT_SPT_REUSE = 5, // a shared page table was taken back in place (sole holder)
 };
 
 // Give the writer of the COW page at *pte a page of its own.

@@ -2,6 +2,8 @@
 // the user-copy routines hand their missing or read-only pages here.
 //
 // What a fault means is read off the PTE alone:
+//   below a shared page table     -> unshare it first (kernel/mm/sharedpt.c),
+//                                    then look at the PTE as below
 //   invalid, PTE_LAZY             -> first touch of sbrklazy memory: fill it
 //   valid, PTE_COW, and a store   -> write to a shared page: break COW
 //   anything else                 -> the process made a bad access: kill it
@@ -10,10 +12,11 @@
 #include "kernel/mm/fault.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/sharedpt.h"
 #include "kernel/vmstat.h"
 
 static struct {
-  uint64 cow_faults, cow_copies, cow_reuses, lazy_faults;
+  uint64 cow_faults, cow_copies, cow_reuses, lazy_faults, spt_copies, spt_reuses;
 } stats;
 
 static void count(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
@@ -23,12 +26,26 @@ static int is_page_fault(uint64 scause) {
          scause == SCAUSE_INST_PAGE_FAULT;
 }
 
+// Does a PTE allow the access that raised scause, from user mode?
+static int allows(pte_t pte, uint64 scause) {
+  int need = scause == SCAUSE_STORE_PAGE_FAULT ? PTE_W
+             : scause == SCAUSE_INST_PAGE_FAULT ? PTE_X : PTE_R;
+  return (pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need);
+}
+
 enum fault_result vm_fault(pagetable_t pt, uint64 scause, uint64 va) {
   if (!is_page_fault(scause) || va >= MAXVA)
     return FAULT_KILL;
+  enum fault_result t = spt_fault(pt, va);
+  if (t < 0)
+    return t;
+  if (t > 0)
+    count(t == FAULT_SPT_COPY ? &stats.spt_copies : &stats.spt_reuses);
   pte_t *pte = walk(pt, PGROUNDDOWN(va), 0);
   if (pte == 0)
     return FAULT_KILL;
+  if (t > 0 && allows(*pte, scause))
+    return t; // the shared table was all that stood in the way
   if ((*pte & PTE_V) == 0 && (*pte & PTE_LAZY)) {
     enum fault_result r = lazy_fill(pte);
     if (r == FAULT_LAZY)
@@ -73,4 +90,7 @@ void vm_memstat(struct memstat *ms) {
   ms->cow_copies = stats.cow_copies;
   ms->cow_reuses = stats.cow_reuses;
   ms->lazy_faults = stats.lazy_faults;
+  ms->spt_tables = spt_shared_tables();
+  ms->spt_copies = stats.spt_copies;
+  ms->spt_reuses = stats.spt_reuses;
 }

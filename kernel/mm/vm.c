@@ -11,10 +11,12 @@
 //
 // Invariant: every frame mapped by a leaf PTE holds one reference for that
 // PTE (kernel/mm/frame.c), and every page-table page belongs to exactly
-// one page table.
+// one page table, except the leaf tables fork=sharedpt shares, whose frame
+// count is the number of page tables holding them (kernel/mm/sharedpt.c).
 #include "kernel/mm/vm.h"
 #include "kernel/mm/pte_pairs.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/sharedpt.h"
 #include "kernel/memlayout.h"
 #include "kernel/riscv/fdt.h"
 #include "kernel/proc/proc.h"
@@ -72,6 +74,12 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
       pt = (pagetable_t)PTE2PA(*pte);
       continue;
     }
+    if (spt_is_shared(*pte)) { // a shared leaf table: writers get their own
+      if (!alloc || spt_unshare(pte) < 0)
+        return 0;
+      pt = (pagetable_t)PTE2PA(*pte);
+      continue;
+    }
     if (!alloc || (pt = frame_alloc_zero()) == 0)
       return 0;
     __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
@@ -86,11 +94,14 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
 // run). Loops over a range use this to touch each
 // page-table page once instead of walking from the root for every page:
 // it is what makes fork and exit cost a few instructions per page.
+// The run may lie in a leaf table shared with other page tables
+// (kernel/mm/sharedpt.c): a caller may read it, or turn its writable
+// entries COW as uvm_share does, but must not otherwise change it.
 int leaf_run(pagetable_t pt, uint64 va, uint64 end, pte_t **pte) {
   uint64 run_end = PGROUNDDOWN(va) + (512 - PX(0, va)) * (uint64)PGSIZE;
   if (run_end > end)
     run_end = end;
-  *pte = walk(pt, va, 0);
+  *pte = spt_walk(pt, va, 0);
   return (PGROUNDUP(run_end) - PGROUNDDOWN(va)) / PGSIZE;
 }
 
@@ -130,6 +141,8 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   for (uint64 a = va; a < end; a += n * PGSIZE) {
     pte_t *pte;
     n = leaf_run(pt, a, end, &pte);
+    if (spt_shared_at(pt, a)) // uvm_dealloc unshares or drops them first
+      panic("uvm_unmap: 0x%lx is in a shared page table", a);
     for (int i = 0; pte && i < n; i++) {
       if ((pte[i] & PTE_V) && do_free)
         frame_put((void *)PTE2PA(pte[i]));
@@ -139,6 +152,8 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
 }
 
 uint64 uvm_pt_pages(void) { return __atomic_load_n(&pt_pages, __ATOMIC_RELAXED); }
+
+void uvm_pt_pages_add(long n) { __atomic_fetch_add(&pt_pages, n, __ATOMIC_RELAXED); }
 
 // An empty user page table, or 0 if out of memory.
 pagetable_t uvm_create(void) {
@@ -169,23 +184,27 @@ uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm) {
   return newsz;
 }
 
-// Shrink user memory from oldsz to newsz. Returns the new size.
+// Shrink user memory from oldsz to newsz. Returns the new size, or oldsz
+// if a shared page table the new end falls in could not be unshared.
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
   if (newsz >= oldsz)
     return oldsz;
   if (PGROUNDUP(newsz) < PGROUNDUP(oldsz)) {
+    if (spt_prepare_shrink(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz)) < 0)
+      return oldsz;
     uint64 npages = (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE;
     uvm_unmap(pt, PGROUNDUP(newsz), npages, 1);
   }
   return newsz;
 }
 
-// Free a page-table tree whose leaves have all been unmapped already.
 // Free a page-table tree, dropping the reference of every frame its
 // leaves still map, in one pass: exit and exec free whole address spaces,
 // and a second pass to clear the leaves first would cost as much again.
 static void free_tree(pagetable_t pt, int level) {
   for (pte_t *pte = pt; pte < pt + 512; pte++) {
+    if (spt_is_shared(*pte))
+      spt_put(*pte); // one reference less on a shared leaf table
     if ((*pte & PTE_V) == 0)
       continue;
     if (level > 0 && (*pte & (PTE_R | PTE_W | PTE_X)) == 0)
@@ -197,18 +216,22 @@ static void free_tree(pagetable_t pt, int level) {
   frame_put(pt);
 }
 
-// Report every frame that a leaf below TRAPFRAME maps to the frame audit.
+// Report every frame that a leaf below TRAPFRAME maps to the frame audit,
+// and every page-table page below the root (so table counts are checked).
 // (The trap frame's PTE holds no reference of its own: the process's
 // p->trapframe does. The trampoline is kernel text, not a managed frame.)
 static void audit_tree(pagetable_t pt, int level, uint64 va) {
   for (int i = 0; i < 512; i++) {
     pte_t pte = pt[i];
     uint64 a = va + ((uint64)i << PXSHIFT(level));
+    if (spt_is_shared(pte))
+      spt_audit(pte); // the table's count, and its leaves once
     if ((pte & PTE_V) == 0 || a >= TRAPFRAME)
       continue;
-    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0)
+    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
+      frame_audit_ref((void *)PTE2PA(pte)); // a private table: count 1
       audit_tree((pagetable_t)PTE2PA(pte), level - 1, a);
-    else
+    } else
       frame_audit_ref((void *)PTE2PA(pte));
   }
 }
