@@ -71,11 +71,6 @@ static pte_t *l1_entry(pagetable_t pt, uint64 va, int alloc) {
   return &((pagetable_t)PTE2PA(*l2e))[PX(1, va)];
 }
 
-static void table_get(pagetable_t t) {
-  if (__atomic_fetch_add(frame_ref(t), 1, __ATOMIC_RELAXED) == 1)
-    __atomic_fetch_add(&nshared, 1, __ATOMIC_RELAXED);
-}
-
 // Drop a reference on a leaf table; the last one frees it, and with it
 // its leaves' references. Release ordering, as in frame_put: this side's
 // writes to the table (COW marks) happen before another side can see the
@@ -107,6 +102,12 @@ static void set_entry(pte_t *l1e, pte_t e) {
 }
 
 // LAB sharedpt: BEGIN SOLUTION
+// One more page table holds leaf table t (see table_put for the count).
+static void table_get(pagetable_t t) {
+  if (__atomic_fetch_add(frame_ref(t), 1, __ATOMIC_RELAXED) == 1)
+    __atomic_fetch_add(&nshared, 1, __ATOMIC_RELAXED);
+}
+
 int spt_fork(pagetable_t old, pagetable_t new, uint64 sz) {
   if (sz > SPT_TOP)
     return uvm_share(old, new, sz); // reaches the trap frame's table: plain COW
@@ -168,8 +169,9 @@ enum fault_result spt_unshare(pte_t *l1e) {
 // LAB sharedpt: BEGIN STUB
 // // Your job (docs/labs/sharedpt.md): share the parent's leaf tables
 // // with the child, marking the level-1 entries on both sides, and
-// // give a faulting side a private table. Until then sharedpt forks
-// // copy-on-write, and no table is ever shared.
+// // give a faulting side a private table; keep nshared (the tables
+// // with a count above 1) right, as table_put does. Until then
+// // sharedpt forks copy-on-write, and no table is ever shared.
 // int spt_fork(pagetable_t old, pagetable_t new, uint64 sz) {
 //   return uvm_share(old, new, sz);
 // }
