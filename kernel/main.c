@@ -3,6 +3,10 @@
 //
 // The boot hart is whichever hart OpenSBI chose (not always 0). Every other
 // hart waits in OpenSBI until we ask the SBI to start it at _secondary.
+//
+// kmain is the top layer (docs/architecture.md), so it also connects two
+// layers that must not call each other: the console's read and write go
+// into the file layer's device table here.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
@@ -15,6 +19,7 @@
 #include "kernel/mm/vm.h"
 #include "kernel/vmstat.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/file.h"
@@ -73,14 +78,15 @@ void kmain(uint64 hartid, uint64 dtb) {
 
   frame_init((uint64)end, ram_end);
   kvm_init();
+  proc_init(); // maps the kernel stacks: before any hart loads the table
   kvm_inithart();
-  proc_init();
   trap_inithart();
   timer_init();
   trap_route_irq(platform.uart_irq, uart_intr);
   binit();
   iinit();
   fileinit();
+  devsw[CONSOLE] = (struct devsw){.read = console_read, .write = console_write};
   trap_route_irq(virtio_blk_init(), virtio_blk_intr);
   plic_inithart();
   timer_inithart();

@@ -80,6 +80,7 @@ static inline int intr_get(void);
 #define SCAUSE_SSI (SCAUSE_INTR | 1)
 #define SCAUSE_STI (SCAUSE_INTR | 5)
 #define SCAUSE_SEI (SCAUSE_INTR | 9)
+#define SCAUSE_ILLEGAL_INST 2
 #define SCAUSE_ECALL_U 8
 #define SCAUSE_INST_PAGE_FAULT 12
 #define SCAUSE_LOAD_PAGE_FAULT 13

@@ -18,6 +18,17 @@ packages=(
   gcc libc6-dev make                                   # host build, mkfs
 )
 
+# Extras only some targets need, so that `make qemu` and `make test` stay lean:
+#   deps.sh bench    matplotlib, for make bench's charts (tests/plot_bench.py)
+#   deps.sh compdb   bear, for make compile_commands.json
+for mode in "$@"; do
+  case $mode in
+    bench) packages+=(python3-matplotlib) ;;
+    compdb) packages+=(bear) ;;
+    *) echo "deps.sh: unknown mode $mode (bench, compdb)" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

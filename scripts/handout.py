@@ -26,12 +26,16 @@ its stub blocks uncommented (one leading `// ` removed per line); other
 labs keep their solutions and lose their stubs; every marker line goes.
 Files the lab's spec lists under handout-remove (pages that narrate the
 solution) are left out. A lab with no markers gets no handout: it would
-be the solution.
+be the solution; a lab whose stubs sit outside the files its spec lists
+under student-files gets none either (the Gradescope grader would ignore
+the student's work there). The handout also carries a GitHub Classroom
+workflow, .github/workflows/grade.yml, that grades the lab on every push.
 
 usage: python3 scripts/handout.py LAB OUT     write the handout into OUT
        python3 scripts/handout.py --check     check the markers in the tree
 """
 
+import collections
 import configparser
 import fnmatch
 import os
@@ -51,8 +55,14 @@ class HandoutError(Exception):
     pass
 
 
+LabFiles = collections.namedtuple("LabFiles", "remove student")
+# The example of an instructor's hidden tests stays out of every handout.
+NEVER_HANDED_OUT = ("tests/labs/hidden-example/",)
+
+
 def labs_known():
-    """{lab name: files its handout leaves out}, from tests/labs/*.spec."""
+    """{lab name: LabFiles}, from tests/labs/*.spec: the files its handout
+    leaves out, and the files a student of the lab may change."""
     labs = {}
     for name in sorted(os.listdir(SPECDIR)):
         if not name.endswith(".spec"):
@@ -60,7 +70,8 @@ def labs_known():
         cp = configparser.ConfigParser(interpolation=None)
         cp.read(os.path.join(SPECDIR, name))
         lab = cp.get("lab", "name", fallback=name[:-len(".spec")])
-        labs[lab] = cp.get("lab", "handout-remove", fallback="").split()
+        labs[lab] = LabFiles(cp.get("lab", "handout-remove", fallback="").split(),
+                             cp.get("lab", "student-files", fallback="").split())
     return labs
 
 
@@ -200,7 +211,8 @@ def write_handout(lab, out, root=ROOT):
                            % out)
     if os.path.exists(out) and os.listdir(out):
         raise HandoutError("%s exists and is not empty" % out)
-    files = [rel for rel in tree_files(root) if rel not in set(known[lab])]
+    files = [rel for rel in tree_files(root) if rel not in set(known[lab].remove)
+             and not rel.startswith(NEVER_HANDED_OUT)]
     # Transform everything before writing anything: a bad marker or a lab
     # without stubs (a handout that would give the solution away) leaves
     # no half-written tree behind.
@@ -213,6 +225,10 @@ def write_handout(lab, out, root=ROOT):
     if not stubbed:
         raise HandoutError("no source has LAB %s markers yet: the handout would be the "
                            "solution" % lab)
+    outside = [rel for rel in stubbed if rel not in known[lab].student]
+    if outside:
+        raise HandoutError("stubs of lab %s in %s, which tests/labs/%s.spec does not list "
+                           "under student-files" % (lab, " ".join(outside), lab))
     for rel in files:
         src, dst = os.path.join(root, rel), os.path.join(out, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -222,7 +238,53 @@ def write_handout(lab, out, root=ROOT):
             shutil.copymode(src, dst)
         else:
             shutil.copy2(src, dst)
+    path = os.path.join(out, WORKFLOW)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(workflow(lab))
     return stubbed
+
+
+# The GitHub Classroom workflow of a student repository. Its steps are
+# plain shell commands, so tests/gradescope_check.py can run them, in
+# order, in a handout on this machine: only the YAML around them is
+# untested here.
+WORKFLOW = ".github/workflows/grade.yml"
+WORKFLOW_STEPS = (
+    ("install the packages",
+     'if [ "$(id -u)" -eq 0 ]; then bash scripts/deps.sh; else sudo bash scripts/deps.sh; fi'),
+    ("build", "make build"),
+    ("grade", "make grade LAB={lab} RESULTS=results.json || true"),
+    ("score in the job summary",
+     'python3 tests/grade.py --summary results.json >> "$GITHUB_STEP_SUMMARY"'),
+    ("full marks or a red job", "python3 tests/grade.py --full-marks results.json"),
+)
+
+
+def workflow(lab):
+    """The text of .github/workflows/grade.yml for lab's handout."""
+    lines = [
+        "# Grades lab %s on every push, as `make grade LAB=%s` does on your" % (lab, lab),
+        "# machine; the score is in the run's summary. Written by make handout.",
+        "name: grade",
+        "on: [push, workflow_dispatch]",
+        "jobs:",
+        "  grade:",
+        "    # Ubuntu 24.04 ships QEMU 8.2; calf needs 7.2 or newer.",
+        "    runs-on: ubuntu-24.04",
+        "    timeout-minutes: 30",
+        "    steps:",
+        "      - uses: actions/checkout@v4",
+    ]
+    for name, cmd in WORKFLOW_STEPS:
+        lines += ["      - name: %s" % name, "        run: %s" % cmd.format(lab=lab)]
+    return "\n".join(lines) + "\n"
+
+
+def workflow_commands(text):
+    """The shell commands of a workflow written by workflow(), in order."""
+    return [l.split("run: ", 1)[1] for l in text.splitlines()
+            if l.strip().startswith("run: ")]
 
 
 def main(argv):

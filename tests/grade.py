@@ -21,6 +21,9 @@ with #). The [lab] section describes the lab:
     order           labs are graded in increasing order (default 100)
     status          ready (default), or future: listed, not graded by default
     handout-remove  files `make handout` leaves out (space separated)
+    student-files   the files a student changes (space separated): every
+                    stub of the lab must be in one, and the Gradescope
+                    grader takes only these from a submission
 
 Every other section is one graded test, named by the section:
 
@@ -83,9 +86,12 @@ KINDS = ("harness", "suite", "run")
 TEST_KEYS = set(KINDS) | {"points", "timeout", "depends", "visibility", "leakcheck",
                           "description", "expect", "absent", "program", "cpus", "mem",
                           "bootargs"}
-LAB_KEYS = {"name", "title", "doc", "order", "status", "handout-remove"}
+LAB_KEYS = {"name", "title", "doc", "order", "status", "handout-remove", "student-files"}
 RUN_TIMEOUT = 120.0      # default timeout of a `run` test, seconds
 EXCERPT_LINES = 40       # console lines kept in a result's output
+EXCERPT_WIDTH = 300      # characters kept of one console line (a flood's
+                         # line may have no end)
+MIN_TEST_SECS = 20       # a test is not started with less budget left
 FREE_RX = r"(?m)^frames: total \d+, free (\d+)"
 
 
@@ -121,6 +127,7 @@ class Lab:
     order: int = 100
     status: str = "ready"
     remove: list = field(default_factory=list)
+    student_files: list = field(default_factory=list)
     tests: list = field(default_factory=list)
     path: str = ""
 
@@ -208,7 +215,8 @@ def load_spec(path, default_visibility="visible", into=None):
     name = head.get("name", os.path.splitext(os.path.basename(path))[0])
     lab = into or Lab(name, head.get("title", name), head.get("doc"),
                       int(head.get("order", 100)), head.get("status", "ready"),
-                      head.get("handout-remove", "").split(), path=path)
+                      head.get("handout-remove", "").split(),
+                      head.get("student-files", "").split(), path=path)
     if lab.status not in ("ready", "future"):
         raise SpecError("%s [lab]: status must be ready or future" % path)
     for sname in cp.sections():
@@ -301,15 +309,20 @@ def leak_checked(steps):
             + [Step("free", (FREE_RX,), check=after)])
 
 
-def harness_test(gt, base):
-    """The harness Test to run for gt, built on `base` (None for a run test)."""
+def harness_test(gt, base, limit=None):
+    """The harness Test to run for gt, built on `base` (None for a run test);
+    `limit` caps its timeout (the per-test limit, or what is left of the
+    run's budget)."""
     if base is None:
         base = Test(gt.name, steps=[Step(gt.target, gt.expect, gt.absent)], cpus=gt.cpus,
                     mem=gt.mem, bootargs=gt.bootargs, timeout=RUN_TIMEOUT)
     steps = base.steps
     if gt.leakcheck and base.shell and base.exit_code is None and not base.panic_ok:
         steps = leak_checked(steps)
-    return dataclasses.replace(base, steps=steps, timeout=gt.timeout or base.timeout)
+    timeout = gt.timeout or base.timeout
+    if limit is not None:
+        timeout = min(timeout, limit)
+    return dataclasses.replace(base, steps=steps, timeout=timeout)
 
 
 def excerpt(logname, limit=EXCERPT_LINES):
@@ -328,16 +341,19 @@ def excerpt(logname, limit=EXCERPT_LINES):
     while lines and (not lines[-1].strip() or re.match(r"# (PASS|FAIL)", lines[-1])):
         lines.pop()        # ... and of its verdict
     first = next((i for i, l in enumerate(lines) if l.startswith("$ ")), 0)
-    lines = lines[first:]
+    lines = [l if len(l) <= EXCERPT_WIDTH else
+             l[:EXCERPT_WIDTH] + " [... %d more characters]" % (len(l) - EXCERPT_WIDTH)
+             for l in lines[first:]]
     if len(lines) > limit:
         lines = ["[... %d earlier lines: tests/out/%s.log]" % (len(lines) - limit, logname)] \
             + lines[-limit:]
     return "\n".join(lines)
 
 
-def run_one(gt, run=None):
+def run_one(gt, run=None, limit=None):
     """Run gt and return its Result. `run` is harness.run_test (a parameter
-    so that the checks can feed in fake outcomes)."""
+    so that the checks can feed in fake outcomes); `limit` caps each of its
+    QEMU runs, in seconds."""
     run = run or harness.run_test
     why = missing(gt)
     if why:
@@ -350,8 +366,10 @@ def run_one(gt, run=None):
         bases = [None]
     secs, outputs = 0.0, []
     for base in bases:
-        test = harness_test(gt, base)
+        test = harness_test(gt, base, limit)
         ok, reason, took = run(test)
+        if not ok and re.match(r"timed out|QEMU still running", reason):
+            reason += " (time limit %g s)" % test.timeout
         secs += took
         log = "tests/out/%s.log" % test.name
         head = "console (%s):\n" % log
@@ -370,17 +388,24 @@ def run_one(gt, run=None):
     return Result(gt, "passed", None, secs, "\n\n".join(outputs))
 
 
-def grade(tests, run=None, report=None):
-    """Run the tests in order, skipping dependents of failures."""
-    results = {}
+def grade(tests, run=None, report=None, budget=None, test_limit=None, clock=time.monotonic):
+    """Run the tests in order, skipping dependents of failures. With a
+    budget (seconds for the whole run), no test runs past it: each gets at
+    most what is left, and none starts with less than MIN_TEST_SECS left.
+    test_limit caps every test's own timeout."""
+    results, start = {}, clock()
     for gt in tests:
         blocker = next((d for d in gt.depends
                         if results.get((gt.lab, d)) is None
                         or results[(gt.lab, d)].status != "passed"), None)
+        left = None if budget is None else budget - (clock() - start)
         if blocker is not None:
             r = Result(gt, "not run", "depends on %s" % blocker)
+        elif left is not None and left < MIN_TEST_SECS:
+            r = Result(gt, "not run", "the run's time budget of %g s is used up" % budget)
         else:
-            r = run_one(gt, run)
+            limits = [x for x in (test_limit, left) if x is not None]
+            r = run_one(gt, run, min(limits) if limits else None)
         results[(gt.lab, gt.name)] = r
         if report:
             report(r)
@@ -433,6 +458,25 @@ def results_json(results, execution_time, notes=()):
     }
 
 
+def summary(doc):
+    """A results.json as Markdown, for a CI job's summary page."""
+    total = sum(t["max_score"] for t in doc["tests"])
+    rows = ["## Score: %g/%g" % (doc["score"], total), "",
+            "| test | score | result |", "|---|---:|---|"]
+    for t in doc["tests"]:
+        first = t["output"].split("\n", 1)[0].replace("|", "\\|")
+        rows.append("| %s | %g/%g | %s |" % (t["name"], t["score"], t["max_score"], first))
+    return "\n".join(rows + ["", "```", doc.get("output", ""), "```"]) + "\n"
+
+
+def read_results(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        sys.exit("grade: %s: %s" % (path, e))
+
+
 def grading_table(lab):
     """The Markdown grading table of a lab's docs page."""
     if not lab.tests:
@@ -446,6 +490,9 @@ def grading_table(lab):
             "`%s`" % d for d in t.depends) or "", what))
     rows.append("")
     rows.append("Total: %d points. Source: `%s`." % (lab.points(), os.path.relpath(lab.path, ROOT)))
+    if lab.student_files:
+        rows.append("Graded from your work: %s (the grader ignores changes to any other "
+                    "file)." % ", ".join("`%s`" % f for f in lab.student_files))
     return "\n".join(rows) + "\n"
 
 
@@ -526,7 +573,25 @@ def main():
     ap.add_argument("--list", action="store_true", help="list labs and their tests")
     ap.add_argument("--table", metavar="LAB", help="print a lab's grading table")
     ap.add_argument("--update-docs", action="store_true", help="rewrite the docs' tables")
+    ap.add_argument("--budget", type=float, metavar="SECS",
+                    help="time budget for the whole run (tests past it are not run)")
+    ap.add_argument("--test-limit", type=float, metavar="SECS",
+                    help="at most this long for any one test")
+    ap.add_argument("--not-run", metavar="REASON",
+                    help="run nothing: every test scores 0, not run for REASON")
+    ap.add_argument("--summary", metavar="RESULTS",
+                    help="print a results.json as Markdown (a CI job summary)")
+    ap.add_argument("--full-marks", metavar="RESULTS",
+                    help="exit 0 only if a results.json has full marks")
     args = ap.parse_args()
+    if args.summary:
+        sys.stdout.write(summary(read_results(args.summary)))
+        return 0
+    if args.full_marks:
+        doc = read_results(args.full_marks)
+        total = sum(t["max_score"] for t in doc["tests"])
+        print("Score: %g/%g" % (doc["score"], total))
+        return 0 if doc["tests"] and doc["score"] == total else 1
     try:
         labs = load_labs(args.extra)
     except SpecError as e:
@@ -554,14 +619,27 @@ def main():
     if not tests:
         print("grade: no tests to grade", file=sys.stderr)
         return 2
+    if args.budget is not None:
+        notes.append("time budget %g s for the run%s" % (args.budget, "" if args.test_limit is None
+                     else ", at most %g s per test" % args.test_limit))
+        print("note: " + notes[-1], flush=True)
     signal.signal(signal.SIGTERM, raise_interrupted)
     signal.signal(signal.SIGHUP, raise_interrupted)
     start = time.monotonic()
+    report = lambda r: print(result_line(r), flush=True)  # noqa: E731
     try:
-        results = grade(tests, report=lambda r: print(result_line(r), flush=True))
+        if args.not_run:
+            results = [Result(t, "not run", args.not_run) for t in tests]
+            for r in results:
+                report(r)
+        else:
+            results = grade(tests, report=report, budget=args.budget,
+                            test_limit=args.test_limit)
     except (KeyboardInterrupt, harness.Interrupted) as e:
         print("grade: interrupted (%s)" % (e or "Ctrl-C"), flush=True)
         return 130
+    if args.budget is not None:
+        notes.append("time used: %.0f s" % (time.monotonic() - start))
     score, total = score_of(results)
     if args.results:
         with open(args.results, "w") as f:

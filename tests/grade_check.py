@@ -6,10 +6,12 @@ grade` and `make handout` rely on but that a full grading run would take
 minutes to exercise: the lab specs parse; a test whose harness test,
 suite or program is missing is reported "not available" and scores 0
 without crashing; a dependent of a failure is not run; the frame-leak
-check fires; results.json has Gradescope's shape; the grading tables in
+check fires; a run's time budget stops tests in time; results.json has
+Gradescope's shape, and its Markdown summary; the grading tables in
 docs/labs/ match the specs; the lab markers in the sources are well
 formed and the handout transformation does what it says; every lab
-students write has stubs to hand out. Every QEMU run
+students write has stubs to hand out, all inside the files its spec
+lists under student-files, and a workflow whose commands read back. Every QEMU run
 is faked (grade.grade takes the function that runs a test).
 
 usage: python3 tests/grade_check.py
@@ -189,6 +191,33 @@ def check_json():
     expect(by["fake: hidden-prog"]["visibility"] == "hidden", "hidden test shown")
 
 
+def check_budget():
+    """A run budget: each test gets at most what is left (and at most the
+    per-test limit); once less than MIN_TEST_SECS is left, the rest are
+    not run. The fake clock advances 100 s per test run."""
+    lab = load_fake()
+    now = [0.0]
+    limits = []
+
+    def run(test):
+        limits.append(test.timeout)
+        now[0] += 100
+        return True, None, 100.0
+
+    tests = [t for t in lab.tests if t.kind == "harness" and t.name != "gone"]
+    results = grade.grade(tests, run=run, budget=215, test_limit=150, clock=lambda: now[0])
+    got = [(r.test.name, r.status) for r in results]
+    want = [("first", "passed"), ("second", "passed"), ("independent", "not run"),
+            ("after-gone", "not run")]
+    expect(got == want, "statuses %s, want %s" % (got, want))
+    expect(limits == [7, 115], "timeouts %s, want [7 (the spec's), 115 (what is left)]" % limits)
+    expect("time budget of 215 s is used up" in results[2].reason, results[2].reason)
+    doc = grade.results_json(results, 200)
+    summary = grade.summary(doc)
+    expect(summary.startswith("## Score: 15/20\n"), "summary %r" % summary[:40])
+    expect("| fake: independent | 0/3 | not run: the run's time budget" in summary, summary)
+
+
 def check_docs():
     problems = grade.doc_table_problems(grade.load_labs())
     expect(not problems, "; ".join(problems))
@@ -249,10 +278,21 @@ def check_lab_handouts():
             expect(os.path.isfile(os.path.join(grade.ROOT, rel)),
                    "%s: handout-remove names %s, which does not exist"
                    % (os.path.relpath(lab.path, grade.ROOT), rel))
+        for rel in lab.student_files:
+            expect(os.path.isfile(os.path.join(grade.ROOT, rel)), "%s: student-files names %s, "
+                   "which does not exist" % (os.path.relpath(lab.path, grade.ROOT), rel))
         if lab.status != "ready" or not lab.doc:
             continue
         expect(lab.name in marked, "lab %s is ready but no source has LAB %s markers "
                "(make handout would refuse it)" % (lab.name, lab.name))
+        stubbed = {rel for rel, text in texts.items() if lab.name in handout.markers_in(text)}
+        expect(stubbed <= set(lab.student_files), "lab %s has stubs in %s, outside its "
+               "student-files (make handout would refuse it)"
+               % (lab.name, " ".join(sorted(stubbed - set(lab.student_files)))))
+        cmds = handout.workflow_commands(handout.workflow(lab.name))
+        expect(cmds == [c.format(lab=lab.name) for _, c in handout.WORKFLOW_STEPS]
+               and "make grade LAB=%s RESULTS=results.json || true" % lab.name in cmds,
+               "the workflow of lab %s does not read back as its steps: %s" % (lab.name, cmds))
         for rel, text in texts.items():
             left = handout.ANY_MARK.search(handout.transform(text, lab.name, rel))
             expect(not left, "handout %s: %s keeps a marker: %s" % (lab.name, rel,
@@ -264,6 +304,7 @@ CHECKS = [
     ("grade-missing-and-depends", check_missing_and_depends),
     ("grade-leak-check", check_wrapping),
     ("grade-results-json", check_json),
+    ("grade-budget", check_budget),
     ("grade-docs-tables", check_docs),
     ("handout-markers", check_markers),
     ("handout-labs", check_lab_handouts),

@@ -15,7 +15,9 @@ QEMU prints after the echo of the typed line, up to the next shell prompt.
 
 A line starting with "panic: " is the kernel's panic message; unless a test
 expects a panic, seeing one fails the test at once, with that line as the
-reason. Each test's whole console output is kept in tests/out/NAME.log.
+reason. Each test's whole console output is kept in tests/out/NAME.log,
+up to MAX_CONSOLE bytes: a kernel that floods the console fails its test
+there (the rest is read and dropped, so neither memory nor disk fills up).
 
 After every QEMU run that went as the test wanted (and was not looking for
 a panic), the host fsck must find the disk image clean: a test that
@@ -66,6 +68,8 @@ NONZERO = "nonzero"                    # Test.exit_code: any failure status
 POLL = 0.02                            # seconds between looks at the output
 SETTLE = 10.0                          # quiet seconds after the prompt before
                                        # a step's missing output is final
+MAX_CONSOLE = 1 << 20                  # bytes of console output a test may
+                                       # print; past it the test fails (a flood)
 
 
 @dataclass
@@ -178,6 +182,8 @@ SUITES = {
             Step("ln d/g h"),
             Step("cat h", (r"(?m)^q$",)),
             Step("ls d", (r"(?m)^g\s",)),
+            Step("ls -l d", (r"(?m)^g\s+2 \d+ 2 -",)),  # -l: the long form ls always prints
+            Step("ls -a", (r"(?m)^ls: unknown option -a$", r"(?m)^usage: ls \[-l\]")),
             Step("rm h"),
             Step("ls", (r"(?m)^d\s",), absent=(r"(?m)^h\s",)),
             Step("cat h", (COMPLAINT,), absent=(r"(?m)^q$",)),
@@ -507,6 +513,8 @@ class Console:
         self.partial = ""       # current incomplete line, for panic spotting
         self.panic = None
         self.eof = False
+        self.seen = 0           # bytes read from QEMU
+        self.flooded = False    # more than MAX_CONSOLE: the rest is dropped
         self.changed = threading.Event()
         self.thread = threading.Thread(target=self._pump, daemon=True)
         self.thread.start()
@@ -521,6 +529,17 @@ class Console:
                 data = b""
             if not data:
                 break
+            self.seen += len(data)
+            if self.seen > MAX_CONSOLE:
+                # A flood: keep reading (so QEMU never blocks on a full
+                # pipe) but keep nothing more, in memory or in the log.
+                if not self.flooded:
+                    self.log.write(b"\n# console flood: output cut at %d bytes\n" % MAX_CONSOLE)
+                    self.log.flush()
+                    with self.lock:
+                        self.flooded = True
+                    self.changed.set()
+                continue
             self.log.write(data)
             self.log.flush()
             self._add(decode(data).replace("\r", ""))
@@ -568,6 +587,9 @@ class Console:
             if panic and not panic_ok:
                 self.drain(2.0)  # let the backtrace reach the log
                 raise TestFailure("kernel " + panic.strip())
+            if self.flooded:
+                raise TestFailure("console flood: more than %d KiB of output while waiting "
+                                  "for %s" % (MAX_CONSOLE >> 10, what))
             if ready(text):
                 return text
             if eof:

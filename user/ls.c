@@ -3,6 +3,10 @@
 // number and size, as xv6's ls prints them; then the mode as Unix ls -l
 // shows it (-rwxr-xr-x, with s for setuid/setgid), the owner and group.
 //
+// calf's ls always prints this long form, so `-l` is accepted (Unix
+// fingers type it) and changes nothing; any other option is an error
+// that prints the usage. A file whose name starts with '-' is ./-name.
+//
 // Invariant: each listed name comes straight from a directory entry,
 // and its details from stat() on that name, so what ls shows is what an
 // open() of the name would find. Errors go to fd 2 and make the exit
@@ -100,11 +104,25 @@ static int ls(const char *path) {
   return r;
 }
 
+static void usage(void) {
+  fprintf(2, "usage: ls [-l] [path...]\n"
+             "  name, type (1 dir, 2 file, 3 device), inode, size, mode, owner, group;\n"
+             "  always this long form, so -l changes nothing\n");
+}
+
 int main(int argc, char *argv[]) {
-  if (argc < 2)
+  int first = 1;
+  for (; first < argc && argv[first][0] == '-'; first++) {
+    if (strcmp(argv[first], "-l") != 0) {
+      fprintf(2, "ls: unknown option %s\n", argv[first]);
+      usage();
+      return 1;
+    }
+  }
+  if (first == argc)
     return ls(".") < 0;
   int status = 0;
-  for (int i = 1; i < argc; i++)
+  for (int i = first; i < argc; i++)
     if (ls(argv[i]) < 0)
       status = 1;
   return status;

@@ -11,10 +11,11 @@
 // that read() may return; w..e-1 is the line still being edited.
 #include "kernel/dev/console.h"
 #include "kernel/dev/uart.h"
-#include "kernel/fs/file.h"
-#include "kernel/lock/sleeplock.h"
+#include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/lib/printk.h"
 
 #define BACKSPACE 0x100 // console_putc: erase the last character
 #define CTRL(x) ((x) - '@')
@@ -30,7 +31,9 @@ static struct {
 // transmit buffer may be full and uart_putc then sleeps.
 static struct sleeplock out_lock;
 
-void console_putc(int c) {
+// Kernel output (printf's, registered at boot): spins on the UART, so it
+// works with interrupts off and inside panic.
+static void console_putc(int c) {
   if (c == BACKSPACE) {
     uart_putc_sync('\b');
     uart_putc_sync(' ');
@@ -40,7 +43,7 @@ void console_putc(int c) {
   }
 }
 
-static int console_write(int user_src, uint64 src, int n) {
+int console_write(int user_src, uint64 src, int n) {
   int i;
   sleeplock_lock(&out_lock);
   for (i = 0; i < n; i++) {
@@ -56,7 +59,7 @@ static int console_write(int user_src, uint64 src, int n) {
 // Read up to n bytes, at most one line. ^D ends input: at the start of a
 // read it returns 0 (end of file); after some bytes it is kept for the
 // next read so that one sees the 0.
-static int console_read(int user_dst, uint64 dst, int n) {
+int console_read(int user_dst, uint64 dst, int n) {
   int want = n;
   spin_lock(&cons.lock);
   while (n > 0) {
@@ -123,6 +126,5 @@ void console_init(void) {
   spin_init(&cons.lock, "cons");
   sleeplock_init(&out_lock, "console out");
   uart_init();
-  devsw[CONSOLE].read = console_read;
-  devsw[CONSOLE].write = console_write;
+  printk_register_output(console_putc);
 }

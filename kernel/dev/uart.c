@@ -10,7 +10,7 @@
 #include "kernel/dev/console.h"
 #include "kernel/riscv/fdt.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 
 // Register offsets (bytes), and the bits we use.
 #define RHR 0 // receive holding (read)

@@ -33,7 +33,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/lock/spinlock.h"
 #include "kernel/mm/frame.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/riscv/fdt.h"
 
 #define NDESC VIRTIO_QUEUE_SIZE

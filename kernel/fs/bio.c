@@ -20,7 +20,7 @@
 #include "kernel/fs/buf.h"
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/lib/printk.h"
-#include "kernel/lock/sleeplock.h"
+#include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
 
 static struct {

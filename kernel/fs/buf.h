@@ -5,7 +5,7 @@
 
 #include "kernel/types.h"
 #include "kernel/fs.h"
-#include "kernel/lock/sleeplock.h"
+#include "kernel/sync/sleeplock.h"
 
 struct buf {
   int valid; // has data been read from disk?

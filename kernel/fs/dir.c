@@ -28,7 +28,7 @@
 #include "kernel/fs/perm.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 
 
 int namecmp(const char *s, const char *t) { return strncmp(s, t, DIRSIZ); }

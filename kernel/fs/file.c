@@ -20,8 +20,8 @@
 #include "kernel/fs/pipe.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/mm/vm.h"
-#include "kernel/proc/proc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/sched/sched.h"
 #include "kernel/proc/cred.h"
 
 struct devsw devsw[NDEV];

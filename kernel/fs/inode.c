@@ -36,9 +36,9 @@
 #include "kernel/fs/log.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
-#include "kernel/lock/sleeplock.h"
+#include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/mm/uaccess.h"
 
 struct superblock sb;
 

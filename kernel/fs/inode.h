@@ -1,11 +1,12 @@
-// Inodes, directories and path names. See kernel/fs/inode.c (inodes and
-// block mapping), kernel/fs/dir.c (directories and path lookup).
+// Inodes, directories and path names. See kernel/fs/inode.c (the inode
+// table, reading and writing inodes and their data), kernel/fs/bmap.c
+// (block mapping), kernel/fs/dir.c (directories and path lookup).
 #ifndef CALF_INODE_H
 #define CALF_INODE_H
 
 #include "kernel/types.h"
 #include "kernel/fs.h"
-#include "kernel/lock/sleeplock.h"
+#include "kernel/sync/sleeplock.h"
 
 struct stat;
 struct fsstat;

@@ -44,7 +44,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 
 // The log header, both on disk (in the log's first block) and in memory,
 // where it accumulates the home block numbers of the open group.

@@ -1,5 +1,6 @@
 // File permissions: the Unix owner/group/other check, the exec hook that
-// applies setuid and setgid bits, and chmod, chown and umask.
+// applies setuid and setgid bits, and the rules of chmod and chown (their
+// system calls, and umask's, are in kernel/fs/sysperm.c).
 //
 // An inode has an owner (uid), a group (gid) and a mode: three rwx triples,
 // for the owner, for members of the group, and for everyone else, plus the
@@ -17,8 +18,7 @@
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/proc/cred.h"
-#include "kernel/proc/proc.h"
-#include "kernel/proc/sysargs.h"
+#include "kernel/sched/sched.h"
 #include "kernel/param.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
@@ -78,11 +78,11 @@ int exec_prepare_creds(struct inode *ip, struct cred **newp) {
   return 0;
 }
 
-// ---- chmod, chown, umask ----------------------------------------------------
+// ---- chmod, chown ---------------------------------------------------------
 
 // chmod: the owner or root. A non-root owner outside the file's group
 // cannot make it setgid (that would hand out a group it does not have).
-static int set_mode(struct inode *ip, int mode, int unused) {
+int inode_chmod(struct inode *ip, int mode) {
   const struct cred *c = current_cred();
   if (mode & ~(S_ISUID | S_ISGID | 0777))
     return -1;
@@ -97,7 +97,7 @@ static int set_mode(struct inode *ip, int mode, int unused) {
 // chown: root only; -1 leaves that id as it is. As in Linux, a new owner
 // or group clears the setuid and setgid bits: they were granted for the
 // old one.
-static int set_owner(struct inode *ip, int uid, int gid) {
+int inode_chown(struct inode *ip, int uid, int gid) {
   if (current_cred()->euid != 0 || uid < -1 || gid < -1)
     return -1;
   if (uid != -1)
@@ -107,45 +107,4 @@ static int set_owner(struct inode *ip, int uid, int gid) {
   if (ip->type != T_DIR)
     ip->mode &= ~(S_ISUID | S_ISGID);
   return 0;
-}
-
-// Apply change(ip, a, b) to the inode named by argument 0, locked, in a
-// transaction; write it back if change returns 0.
-static uint64 change_inode(int (*change)(struct inode *, int, int), int a, int b) {
-  char path[MAXPATH];
-  if (argstr(0, path, MAXPATH) < 0)
-    return -1;
-  struct inode *ip = namei_in_op(path);
-  if (ip == 0)
-    return -1;
-  int r = change(ip, a, b);
-  if (r == 0)
-    iupdate(ip);
-  iunlockput(ip);
-  end_op();
-  return r;
-}
-
-uint64 sys_chmod(void) {
-  int mode;
-  argint(1, &mode);
-  return change_inode(set_mode, mode, 0);
-}
-
-uint64 sys_chown(void) {
-  int uid, gid;
-  argint(1, &uid);
-  argint(2, &gid);
-  return change_inode(set_owner, uid, gid);
-}
-
-// umask(mask): set the bits that new files and directories will not get;
-// returns the old mask. Per process, inherited by fork.
-uint64 sys_umask(void) {
-  int mask;
-  argint(0, &mask);
-  struct proc *p = myproc();
-  int old = p->umask;
-  p->umask = mask & 0777;
-  return old;
 }

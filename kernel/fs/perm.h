@@ -1,5 +1,5 @@
-// File permissions: who may read, write or execute an inode, and the calls
-// that change owners and modes (kernel/fs/perm.c).
+// File permissions: who may read, write or execute an inode, and who may
+// change its owner and mode (kernel/fs/perm.c).
 #ifndef CALF_PERM_H
 #define CALF_PERM_H
 
@@ -26,8 +26,9 @@ void inode_init_owner(struct inode *ip);
 // of no return (or abort_creds on failure).
 int exec_prepare_creds(struct inode *ip, struct cred **newp);
 
-uint64 sys_chmod(void);
-uint64 sys_chown(void);
-uint64 sys_umask(void);
+// chmod and chown on ip (locked), if the caller's creds allow them: 0, or
+// -1 with ip unchanged. The caller writes ip back (iupdate).
+int inode_chmod(struct inode *ip, int mode);
+int inode_chown(struct inode *ip, int uid, int gid); // -1 keeps that id
 
 #endif

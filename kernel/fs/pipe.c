@@ -19,8 +19,8 @@
 #include "kernel/fs/pipe.h"
 #include "kernel/lock/spinlock.h"
 #include "kernel/mm/frame.h"
-#include "kernel/mm/vm.h"
-#include "kernel/proc/proc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/sched/sched.h"
 
 #define PIPESIZE 512
 

@@ -27,8 +27,7 @@
 #include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
 #include "kernel/fs/reflink.h"
-#include "kernel/proc/proc.h"
-#include "kernel/proc/sysargs.h"
+#include "kernel/sched/sched.h"
 
 // Undo build: the inode loses its blocks and, having no links, is freed
 // by its last iput.
@@ -86,11 +85,8 @@ static int clone_into(struct inode *dp, char *name, struct inode *src) {
   return 0;
 }
 
-uint64 sys_clonefile(void) {
-  char srcpath[MAXPATH], dstpath[MAXPATH], name[DIRSIZ];
-  if (argstr(0, srcpath, MAXPATH) < 0 || argstr(1, dstpath, MAXPATH) < 0)
-    return -1;
-
+int clonefile(char *srcpath, char *dstpath) {
+  char name[DIRSIZ];
   begin_op_exclusive();
   int r = -1;
   struct inode *src = namei(srcpath);

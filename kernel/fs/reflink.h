@@ -4,6 +4,8 @@
 
 #include "kernel/types.h"
 
-uint64 sys_clonefile(void);
+// Make dstpath (which must not exist) a new file sharing srcpath's blocks
+// (the clonefile system call, kernel/fs/sysfile.c): 0, or -1.
+int clonefile(char *srcpath, char *dstpath);
 
 #endif

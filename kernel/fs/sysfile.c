@@ -27,11 +27,11 @@
 #include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/reflink.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
-#include "kernel/mm/frame.h"
-#include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/cred.h"
 #include "kernel/proc/sysargs.h"
@@ -452,4 +452,12 @@ uint64 sys_fsstat(void) {
   inode_stats(ROOTDEV, &st);
   virtio_blk_stats(&st.writes, &st.flushes);
   return copyout(myproc()->pagetable, addr, (char *)&st, sizeof(st));
+}
+
+// clonefile(src, dst): a reflink (kernel/fs/reflink.c).
+uint64 sys_clonefile(void) {
+  char srcpath[MAXPATH], dstpath[MAXPATH];
+  if (argstr(0, srcpath, MAXPATH) < 0 || argstr(1, dstpath, MAXPATH) < 0)
+    return -1;
+  return clonefile(srcpath, dstpath);
 }

@@ -17,6 +17,7 @@ uint64 sys_mknod(void);
 uint64 sys_chdir(void);
 uint64 sys_pipe(void);
 uint64 sys_fsstat(void);
+uint64 sys_clonefile(void);
 
 struct file;
 // Open path as an open file that no descriptor refers to yet; 0 on failure.

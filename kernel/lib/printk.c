@@ -1,20 +1,27 @@
 // Kernel printf and panic.
 //
 // printf formats straight to the console, one character at a time, under a
-// lock so that lines from different harts do not interleave. panic prints
+// lock so that lines from different harts do not interleave. It reaches
+// the console through the output the console registers at boot
+// (printk_register_output), so this file, which every layer calls, calls
+// nothing in dev/; until then output is dropped. panic prints
 // its message and a backtrace, then ends the machine with a failure status:
 // the kernel does not try to limp on once an invariant is broken.
 #include <stdarg.h>
 #include "kernel/lib/printk.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/dev/console.h"
 #include "kernel/riscv.h"
 #include "kernel/riscv/poweroff.h"
 
 static struct spinlock pr_lock;
 static volatile int panicking; // once set, printf stops locking and other harts freeze
 
+static void drop(int c) {}
+static void (*output)(int c) = drop;
+
 void printk_init(void) { spin_init(&pr_lock, "printk"); }
+
+void printk_register_output(void (*putc)(int c)) { output = putc; }
 
 static void print_num(uint64 x, int base, int is_signed) {
   static const char digits[] = "0123456789abcdef";
@@ -29,21 +36,21 @@ static void print_num(uint64 x, int base, int is_signed) {
   if (neg)
     buf[i++] = '-';
   while (--i >= 0)
-    console_putc(buf[i]);
+    output(buf[i]);
 }
 
 static void print_str(const char *s) {
   if (s == 0)
     s = "(null)";
   while (*s)
-    console_putc(*s++);
+    output(*s++);
 }
 
 // Supports %d %u %x %p %s %c %%, with l or ll for 64-bit integers.
 static void vprint(const char *fmt, va_list ap) {
   for (; *fmt; fmt++) {
     if (*fmt != '%') {
-      console_putc(*fmt);
+      output(*fmt);
       continue;
     }
     int lng = 0;
@@ -67,16 +74,16 @@ static void vprint(const char *fmt, va_list ap) {
       print_str(va_arg(ap, const char *));
       break;
     case 'c':
-      console_putc(va_arg(ap, int));
+      output(va_arg(ap, int));
       break;
     case '%':
-      console_putc('%');
+      output('%');
       break;
     case 0:
       return;
     default:
-      console_putc('%');
-      console_putc(*fmt);
+      output('%');
+      output(*fmt);
     }
   }
 }

@@ -1,11 +1,14 @@
 // Spinlocks.
 //
-// Invariant: a hart holding any spinlock has interrupts disabled, and
-// cpu->noff counts how many push_off()s are outstanding, so interrupts come
-// back on only when the outermost lock is released (and only if they were
-// on before the first one).
+// Invariant: a hart holding any spinlock has interrupts disabled: each
+// held lock is one outstanding push_off() (kernel/riscv/cpu.c), so
+// interrupts come back on only when the outermost lock is released (and
+// only if they were on before the first one).
+//
+// This file and kernel/riscv/cpu.c are the bottom of the kernel: they call
+// nothing above them but panic.
 #include "kernel/lock/spinlock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/riscv/cpu.h"
 #include "kernel/lib/printk.h"
 
 void spin_init(struct spinlock *lk, char *name) {
@@ -38,22 +41,3 @@ void spin_unlock(struct spinlock *lk) {
 
 // Must be called with interrupts off.
 int spin_held(struct spinlock *lk) { return lk->locked && lk->cpu == mycpu(); }
-
-void push_off(void) {
-  int old = intr_get();
-  intr_off();
-  if (mycpu()->noff == 0)
-    mycpu()->intena = old;
-  mycpu()->noff += 1;
-}
-
-void pop_off(void) {
-  struct cpu *c = mycpu();
-  if (intr_get())
-    panic("pop_off: interrupts enabled");
-  if (c->noff < 1)
-    panic("pop_off: unbalanced");
-  c->noff -= 1;
-  if (c->noff == 0 && c->intena)
-    intr_on();
-}

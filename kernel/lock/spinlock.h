@@ -1,6 +1,7 @@
 // Spinlocks: mutual exclusion between harts for short critical sections.
 // Holding one keeps interrupts off on this hart (push_off), so an interrupt
 // handler can never spin on a lock its own hart holds.
+// push_off/pop_off themselves are per-hart state: kernel/riscv/cpu.h.
 #ifndef CALF_SPINLOCK_H
 #define CALF_SPINLOCK_H
 
@@ -18,9 +19,5 @@ void spin_init(struct spinlock *lk, char *name);
 void spin_lock(struct spinlock *lk);
 void spin_unlock(struct spinlock *lk);
 int spin_held(struct spinlock *lk);
-
-// Interrupt-disable nesting: push_off/pop_off pairs, as spin_lock uses.
-void push_off(void);
-void pop_off(void);
 
 #endif

@@ -11,10 +11,10 @@
 //
 // Invariant: a PTE has PTE_COW only if it is valid, user, and not writable;
 // a frame mapped by a PTE_COW entry counts that entry among its references.
-#include "kernel/mm/cow.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/vm.h"
-#include "kernel/mm/pte_pairs.h"
 #include "kernel/mm/frame.h"
+#include "kernel/riscv.h"
 
 // LAB cow: BEGIN SOLUTION
 // Share one parent PTE with the child: writable pages turn COW in both.
@@ -55,8 +55,8 @@ enum fault_result cow_break(pte_t *pte) {
   void *old = (void *)PTE2PA(*pte);
   int flags = (PTE_FLAGS(*pte) & ~PTE_COW) | PTE_W;
   if (frame_refs(old) == 1) {
-    // Sole owner: nobody else maps this frame, and only this process
-    // could add a mapping (by forking), which it is not doing: it is here.
+    // Sole owner (and frame_refs acquires: the others are done with the
+    // frame); only this process could add a mapping (by forking): it is here.
     *pte = PA2PTE(old) | flags;
     sfence_vma();
     return FAULT_COW_REUSE;

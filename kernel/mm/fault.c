@@ -7,69 +7,55 @@
 //   invalid, PTE_LAZY             -> first touch of sbrklazy memory: fill it
 //   valid, PTE_COW, and a store   -> write to a shared page: break COW
 //   anything else                 -> the process made a bad access: kill it
+// The one walk that decides also names the reason for a kill, and every
+// fault counter, system-wide and per process, is kept here (count).
 // A fault that cannot be resolved kills only the faulting process; the
 // kernel and the other processes carry on, and no frame is lost.
 #include "kernel/mm/fault.h"
-#include "kernel/mm/vm.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/sharedpt.h"
+#include "kernel/sched/sched.h"
 #include "kernel/vmstat.h"
 
 static struct {
   uint64 cow_faults, cow_copies, cow_reuses, lazy_faults, spt_copies, spt_reuses;
 } stats;
 
-static void count(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
+static void bump(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
+
+// Count one fault: system-wide, and in p's own figures if a process took
+// it in user mode (p is 0 for copyin/copyout). A COW fault counts even if
+// no frame was free for the copy; p counts only those resolved.
+static void count(enum fault_result r, int cow, struct proc *p) {
+  if (r == FAULT_LAZY)
+    bump(&stats.lazy_faults);
+  if (r == FAULT_SPT_COPY)
+    bump(&stats.spt_copies);
+  if (r == FAULT_SPT_REUSE)
+    bump(&stats.spt_reuses);
+  if (!cow)
+    return;
+  bump(&stats.cow_faults);
+  if (r == FAULT_COW_COPY)
+    bump(&stats.cow_copies);
+  if (r == FAULT_COW_REUSE)
+    bump(&stats.cow_reuses);
+  if (p && (r == FAULT_COW_COPY || r == FAULT_COW_REUSE))
+    p->cow_faults++; // only p itself, on its own trap path, writes these
+  if (p && r == FAULT_COW_COPY)
+    p->cow_copies++;
+}
 
 static int is_page_fault(uint64 scause) {
   return scause == SCAUSE_LOAD_PAGE_FAULT || scause == SCAUSE_STORE_PAGE_FAULT ||
          scause == SCAUSE_INST_PAGE_FAULT;
 }
 
-// Does a PTE allow the access that raised scause, from user mode?
-static int allows(pte_t pte, uint64 scause) {
-  int need = scause == SCAUSE_STORE_PAGE_FAULT ? PTE_W
-             : scause == SCAUSE_INST_PAGE_FAULT ? PTE_X : PTE_R;
-  return (pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need);
-}
-
-enum fault_result vm_fault(pagetable_t pt, uint64 scause, uint64 va) {
-  if (!is_page_fault(scause) || va >= MAXVA)
-    return FAULT_KILL;
-  enum fault_result t = spt_fault(pt, va);
-  if (t < 0)
-    return t;
-  if (t > 0)
-    count(t == FAULT_SPT_COPY ? &stats.spt_copies : &stats.spt_reuses);
-  pte_t *pte = walk(pt, PGROUNDDOWN(va), 0);
-  if (pte == 0)
-    return FAULT_KILL;
-  if (t > 0 && allows(*pte, scause))
-    return t; // the shared table was all that stood in the way
-  if ((*pte & PTE_V) == 0 && (*pte & PTE_LAZY)) {
-    enum fault_result r = lazy_fill(pte);
-    if (r == FAULT_LAZY)
-      count(&stats.lazy_faults);
-    return r;
-  }
-  int cow = (*pte & (PTE_V | PTE_U | PTE_COW)) == (PTE_V | PTE_U | PTE_COW);
-  if (!cow || scause != SCAUSE_STORE_PAGE_FAULT)
-    return FAULT_KILL;
-  count(&stats.cow_faults);
-  enum fault_result r = cow_break(pte);
-  if (r == FAULT_COW_COPY)
-    count(&stats.cow_copies);
-  else if (r == FAULT_COW_REUSE)
-    count(&stats.cow_reuses);
-  return r;
-}
-
-const char *vm_fault_reason(pagetable_t pt, uint64 scause, uint64 va, enum fault_result r) {
-  if (r == FAULT_OOM)
-    return "out of memory in page fault";
+// Why an access the PTE does not allow kills the process.
+static const char *denied(pte_t *pte, uint64 scause) {
   if (!is_page_fault(scause))
-    return scause == 2 ? "illegal instruction" : "unexpected exception";
-  pte_t *pte = va < MAXVA ? walk(pt, PGROUNDDOWN(va), 0) : 0;
+    return scause == SCAUSE_ILLEGAL_INST ? "illegal instruction" : "unexpected exception";
   if (pte == 0 || (*pte & PTE_V) == 0)
     return "page fault on an unmapped address";
   if ((*pte & PTE_U) == 0)
@@ -79,6 +65,49 @@ const char *vm_fault_reason(pagetable_t pt, uint64 scause, uint64 va, enum fault
   if (scause == SCAUSE_INST_PAGE_FAULT)
     return "execute of a non-executable page";
   return "page fault (permission)";
+}
+
+// Does the PTE allow the access that raised scause, from user mode?
+static int allows(pte_t *pte, uint64 scause) {
+  int need = scause == SCAUSE_STORE_PAGE_FAULT  ? PTE_W
+             : scause == SCAUSE_INST_PAGE_FAULT ? PTE_X
+                                                : PTE_R;
+  return pte && (*pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need);
+}
+
+// Resolve the fault if its PTE says how, count it, and return 0 or the
+// reason it kills. Below a shared leaf table the table is made private
+// first; that may be all the access needed.
+static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *p) {
+  pte_t *l1e = is_page_fault(scause) ? spt_entry(pt, va) : 0;
+  if (l1e) {
+    enum fault_result t = spt_unshare(l1e);
+    count(t, 0, p);
+    if (t == FAULT_OOM)
+      return "out of memory in page fault";
+  }
+  pte_t *pte = is_page_fault(scause) ? walk(pt, PGROUNDDOWN(va), 0) : 0;
+  if (l1e && allows(pte, scause))
+    return 0;
+  enum fault_result r = FAULT_KILL;
+  int cow = 0;
+  if (pte && (*pte & PTE_V) == 0 && (*pte & PTE_LAZY)) {
+    r = lazy_fill(pte);
+  } else if (pte && scause == SCAUSE_STORE_PAGE_FAULT &&
+             (*pte & (PTE_V | PTE_U | PTE_COW)) == (PTE_V | PTE_U | PTE_COW)) {
+    cow = 1;
+    r = cow_break(pte);
+  }
+  count(r, cow, p);
+  if (r == FAULT_OOM)
+    return "out of memory in page fault";
+  return r == FAULT_KILL ? denied(pte, scause) : 0;
+}
+
+const char *vm_fault(pagetable_t pt, uint64 scause, uint64 va) { return fault(pt, scause, va, 0); }
+
+const char *vm_user_fault(struct proc *p, uint64 scause, uint64 va) {
+  return fault(p->pagetable, scause, va, p);
 }
 
 void vm_memstat(struct memstat *ms) {

@@ -2,6 +2,7 @@
 // and at run time (the forkmode system call), so one benchmark run can
 // compare them.
 #include "kernel/mm/vm.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/sharedpt.h"
 #include "kernel/vmstat.h"
 

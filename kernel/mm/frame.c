@@ -1,6 +1,6 @@
 // The physical frame allocator.
 //
-// Owns every 4096-byte frame of RAM from the end of the kernel image to
+// Owns every frame (PGSIZE, 4096 bytes) of RAM from the end of the kernel image to
 // the end of RAM (as the device tree reports it), and a reference count
 // for each.
 //
@@ -121,7 +121,14 @@ uint64 frame_shared_count(void) {
 int frame_refs(void *pa) {
   if ((uint64)pa % PGSIZE != 0)
     frame_bad(pa);
-  return __atomic_load_n(frame_ref(pa), __ATOMIC_RELAXED); }
+  // Acquire, pairing with the release in frame_put. A caller that sees 1
+  // may write the frame in place (cow_break's reuse): the owner that just
+  // dropped its reference on another hart may have been reading the frame
+  // (copying it, in its own cow_break), and those reads must be done
+  // before our writes land. On RVWMO a store after a plain load could
+  // otherwise become visible first.
+  return __atomic_load_n(frame_ref(pa), __ATOMIC_ACQUIRE);
+}
 
 uint64 frame_free_count(void) { return fl.nfree; }
 

@@ -4,9 +4,10 @@
 #define CALF_FRAME_H
 
 #include "kernel/types.h"
+#include "kernel/riscv.h"
 
 void frame_init(uint64 start, uint64 end);
-// A 4096-byte frame with count 1, filled with junk (so code that forgets
+// A PGSIZE-byte frame with count 1, filled with junk (so code that forgets
 // to initialise it fails fast), or 0 if none is left.
 void *frame_alloc(void);
 // The same, zero-filled (page tables, user pages).
@@ -30,7 +31,7 @@ void frame_put_last(void *pa, long old);
 // base, the subtraction wraps around to a huge index. (pa comes from a
 // PTE or from frame_alloc, so it is page aligned.)
 static inline long *frame_ref(void *pa) {
-  uint64 i = (uint64)pa / 4096 - frames.base_pfn;
+  uint64 i = (uint64)pa / PGSIZE - frames.base_pfn;
   if (i >= frames.nframes)
     frame_bad(pa);
   return &frames.refs[i];
@@ -51,7 +52,7 @@ static inline void frame_put(void *pa) {
   if (old <= 1)
     frame_put_last(pa, old);
 }
-int frame_refs(void *pa);
+int frame_refs(void *pa); // the count, read with acquire ordering (frame.c)
 void frame_copy(void *dst, const void *src); // word-sized page copy
 uint64 frame_shared_count(void);
 uint64 frame_free_count(void);

@@ -7,10 +7,9 @@
 // of a page-table page: one 4 KiB page-table page per 2 MiB reserved.
 //
 // Invariant: a PTE_LAZY entry holds no frame and is never valid.
-#include "kernel/mm/cow.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
-#include "kernel/lib/string.h"
 
 uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz) {
   for (uint64 a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE) {

@@ -45,7 +45,8 @@
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
 #include "kernel/memlayout.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+#include "kernel/riscv/cpu.h"
 #include "kernel/lib/printk.h"
 
 #define L1SPAN (512 * (uint64)PGSIZE) // the 2 MiB one leaf table maps
@@ -181,11 +182,9 @@ enum fault_result spt_unshare(pte_t *l1e) {
 // }
 // LAB sharedpt: END STUB
 
-enum fault_result spt_fault(pagetable_t pt, uint64 va) {
+pte_t *spt_entry(pagetable_t pt, uint64 va) {
   pte_t *l1e = l1_entry(pt, va, 0);
-  if (l1e == 0 || !spt_is_shared(*l1e))
-    return 0;
-  return spt_unshare(l1e);
+  return l1e && spt_is_shared(*l1e) ? l1e : 0;
 }
 
 pte_t *spt_walk(pagetable_t pt, uint64 va, int *sharers) {
@@ -198,22 +197,16 @@ pte_t *spt_walk(pagetable_t pt, uint64 va, int *sharers) {
   return &t[PX(0, va)];
 }
 
-int spt_shared_at(pagetable_t pt, uint64 va) {
-  pte_t *l1e = l1_entry(pt, va, 0);
-  return l1e && spt_is_shared(*l1e);
-}
-
 int spt_prepare_shrink(pagetable_t pt, uint64 newsz, uint64 oldsz) {
   // The table newsz falls inside keeps its pages below newsz: it must be
-  // private before uvm_unmap clears the rest. (Unsharing a private table
-  // is nothing: spt_fault returns 0.)
+  // private before uvm_unmap clears the rest.
   uint64 first = (newsz + L1SPAN - 1) & ~(L1SPAN - 1);
-  if (first != newsz && spt_fault(pt, newsz) < 0)
+  pte_t *l1e = first != newsz ? spt_entry(pt, newsz) : 0;
+  if (l1e && spt_unshare(l1e) == FAULT_OOM)
     return -1;
   // Tables from there up map nothing at or above oldsz: drop them whole.
   for (uint64 a = first; a < oldsz; a += L1SPAN) {
-    pte_t *l1e = l1_entry(pt, a, 0);
-    if (l1e == 0 || !spt_is_shared(*l1e))
+    if ((l1e = spt_entry(pt, a)) == 0)
       continue;
     pte_t e = *l1e;
     set_entry(l1e, 0);

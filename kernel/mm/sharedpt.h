@@ -1,19 +1,13 @@
 // Shared last-level page tables: the fork=sharedpt strategy
-// (kernel/mm/sharedpt.c owns the mechanism and its invariant).
+// (kernel/mm/sharedpt.c owns the mechanism and its invariant; the mark,
+// PTE_SHARED_PT, is in kernel/mm/internal.h, since every walker reads it).
+// Used inside mm/ only.
 #ifndef CALF_SHAREDPT_H
 #define CALF_SHAREDPT_H
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"
-#include "kernel/mm/cow.h"
-
-// The mark of a level-1 entry whose leaf table is shared: PTE_V clear, so
-// the hardware faults on any access below it, and the table's address
-// kept in the PPN field, which the hardware ignores in an invalid entry.
-// (PTE_COW's bit: in a level-1 entry it cannot mean COW.)
-#define PTE_SHARED_PT PTE_RSW0
-
-static inline int spt_is_shared(pte_t e) { return (e & (PTE_V | PTE_SHARED_PT)) == PTE_SHARED_PT; }
+#include "kernel/mm/internal.h"
 
 // Fork by sharing the parent's leaf tables for [0, sz) with the child.
 // Returns 0, or -1 if a page-table page ran out (the caller frees new).
@@ -22,9 +16,9 @@ int spt_fork(pagetable_t old, pagetable_t new, uint64 sz);
 // (FAULT_SPT_COPY) or, if no one else holds it any more, the table itself
 // (FAULT_SPT_REUSE); FAULT_OOM if no frame is free for the copy.
 enum fault_result spt_unshare(pte_t *l1e);
-// The fault path's first step: unshare va's table if it is shared.
-// 0 if it was not shared, else what spt_unshare returned.
-enum fault_result spt_fault(pagetable_t pt, uint64 va);
+// The level-1 entry for va if it marks a shared leaf table, else 0 (the
+// fault path's first question).
+pte_t *spt_entry(pagetable_t pt, uint64 va);
 // Drop a shared entry's reference on its table (exit, exec, shrink).
 void spt_put(pte_t l1e);
 // The leaf PTE for va, looking through a shared table without unsharing
@@ -36,8 +30,6 @@ pte_t *spt_walk(pagetable_t pt, uint64 va, int *sharers);
 // tables the range covers whole and unshare the one it starts inside.
 // Returns 0, or -1 (nothing changed that matters) if that needed a frame.
 int spt_prepare_shrink(pagetable_t pt, uint64 newsz, uint64 oldsz);
-// Is the leaf table for va shared? (a guard for uvm_unmap)
-int spt_shared_at(pagetable_t pt, uint64 va);
 // The frame audit for a shared entry: report the table's reference, and,
 // the first time this audit meets the table, its leaves' frames.
 void spt_audit(pte_t l1e);

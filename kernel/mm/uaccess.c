@@ -1,5 +1,9 @@
 // Moving bytes across the user/kernel boundary.
 //
+// The one file of mm/ that knows about processes: either_copyin/out copy
+// for the current one, so they read myproc()->pagetable (struct proc is
+// the scheduler's, kernel/sched/sched.h, a layer below mm/).
+//
 // The kernel never dereferences a user pointer. It translates each user
 // page through the process's page table and checks the PTE itself: the
 // page must be valid and user-accessible, and writable for copyout. Any
@@ -11,8 +15,10 @@
 // copy-on-write page is broken before the kernel writes into it. Skipping
 // that would write into a frame other processes still share (the classic
 // bug: a pipe read() into a shared page changes the parent's copy too).
-#include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/fault.h"
+#include "kernel/sched/sched.h"
 #include "kernel/lib/string.h"
 
 static int has(pte_t *pte, int need) {
@@ -27,7 +33,7 @@ static void *user_page(pagetable_t pt, uint64 va, int need) {
   pte_t *pte = walk(pt, va, 0);
   if (!has(pte, need)) {
     uint64 cause = need == PTE_W ? SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
-    if (vm_fault(pt, cause, va) < 0)
+    if (vm_fault(pt, cause, va) != 0)
       return 0;
     pte = walk(pt, va, 0);
     if (!has(pte, need))
@@ -82,4 +88,20 @@ int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max) {
     srcva = va0 + PGSIZE;
   }
   return -1;
+}
+
+// Either kind of address: the console and readi/writei serve both user
+// buffers (read(), write()) and kernel ones (exec reading a program).
+int either_copyout(int user_dst, uint64 dst, void *src, uint64 len) {
+  if (user_dst)
+    return copyout(myproc()->pagetable, dst, src, len);
+  memmove((char *)dst, src, len);
+  return 0;
+}
+
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
+  if (user_src)
+    return copyin(myproc()->pagetable, dst, src, len);
+  memmove(dst, (char *)src, len);
+  return 0;
 }

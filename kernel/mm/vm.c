@@ -4,7 +4,8 @@
 // (so the kernel can use a physical address as a pointer), the trampoline
 // at the top of the address space, and each process's kernel stack below
 // it with an unmapped guard page underneath, so a kernel stack overflow
-// faults instead of silently corrupting a neighbour.
+// faults instead of silently corrupting a neighbour. (The stacks are the
+// process table's: proc_init maps them with kvm_map while booting.)
 //
 // A user page table maps the process's memory from 0 to p->sz with PTE_U,
 // plus the trampoline and trap frame (without PTE_U) at the top.
@@ -14,14 +15,13 @@
 // one page table, except the leaf tables fork=sharedpt shares, whose frame
 // count is the number of page tables holding them (kernel/mm/sharedpt.c).
 #include "kernel/mm/vm.h"
-#include "kernel/mm/pte_pairs.h"
+#include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/sharedpt.h"
 #include "kernel/memlayout.h"
+#include "kernel/vmstat.h"
 #include "kernel/riscv/fdt.h"
-#include "kernel/proc/proc.h"
 #include "kernel/lib/printk.h"
-#include "kernel/lib/string.h"
 
 pagetable_t kernel_pagetable;
 static uint64 pt_pages; // page-table pages in use, kernel's and users' (atomic)
@@ -29,28 +29,31 @@ static uint64 pt_pages; // page-table pages in use, kernel's and users' (atomic)
 extern char etext[];       // kernel.ld: end of kernel text
 extern char _trampoline[]; // trampoline.S
 
-// Map [va, va+sz) to [pa, pa+sz) in the kernel page table, or panic:
-// only used while booting, when running out of memory is fatal anyway.
-void kvm_map(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm) {
+static void kvm_map_in(pagetable_t kpt, uint64 va, uint64 pa, uint64 sz, int perm) {
   if (map_pages(kpt, va, sz, pa, perm) != 0)
     panic("kvm_map: out of memory mapping 0x%lx", va);
 }
 
+// Map [va, va+sz) to [pa, pa+sz) in the kernel page table, or panic:
+// only used while booting (before kvm_inithart), when running out of
+// memory is fatal anyway. proc_init maps the kernel stacks with it.
+void kvm_map(uint64 va, uint64 pa, uint64 sz, int perm) { kvm_map_in(kernel_pagetable, va, pa, sz, perm); }
+
+// The devices, the kernel image, the rest of RAM and the trampoline.
 static pagetable_t kvm_make(void) {
   pagetable_t kpt = uvm_create();
   if (kpt == 0)
     panic("kvm_make: no memory for the kernel page table");
-  kvm_map(kpt, platform.uart, platform.uart, PGSIZE, PTE_R | PTE_W);
+  kvm_map_in(kpt, platform.uart, platform.uart, PGSIZE, PTE_R | PTE_W);
   for (int i = 0; i < platform.nvirtio; i++)
-    kvm_map(kpt, platform.virtio[i], platform.virtio[i], PGSIZE, PTE_R | PTE_W);
-  kvm_map(kpt, platform.plic, platform.plic, 0x4000000, PTE_R | PTE_W);
+    kvm_map_in(kpt, platform.virtio[i], platform.virtio[i], PGSIZE, PTE_R | PTE_W);
+  kvm_map_in(kpt, platform.plic, platform.plic, 0x4000000, PTE_R | PTE_W);
   if (platform.finisher)
-    kvm_map(kpt, platform.finisher, platform.finisher, PGSIZE, PTE_R | PTE_W);
-  kvm_map(kpt, KERNLOAD, KERNLOAD, (uint64)etext - KERNLOAD, PTE_R | PTE_X);
+    kvm_map_in(kpt, platform.finisher, platform.finisher, PGSIZE, PTE_R | PTE_W);
+  kvm_map_in(kpt, KERNLOAD, KERNLOAD, (uint64)etext - KERNLOAD, PTE_R | PTE_X);
   uint64 ram_end = platform.ram_base + platform.ram_size;
-  kvm_map(kpt, (uint64)etext, (uint64)etext, ram_end - (uint64)etext, PTE_R | PTE_W);
-  kvm_map(kpt, TRAMPOLINE, (uint64)_trampoline, PGSIZE, PTE_R | PTE_X);
-  proc_mapstacks(kpt);
+  kvm_map_in(kpt, (uint64)etext, (uint64)etext, ram_end - (uint64)etext, PTE_R | PTE_W);
+  kvm_map_in(kpt, TRAMPOLINE, (uint64)_trampoline, PGSIZE, PTE_R | PTE_X);
   return kpt;
 }
 
@@ -75,7 +78,7 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
       continue;
     }
     if (spt_is_shared(*pte)) { // a shared leaf table: writers get their own
-      if (!alloc || spt_unshare(pte) < 0)
+      if (!alloc || spt_unshare(pte) == FAULT_OOM)
         return 0;
       pt = (pagetable_t)PTE2PA(*pte);
       continue;
@@ -83,7 +86,12 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
     if (!alloc || (pt = frame_alloc_zero()) == 0)
       return 0;
     __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
-    *pte = PA2PTE(pt) | PTE_V;
+    // Release: another hart may walk this tree meanwhile (procstat and
+    // the frame audit walk other processes' tables under p->lock, which
+    // the owner does not hold to grow). It must see the page zeroed
+    // before it sees the pointer; its own loads through the pointer are
+    // ordered after it by their address dependency.
+    __atomic_store_n(pte, PA2PTE(pt) | PTE_V, __ATOMIC_RELEASE);
   }
   return &pt[PX(0, va)];
 }
@@ -141,7 +149,7 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   for (uint64 a = va; a < end; a += n * PGSIZE) {
     pte_t *pte;
     n = leaf_run(pt, a, end, &pte);
-    if (spt_shared_at(pt, a)) // uvm_dealloc unshares or drops them first
+    if (spt_entry(pt, a)) // uvm_dealloc unshares or drops them first
       panic("uvm_unmap: 0x%lx is in a shared page table", a);
     for (int i = 0; pte && i < n; i++) {
       if ((pte[i] & PTE_V) && do_free)
@@ -198,50 +206,79 @@ uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
   return newsz;
 }
 
-// Free a page-table tree, dropping the reference of every frame its
-// leaves still map, in one pass: exit and exec free whole address spaces,
-// and a second pass to clear the leaves first would cost as much again.
-static void free_tree(pagetable_t pt, int level) {
-  for (pte_t *pte = pt; pte < pt + 512; pte++) {
-    if (spt_is_shared(*pte))
-      spt_put(*pte); // one reference less on a shared leaf table
-    if ((*pte & PTE_V) == 0)
-      continue;
-    if (level > 0 && (*pte & (PTE_R | PTE_W | PTE_X)) == 0)
-      free_tree((pagetable_t)PTE2PA(*pte), level - 1);
-    else
-      frame_put((void *)PTE2PA(*pte));
-  }
+static void put_leaf(pte_t *pte, uint64 va, void *arg) { frame_put((void *)PTE2PA(*pte)); }
+
+static void free_table(pagetable_t pt, void *arg) {
   __atomic_fetch_sub(&pt_pages, 1, __ATOMIC_RELAXED);
   frame_put(pt);
 }
 
-// Report every frame that a leaf below TRAPFRAME maps to the frame audit,
-// and every page-table page below the root (so table counts are checked).
-// (The trap frame's PTE holds no reference of its own: the process's
-// p->trapframe does. The trampoline is kernel text, not a managed frame.)
-static void audit_tree(pagetable_t pt, int level, uint64 va) {
-  for (int i = 0; i < 512; i++) {
-    pte_t pte = pt[i];
-    uint64 a = va + ((uint64)i << PXSHIFT(level));
-    if (spt_is_shared(pte))
-      spt_audit(pte); // the table's count, and its leaves once
-    if ((pte & PTE_V) == 0 || a >= TRAPFRAME)
-      continue;
-    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
-      frame_audit_ref((void *)PTE2PA(pte)); // a private table: count 1
-      audit_tree((pagetable_t)PTE2PA(pte), level - 1, a);
-    } else
-      frame_audit_ref((void *)PTE2PA(pte));
-  }
+static void put_shared(pte_t *l1e, uint64 va, void *arg) { spt_put(*l1e); }
+
+// Free a user page table: drop the reference of every frame its leaves
+// still map and free the page-table pages, in one pass (exit and exec free
+// whole address spaces, and a second pass to clear the leaves first would
+// cost as much again). Pages the process does not own (the trampoline,
+// the trap frame) must have been unmapped first.
+void uvm_free(pagetable_t pt) { uvm_for_each_leaf(pt, put_leaf, free_table, put_shared, 0); }
+
+// Report a frame below TRAPFRAME to the frame audit. (The trap frame's
+// PTE holds no reference of its own: the process's p->trapframe does. The
+// trampoline is kernel text, not a managed frame.)
+static void audit_leaf(pte_t *pte, uint64 va, void *arg) {
+  if (va < TRAPFRAME)
+    frame_audit_ref((void *)PTE2PA(*pte));
 }
 
-void uvm_audit(pagetable_t pt) { audit_tree(pt, 2, 0); }
+// Every page-table page is reported too, so that table counts are checked:
+// a private table has count 1, a shared one (spt_audit) one per holder.
+static void audit_table(pagetable_t pt, void *arg) { frame_audit_ref(pt); }
 
-// Free a user page table: every page it maps and the page-table pages.
-// Pages the process does not own (the trampoline, the trap frame) must
-// have been unmapped first.
-void uvm_free(pagetable_t pt) { free_tree(pt, 2); }
+static void audit_shared(pte_t *l1e, uint64 va, void *arg) { spt_audit(*l1e); }
+
+void uvm_audit(pagetable_t pt) { uvm_for_each_leaf(pt, audit_leaf, audit_table, audit_shared, 0); }
+
+// procstat's counts: user leaves split into shared (frame count > 1, or
+// mapped through a leaf table more than one page table holds) and
+// private, and page-table pages. A page under a shared leaf table counts
+// in the RSS of every process holding the table (kernel/mm/sharedpt.c).
+static void stat_page(pte_t e, int sharers, struct procstat *ps) {
+  if ((e & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return;
+  ps->rss_pages++;
+  if (sharers > 1 || frame_refs((void *)PTE2PA(e)) > 1)
+    ps->shared_pages++;
+  else
+    ps->private_pages++;
+}
+
+static void stat_leaf(pte_t *pte, uint64 va, void *arg) { stat_page(*pte, 1, arg); }
+
+static void stat_table(pagetable_t pt, void *arg) { ((struct procstat *)arg)->pt_pages++; }
+
+static void stat_shared(pte_t *l1e, uint64 va, void *arg) {
+  pagetable_t t = (pagetable_t)PTE2PA(*l1e);
+  int sharers = frame_refs(t);
+  for (int i = 0; i < 512; i++)
+    stat_page(t[i], sharers, arg);
+  stat_table(t, arg);
+}
+
+void uvm_stat(pagetable_t pt, struct procstat *ps) {
+  uvm_for_each_leaf(pt, stat_leaf, stat_table, stat_shared, ps);
+}
+
+int uvm_frameinfo(pagetable_t pt, uint64 va, struct frameinfo *fi) {
+  int sharers;
+  pte_t *pte = spt_walk(pt, PGROUNDDOWN(va), &sharers);
+  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return -1;
+  fi->pa = PTE2PA(*pte);
+  // One reference per PTE; a PTE in a shared table is seen by every holder.
+  fi->refs = frame_refs((void *)fi->pa) + sharers - 1;
+  fi->table_refs = sharers;
+  return 0;
+}
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes

@@ -19,7 +19,7 @@
 // Invariant: a published cred never changes again, except its ref.
 // pool.lock guards the free list and the counters.
 #include "kernel/proc/cred.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/rcustat.h"
 #include "kernel/lock/spinlock.h"
 #include "kernel/lib/printk.h"

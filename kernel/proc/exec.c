@@ -16,6 +16,7 @@
 #include "kernel/proc/cred.h"
 #include "kernel/fs/perm.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/lib/string.h"

@@ -1,21 +1,24 @@
-// Processes: the process table, creation (fork), exit and wait, sleep and
-// wakeup, and the per-hart scheduler.
+// Processes: claiming and freeing slots of the process table, creation
+// (fork), exit and wait, kill, and the first process. Running them is the
+// scheduler's job (kernel/sched/sched.c); this file sits above it, next to
+// the files, credentials, snapshots and exec that a process owns.
 //
-// Locking: p->lock guards p->state, chan, killed, xstate and pid, and is
-// held across every context switch into or out of p. wait_lock guards
-// every p->parent, and is always taken before any p->lock, so a parent
-// waiting for a child and a child exiting cannot miss each other.
+// Locking: p->lock guards p->state, chan, killed, xstate and pid
+// (kernel/sched/sched.h). wait_lock guards every p->parent, and is always
+// taken before any p->lock, so a parent waiting for a child and a child
+// exiting cannot miss each other.
 //
-// Invariant: a process is RUNNING on at most one hart, and a hart runs a
-// process only from its scheduler loop, which it re-enters through sched().
+// Invariant: a slot is UNUSED exactly when it holds no memory, no files
+// and no cred; only wait() (for a ZOMBIE) and a failed creation return a
+// slot to UNUSED.
 #include "kernel/proc/proc.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/snapshot.h"
 #include "kernel/proc/cred.h"
-#include "kernel/sync/rcu.h"
 #include "kernel/memlayout.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/riscv/trap.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
@@ -23,29 +26,19 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 
-struct cpu cpus[NCPU];
-static struct proc proc[NPROC];
 static struct proc *initproc;
 
 static int nextpid = 1;
 static struct spinlock pid_lock;
 static struct spinlock wait_lock;
 
-void swtch(struct context *old, struct context *new);
 static void forkret(void);
 static void freeproc(struct proc *p);
 
-// Give every process slot a kernel stack, mapped high in the kernel page
-// table with an unmapped guard page below it.
-void proc_mapstacks(pagetable_t kpt) {
-  for (int i = 0; i < NPROC; i++) {
-    void *pa = frame_alloc();
-    if (pa == 0)
-      panic("proc_mapstacks: out of memory");
-    kvm_map(kpt, KSTACK(i), (uint64)pa, PGSIZE, PTE_R | PTE_W);
-  }
-}
-
+// Set up the process table, and give every slot a kernel stack, mapped
+// high in the kernel page table with an unmapped guard page below it.
+// Called while booting, after kvm_init built the kernel page table and
+// before any hart uses it.
 void proc_init(void) {
   spin_init(&pid_lock, "nextpid");
   spin_init(&wait_lock, "wait_lock");
@@ -53,20 +46,11 @@ void proc_init(void) {
     spin_init(&proc[i].lock, "proc");
     proc[i].state = UNUSED;
     proc[i].kstack = KSTACK(i);
+    void *pa = frame_alloc();
+    if (pa == 0)
+      panic("proc_init: out of memory for kernel stacks");
+    kvm_map(proc[i].kstack, (uint64)pa, PGSIZE, PTE_R | PTE_W);
   }
-}
-
-// The hart id, kept in tp since boot. Callers must have interrupts off,
-// or the process could move to another hart right after the read.
-int cpuid(void) { return r_tp(); }
-
-struct cpu *mycpu(void) { return &cpus[cpuid()]; }
-
-struct proc *myproc(void) {
-  push_off();
-  struct proc *p = mycpu()->proc;
-  pop_off();
-  return p;
 }
 
 static int allocpid(void) {
@@ -308,69 +292,6 @@ int wait(uint64 addr) {
   }
 }
 
-// Each hart's scheduler loop: pick a RUNNABLE process, switch to it, and
-// get control back when it calls sched(). Round robin over the table.
-void scheduler(void) {
-  struct cpu *c = mycpu();
-  c->proc = 0;
-  rcu_hart_online();
-  for (;;) {
-    // Interrupts on, so a device can wake a sleeper and so a hart with
-    // nothing to do does not deadlock the others.
-    intr_on();
-    int found = 0;
-    for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-      // Between two processes (or after an idle wfi) this hart runs no
-      // RCU reader: a quiescent state (kernel/sync/rcu.c).
-      rcu_quiescent();
-      spin_lock(&p->lock);
-      if (p->state == RUNNABLE) {
-        p->state = RUNNING;
-        c->proc = p;
-        swtch(&c->context, &p->context);
-        c->proc = 0; // the process is done running for now
-        found = 1;
-      }
-      spin_unlock(&p->lock);
-    }
-    // Idle: an idle hart is quiescent for RCU as long as it sleeps.
-    if (!found && rcu_idle_enter()) {
-      intr_on();
-      __asm__ volatile("wfi");
-      rcu_idle_exit();
-    }
-  }
-}
-
-// Switch to this hart's scheduler. The caller holds p->lock (only) and has
-// already changed p->state. intena belongs to this kernel thread, not to
-// the hart, so it is saved and restored around the switch.
-void sched(void) {
-  struct proc *p = myproc();
-  if (rcu_read_depth() > 0) // checked first: it also holds push_off
-    panic("sched: %s (pid %d) would sleep inside an RCU read-side section", p->name, p->pid);
-  if (!spin_held(&p->lock))
-    panic("sched: p->lock not held");
-  if (mycpu()->noff != 1)
-    panic("sched: holding %d locks", mycpu()->noff);
-  if (p->state == RUNNING)
-    panic("sched: process still RUNNING");
-  if (intr_get())
-    panic("sched: interruptible");
-  int intena = mycpu()->intena;
-  swtch(&p->context, &mycpu()->context);
-  mycpu()->intena = intena;
-}
-
-// Give up the hart for one scheduling round.
-void yield(void) {
-  struct proc *p = myproc();
-  spin_lock(&p->lock);
-  p->state = RUNNABLE;
-  sched();
-  spin_unlock(&p->lock);
-}
-
 // A new process's first kernel code, reached by the swtch in scheduler().
 static void forkret(void) {
   static int first = 1;
@@ -391,34 +312,6 @@ static void forkret(void) {
     p->trapframe->a0 = argc;
   }
   usertrapret();
-}
-
-// Sleep on chan, releasing lk while asleep and taking it back before
-// returning. Holding p->lock from before lk is released until the switch
-// means a wakeup(chan) cannot slip in between: wakeup needs p->lock too.
-void sleep(void *chan, struct spinlock *lk) {
-  struct proc *p = myproc();
-  spin_lock(&p->lock);
-  spin_unlock(lk);
-  p->chan = chan;
-  p->state = SLEEPING;
-  sched();
-  p->chan = 0;
-  spin_unlock(&p->lock);
-  spin_lock(lk);
-}
-
-// Wake every process sleeping on chan. Caller must not hold any p->lock.
-void wakeup(void *chan) {
-  struct proc *me = myproc();
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p == me)
-      continue;
-    spin_lock(&p->lock);
-    if (p->state == SLEEPING && p->chan == chan)
-      p->state = RUNNABLE;
-    spin_unlock(&p->lock);
-  }
 }
 
 // Mark the process with this pid killed; it exits the next time it is
@@ -476,45 +369,4 @@ struct proc *proc_get(int pid) {
     spin_unlock(&p->lock);
   }
   return 0;
-}
-
-void setkilled(struct proc *p) {
-  spin_lock(&p->lock);
-  p->killed = 1;
-  spin_unlock(&p->lock);
-}
-
-int killed(struct proc *p) {
-  spin_lock(&p->lock);
-  int k = p->killed;
-  spin_unlock(&p->lock);
-  return k;
-}
-
-int either_copyout(int user_dst, uint64 dst, void *src, uint64 len) {
-  if (user_dst)
-    return copyout(myproc()->pagetable, dst, src, len);
-  memmove((char *)dst, src, len);
-  return 0;
-}
-
-int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
-  if (user_src)
-    return copyin(myproc()->pagetable, dst, src, len);
-  memmove(dst, (char *)src, len);
-  return 0;
-}
-
-// Print the process table (control-P on the console). No locks, so a
-// wedged kernel can still show what it was doing.
-void procdump(void) {
-  static const char *names[] = {
-      [UNUSED] = "unused", [USED] = "used",     [SLEEPING] = "sleep",
-      [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie"};
-  printf("\n");
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p->state == UNUSED)
-      continue;
-    printf("%d %s %s\n", p->pid, names[p->state], p->name);
-  }
 }

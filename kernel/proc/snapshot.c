@@ -1,5 +1,8 @@
 // Process snapshots: copy-on-write checkpoints of one process.
 //
+// The system calls (kernel/proc/syssnap.c) call snap_take, snap_rollback
+// and snap_drop for the calling process.
+//
 // snapshot() records the caller's user memory [0, sz) and its registers.
 // The memory is recorded the way COW fork records a child's: a second page
 // table, built by uvm_share, whose PTEs point at the same frames, with
@@ -22,7 +25,6 @@
 // allocated while, and only while, p has at least one live snapshot.
 #include "kernel/proc/snapshot.h"
 #include "kernel/proc/proc.h"
-#include "kernel/proc/sysargs.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
 #include "kernel/lib/string.h"
@@ -86,8 +88,7 @@ static struct snap *free_slot(struct proc *p) {
   return 0;
 }
 
-uint64 sys_snapshot(void) {
-  struct proc *p = myproc();
+int snap_take(struct proc *p) {
   struct snap *s = free_slot(p);
   if (s == 0)
     goto fail;
@@ -122,10 +123,7 @@ fail:
   return -1;
 }
 
-uint64 sys_rollback(void) {
-  int id;
-  argint(0, &id);
-  struct proc *p = myproc();
+int snap_rollback(struct proc *p, int id) {
   struct snap *s = find(p, id);
   if (s == 0)
     return -1;
@@ -158,10 +156,7 @@ uint64 sys_rollback(void) {
   // LAB snapshots: END STUB
 }
 
-uint64 sys_snapdrop(void) {
-  int id;
-  argint(0, &id);
-  struct proc *p = myproc();
+int snap_drop(struct proc *p, int id) {
   struct snap *s = find(p, id);
   if (s == 0)
     return -1;

@@ -9,9 +9,12 @@ struct proc;
 
 #define NSNAP 8 // live snapshots per process
 
-uint64 sys_snapshot(void);
-uint64 sys_rollback(void);
-uint64 sys_snapdrop(void);
+// Record p's memory and registers (its snapshot() call): the new id, or -1.
+int snap_take(struct proc *p);
+// Put p back as snapshot id recorded it: 0, or -1 with p unchanged.
+int snap_rollback(struct proc *p, int id);
+// Drop snapshot id of p: 0, or -1 if there is none.
+int snap_drop(struct proc *p, int id);
 // Drop every snapshot of p (exit, exec).
 void snap_drop_all(struct proc *p);
 // Report the snapshots' frames to the frame audit (kernel/mm/frame.c).

@@ -1,64 +1,20 @@
-// System call dispatch and argument fetching.
+// System call dispatch.
 //
 // User code puts the call number in a7 and arguments in a0..a5, then
 // ecalls; uservec saved them all in the trap frame. The result goes back
 // in a0. An unknown number returns -1 with a message, like any bad input.
+// The calls fetch their arguments through kernel/proc/sysargs.c.
 #include "kernel/syscall.h"
 #include "kernel/proc/syscall_dispatch.h"
-#include "kernel/proc/sysargs.h"
 #include "kernel/proc/sysproc.h"
 #include "kernel/proc/sysmem.h"
 #include "kernel/proc/sysexec.h"
-#include "kernel/proc/snapshot.h"
+#include "kernel/proc/syssnap.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscred.h"
 #include "kernel/fs/sysfile.h"
-#include "kernel/fs/reflink.h"
-#include "kernel/fs/perm.h"
-#include "kernel/mm/vm.h"
+#include "kernel/fs/sysperm.h"
 #include "kernel/lib/printk.h"
-#include "kernel/lib/string.h"
-
-static uint64 argraw(int n) {
-  struct trapframe *tf = myproc()->trapframe;
-  switch (n) {
-  case 0:
-    return tf->a0;
-  case 1:
-    return tf->a1;
-  case 2:
-    return tf->a2;
-  case 3:
-    return tf->a3;
-  case 4:
-    return tf->a4;
-  case 5:
-    return tf->a5;
-  }
-  panic("argraw: no argument %d", n);
-}
-
-void argint(int n, int *ip) { *ip = argraw(n); }
-
-void argaddr(int n, uint64 *ip) { *ip = argraw(n); }
-
-int argstr(int n, char *buf, int max) {
-  uint64 addr;
-  argaddr(n, &addr);
-  return fetchstr(addr, buf, max);
-}
-
-// Read the 64-bit word at user address addr.
-int fetchaddr(uint64 addr, uint64 *ip) {
-  return copyin(myproc()->pagetable, ip, addr, sizeof(*ip));
-}
-
-// Copy the string at user address addr; returns its length or -1.
-int fetchstr(uint64 addr, char *buf, int max) {
-  if (copyinstr(myproc()->pagetable, buf, addr, max) < 0)
-    return -1;
-  return strlen(buf);
-}
 
 static uint64 (*syscalls[])(void) = {
     [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,

@@ -14,7 +14,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sysargs.h"
 #include "kernel/sync/rcu.h"
-#include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/rcustat.h"
 #include "kernel/lib/string.h"
 

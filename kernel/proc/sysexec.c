@@ -16,6 +16,7 @@
 #include "kernel/fs/sysfile.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/spawn.h"
 #include "kernel/lib/string.h"
 

@@ -7,9 +7,9 @@
 #include "kernel/proc/cred.h"
 #include "kernel/sync/rcu.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/fault.h"
-#include "kernel/mm/sharedpt.h"
 #include "kernel/vmstat.h"
 #include "kernel/lib/string.h"
 
@@ -19,32 +19,6 @@ uint64 sys_memstat(void) {
   struct memstat ms;
   vm_memstat(&ms);
   return copyout(myproc()->pagetable, addr, &ms, sizeof(ms));
-}
-
-// Count a page-table tree: page-table pages, and user leaves split into
-// shared (frame count > 1, or mapped through a leaf table that sharers > 1
-// page tables hold) and private. A page under a shared leaf table counts
-// in the RSS of every process holding the table (kernel/mm/sharedpt.c).
-static void count_tree(pagetable_t pt, int level, struct procstat *ps, int sharers) {
-  ps->pt_pages++;
-  for (int i = 0; i < 512; i++) {
-    pte_t pte = pt[i];
-    if (spt_is_shared(pte)) {
-      pagetable_t t = (pagetable_t)PTE2PA(pte);
-      count_tree(t, level - 1, ps, frame_refs(t));
-    }
-    if ((pte & PTE_V) == 0)
-      continue;
-    if (level > 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
-      count_tree((pagetable_t)PTE2PA(pte), level - 1, ps, 1);
-    } else if (pte & PTE_U) {
-      ps->rss_pages++;
-      if (sharers > 1 || frame_refs((void *)PTE2PA(pte)) > 1)
-        ps->shared_pages++;
-      else
-        ps->private_pages++;
-    }
-  }
 }
 
 // The PS_* code for a process state.
@@ -87,7 +61,7 @@ uint64 sys_procstat(void) {
   ps.euid = c ? c->euid : -1;
   rcu_read_unlock();
   if (p->pagetable)
-    count_tree(p->pagetable, 2, &ps, 1);
+    uvm_stat(p->pagetable, &ps);
   spin_unlock(&p->lock);
   return copyout(myproc()->pagetable, addr, &ps, sizeof(ps));
 }
@@ -114,15 +88,9 @@ uint64 sys_frameinfo(void) {
   argaddr(0, &va);
   argaddr(1, &addr);
   struct proc *p = myproc();
-  // Look through a shared leaf table without unsharing it: frameinfo
-  // observes, it does not touch.
-  int sharers;
-  pte_t *pte = spt_walk(p->pagetable, PGROUNDDOWN(va), &sharers);
-  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+  struct frameinfo fi;
+  if (uvm_frameinfo(p->pagetable, va, &fi) < 0)
     return -1;
-  uint64 pa = PTE2PA(*pte);
-  struct frameinfo fi = {.pa = pa, .refs = frame_refs((void *)pa) + sharers - 1,
-                         .table_refs = sharers};
   return copyout(p->pagetable, addr, &fi, sizeof(fi));
 }
 

@@ -4,7 +4,7 @@
 // S-mode context of hart h is context 2h+1.
 #include "kernel/riscv/plic.h"
 #include "kernel/riscv/fdt.h"
-#include "kernel/proc/proc.h"
+#include "kernel/riscv/cpu.h"
 
 #define SCONTEXT(h) (2 * (h) + 1)
 #define PRIORITY(irq) (platform.plic + 4 * (irq))

@@ -3,7 +3,8 @@
 # Save the callee-saved registers of the running kernel thread in *old and
 # load those of *new. Returning then continues in the other thread, at the
 # ra it saved. Caller-saved registers need no saving: the C compiler already
-# assumes a call clobbers them. Offsets follow struct context in proc.h.
+# assumes a call clobbers them. Offsets follow struct context in
+# kernel/riscv/cpu.h.
 
 .globl swtch
 swtch:

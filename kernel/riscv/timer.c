@@ -6,7 +6,7 @@
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/sbi.h"
 #include "kernel/riscv.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 
 uint ticks;
 struct spinlock tickslock;

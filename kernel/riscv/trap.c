@@ -56,15 +56,11 @@ static int devintr(void) {
 
 static void user_exception(struct proc *p, uint64 scause) {
   uint64 stval = csr_read(stval);
-  enum fault_result r = vm_fault(p->pagetable, scause, stval);
-  if (r == FAULT_COW_COPY || r == FAULT_COW_REUSE)
-    p->cow_faults++;
-  if (r == FAULT_COW_COPY)
-    p->cow_copies++;
-  if (r > 0)
+  const char *why = vm_user_fault(p, scause, stval);
+  if (why == 0)
     return;
-  printf("pid %d %s: %s at va 0x%lx, pc 0x%lx: killed\n", p->pid, p->name,
-         vm_fault_reason(p->pagetable, scause, stval, r), stval, p->trapframe->epc);
+  printf("pid %d %s: %s at va 0x%lx, pc 0x%lx: killed\n", p->pid, p->name, why, stval,
+         p->trapframe->epc);
   setkilled(p);
 }
 

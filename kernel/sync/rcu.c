@@ -36,7 +36,7 @@
 #include "kernel/param.h"
 #include "kernel/riscv.h"
 #include "kernel/lock/spinlock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/lib/printk.h"
 
 // Per-hart state, touched only by its own hart with interrupts off.

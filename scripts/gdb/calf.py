@@ -32,15 +32,15 @@ MAXVA = 1 << 38  # Sv39, as in kernel/riscv.h: one bit less than the hardware's
 PTE_BITS = [("V", 1 << 0), ("R", 1 << 1), ("W", 1 << 2), ("X", 1 << 3), ("U", 1 << 4)]
 PTE_A, PTE_D = 1 << 6, 1 << 7
 PTE_COW, PTE_LAZY = 1 << 8, 1 << 9  # the RSW bits calf uses (docs/cow.md)
-PTE_SHARED_PT = 1 << 8  # in an invalid level-1 entry: a shared leaf table (kernel/mm/sharedpt.h)
+PTE_SHARED_PT = 1 << 8  # in an invalid level-1 entry: a shared leaf table (kernel/mm/internal.h)
 L1SPAN = 512 * PGSIZE   # what one leaf table maps
 
 
 # Kernel symbols, qualified by file first: a user program loaded with
 # calf-user may have a function of the same name (cowtest has `frames`).
 FRAMES = ("'kernel/mm/frame.c'::frames", "frames")
-CPUS = ("'kernel/proc/proc.c'::cpus", "cpus")
-PROCS = ("'kernel/proc/proc.c'::proc", "proc")
+CPUS = ("'kernel/riscv/cpu.c'::cpus", "cpus")
+PROCS = ("'kernel/sched/sched.c'::proc", "proc")
 
 
 class CalfError(Exception):

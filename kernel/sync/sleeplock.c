@@ -1,7 +1,9 @@
 // Sleep locks: a flag guarded by a spinlock; waiters sleep on the lock.
+// Built on the scheduler's sleep and wakeup (kernel/sched/sched.c), so
+// they sit a layer above it, with RCU, not beside the spinlocks.
 // Invariant: locked == 1 exactly while one process (pid) owns the lock.
-#include "kernel/lock/sleeplock.h"
-#include "kernel/proc/proc.h"
+#include "kernel/sync/sleeplock.h"
+#include "kernel/sched/sched.h"
 
 void sleeplock_init(struct sleeplock *lk, char *name) {
   spin_init(&lk->lk, "sleep lock");

@@ -1,0 +1,138 @@
+// The scheduler: each hart's loop that runs RUNNABLE processes, the
+// switch back into it (sched, yield), and sleep/wakeup.
+//
+// Locking: p->lock guards p->state, chan and killed, and is held across
+// every context switch into or out of p: the scheduler takes it before
+// switching to p, and p holds it when it calls sched() to switch back.
+// sleep() takes p->lock before it releases the caller's lock, and
+// wakeup() needs p->lock to change a sleeper's state, so a wakeup cannot
+// fall between a sleeper's check of its condition and its sleep.
+//
+// Invariant: a process is RUNNING on at most one hart, and a hart runs a
+// process only from its scheduler loop, which it re-enters through sched().
+//
+// This layer knows processes only as things to run: it never creates,
+// frees or reparents them (kernel/proc/proc.c does).
+#include "kernel/sched/sched.h"
+#include "kernel/sync/rcu.h"
+#include "kernel/lib/printk.h"
+
+struct proc proc[NPROC];
+
+// Each hart's scheduler loop: pick a RUNNABLE process, switch to it, and
+// get control back when it calls sched(). Round robin over the table.
+void scheduler(void) {
+  struct cpu *c = mycpu();
+  c->proc = 0;
+  rcu_hart_online();
+  for (;;) {
+    // Interrupts on, so a device can wake a sleeper and so a hart with
+    // nothing to do does not deadlock the others.
+    intr_on();
+    int found = 0;
+    for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+      // Between two processes (or after an idle wfi) this hart runs no
+      // RCU reader: a quiescent state (kernel/sync/rcu.c).
+      rcu_quiescent();
+      spin_lock(&p->lock);
+      if (p->state == RUNNABLE) {
+        p->state = RUNNING;
+        c->proc = p;
+        swtch(&c->context, &p->context);
+        c->proc = 0; // the process is done running for now
+        found = 1;
+      }
+      spin_unlock(&p->lock);
+    }
+    // Idle: an idle hart is quiescent for RCU as long as it sleeps.
+    if (!found && rcu_idle_enter()) {
+      intr_on();
+      __asm__ volatile("wfi");
+      rcu_idle_exit();
+    }
+  }
+}
+
+// Switch to this hart's scheduler. The caller holds p->lock (only) and has
+// already changed p->state. intena belongs to this kernel thread, not to
+// the hart, so it is saved and restored around the switch.
+void sched(void) {
+  struct proc *p = myproc();
+  if (rcu_read_depth() > 0) // checked first: it also holds push_off
+    panic("sched: %s (pid %d) would sleep inside an RCU read-side section", p->name, p->pid);
+  if (!spin_held(&p->lock))
+    panic("sched: p->lock not held");
+  if (mycpu()->noff != 1)
+    panic("sched: holding %d locks", mycpu()->noff);
+  if (p->state == RUNNING)
+    panic("sched: process still RUNNING");
+  if (intr_get())
+    panic("sched: interruptible");
+  int intena = mycpu()->intena;
+  swtch(&p->context, &mycpu()->context);
+  mycpu()->intena = intena;
+}
+
+// Give up the hart for one scheduling round.
+void yield(void) {
+  struct proc *p = myproc();
+  spin_lock(&p->lock);
+  p->state = RUNNABLE;
+  sched();
+  spin_unlock(&p->lock);
+}
+
+// Sleep on chan, releasing lk while asleep and taking it back before
+// returning. Holding p->lock from before lk is released until the switch
+// means a wakeup(chan) cannot slip in between: wakeup needs p->lock too.
+void sleep(void *chan, struct spinlock *lk) {
+  struct proc *p = myproc();
+  spin_lock(&p->lock);
+  spin_unlock(lk);
+  p->chan = chan;
+  p->state = SLEEPING;
+  sched();
+  p->chan = 0;
+  spin_unlock(&p->lock);
+  spin_lock(lk);
+}
+
+// Wake every process sleeping on chan. Caller must not hold any p->lock.
+void wakeup(void *chan) {
+  struct proc *me = myproc();
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p == me)
+      continue;
+    spin_lock(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan)
+      p->state = RUNNABLE;
+    spin_unlock(&p->lock);
+  }
+}
+
+void setkilled(struct proc *p) {
+  spin_lock(&p->lock);
+  p->killed = 1;
+  spin_unlock(&p->lock);
+}
+
+int killed(struct proc *p) {
+  spin_lock(&p->lock);
+  int k = p->killed;
+  spin_unlock(&p->lock);
+  return k;
+}
+
+// Print the process table (control-P on the console). No locks, so a
+// wedged kernel can still show what it was doing.
+void procdump(void) {
+  static const char *names[] = {
+      [UNUSED] = "unused", [USED] = "used",     [SLEEPING] = "sleep",
+      [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie"};
+  printf("\n");
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    printf("%d %s %s\n", p->pid, names[p->state], p->name);
+  }
+}

@@ -1,0 +1,75 @@
+// The process structure and the scheduler: each hart's scheduler loop,
+// giving up the hart (sched, yield), and sleep/wakeup, the one way kernel
+// code waits (kernel/sched/sched.c). Sleep locks, drivers, the file system
+// and RCU's grace periods all wait through it; creating and ending
+// processes is the layer above (kernel/proc/proc.h).
+#ifndef CALF_SCHED_H
+#define CALF_SCHED_H
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/riscv.h"
+#include "kernel/riscv/cpu.h"
+#include "kernel/riscv/trapframe.h"
+#include "kernel/lock/spinlock.h"
+
+enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+struct file;
+struct inode;
+struct cred;
+struct snapset;
+
+struct proc {
+  struct spinlock lock;
+
+  // p->lock must be held when using these:
+  enum procstate state; // process state
+  void *chan;           // if non-zero, sleeping on chan
+  int killed;           // if non-zero, have been killed
+  int xstate;           // exit status to be returned to parent's wait
+  int pid;              // process ID
+
+  // wait_lock must be held when using this:
+  struct proc *parent;
+
+  // Changed only by the process itself, which reads them without a lock.
+  // Other processes read pagetable and sz under p->lock (procstat and the
+  // frame audit walk p's page table while p may be running), so p holds
+  // p->lock while it replaces them (exec, rollback). The tree they walk
+  // may still gain pages as p grows: walk() publishes a new page-table
+  // page with a release store, so a walker that sees the pointer sees the
+  // page zeroed.
+  uint64 kstack;               // virtual address of kernel stack
+  uint64 sz;                   // size of process memory (bytes)
+  pagetable_t pagetable;       // user page table
+  struct trapframe *trapframe; // data page for trampoline.S
+  struct context context;      // swtch() here to run process
+  struct file *ofile[NOFILE];  // open files
+  struct inode *cwd;           // current directory
+  char name[16];               // process name (debugging)
+  int umask;                   // mode bits new files do not get (kernel/fs/perm.c)
+  // Who the process is (kernel/proc/cred.h). Only the process itself
+  // replaces it (commit_creds); others read it under rcu_read_lock.
+  struct cred *cred;
+  struct snapset *snaps;       // live snapshots, or 0 (kernel/proc/snapshot.c)
+  uint64 cow_faults;           // COW write faults taken in user mode
+  uint64 cow_copies;           // ... of which copied a frame
+};
+
+// The process table. Slots are claimed and freed by kernel/proc/proc.c;
+// the scheduler runs whatever is RUNNABLE in it.
+extern struct proc proc[NPROC];
+
+void scheduler(void) __attribute__((noreturn));
+void sched(void);
+void yield(void);
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+// The kill flag, under p->lock: a sleeper that can wait long checks
+// killed(myproc()) each time it wakes.
+void setkilled(struct proc *p);
+int killed(struct proc *p);
+void procdump(void);
+
+#endif
