@@ -42,15 +42,17 @@ static void boot_selftest(void) {
     panic("boottest=panic: panicking on request");
 }
 
-// bootargs "fork=eager" or "fork=cow" picks the fork strategy.
+// bootargs "fork=eager", "fork=cow" or "fork=sharedpt" picks the fork strategy.
 static void choose_fork_mode(void) {
-  char mode[8];
+  char mode[16];
   if (!bootarg("fork", mode, sizeof(mode)))
     return;
-  if (strncmp(mode, "eager", 8) == 0)
+  if (strncmp(mode, "eager", 16) == 0)
     fork_mode_set(FORK_EAGER);
-  else if (strncmp(mode, "cow", 8) == 0)
+  else if (strncmp(mode, "cow", 16) == 0)
     fork_mode_set(FORK_COW);
+  else if (strncmp(mode, "sharedpt", 16) == 0)
+    fork_mode_set(FORK_SHAREDPT);
   else
     printf("calf: unknown fork=%s, keeping cow\n", mode);
 }

@@ -14,6 +14,9 @@ struct memstat {
   uint64 cow_copies;    // ... resolved by copying the frame
   uint64 cow_reuses;    // ... resolved in place: the faulting process was the sole owner
   uint64 lazy_faults;   // first touches of sbrklazy pages
+  uint64 spt_tables;    // leaf page-table pages shared by more than one page table (fork=sharedpt)
+  uint64 spt_copies;    // faults that copied a shared page table
+  uint64 spt_reuses;    // ... that took one back in place: no one else held it any more
 };
 
 struct procstat {
@@ -39,10 +42,13 @@ struct procstat {
 
 struct frameinfo {
   uint64 pa; // physical address of the frame mapped at va
-  int refs;  // its reference count
+  int refs;  // its reference count, plus one per extra page table sharing
+             // the leaf table that maps it (fork=sharedpt)
+  int table_refs; // page tables sharing that leaf table (1: a private one)
 };
 
 #define FORK_EAGER 0 // copy every page at fork (classic xv6)
 #define FORK_COW 1   // share pages copy-on-write (calf's default)
+#define FORK_SHAREDPT 2 // share leaf page tables, copied on first touch
 
 #endif

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The GDB test: gdb-multiarch, driven in batch mode, on a real COW fault.
+"""The GDB tests: gdb-multiarch, driven in batch mode, on a real COW fault
+and on a fault on a shared page table.
 
 Owns: keeping `make qemu-gdb` + `make gdb` and the calf-* helpers
 (scripts/gdb/calf.py) working. It starts QEMU halted with a gdb stub on
@@ -7,15 +8,18 @@ a free port (one hart, a fresh copy of fs.img), runs gdb-multiarch with
 .gdbinit (CALF_GDBPORT points it at that port) and tests/gdb_cow.py,
 types `cowtest frames` at calf's shell once it prompts, and passes when
 gdb's script reports `GDB-CHECK: OK` and the test program then finishes
-with `cowtest frames: OK`. A broken helper fails the check.
+with `cowtest frames: OK`. A broken helper fails the check. The second
+check, gdb-spt, does the same with tests/gdb_spt.py and `spttest
+threeway` on a machine booted with fork=sharedpt: calf-pt must show the
+shared leaf table the faulting process holds, with its count.
 
 Invariant: neither QEMU nor gdb outlives this script. Both run in their
 own process groups with a parent-death signal (harness.py's machinery),
 and both groups are killed in a `finally`.
 
 usage: python3 tests/gdb_check.py
-Prints `ok gdb-cow (Ns)` or `FAIL gdb-cow: why`; the console is kept in
-tests/out/gdb-cow.log and gdb's output in tests/out/gdb-cow.gdb.log.
+Prints `ok NAME (Ns)` or `FAIL NAME: why` per check; the console is kept in
+tests/out/NAME.log and gdb's output in tests/out/NAME.gdb.log.
 """
 
 import os
@@ -33,8 +37,23 @@ import harness  # noqa: E402
 
 ROOT = harness.ROOT
 GDB = os.environ.get("GDB", "gdb-multiarch")
-NAME = "gdb-cow"
-TIMEOUT = 180.0  # seconds for the whole check; it takes about ten
+TIMEOUT = 180.0  # seconds for each check; each takes about ten
+
+
+class Check:
+    """One gdb scenario: the gdb script, what to type at calf's shell, the
+    boot arguments, and the line the program prints once gdb detached."""
+
+    def __init__(self, name, script, command, done, bootargs=None):
+        self.name, self.script, self.command = name, script, command
+        self.done, self.bootargs = done, bootargs
+
+
+CHECKS = [
+    Check("gdb-cow", "tests/gdb_cow.py", "cowtest frames", "cowtest frames: OK"),
+    Check("gdb-spt", "tests/gdb_spt.py", "spttest threeway", "spttest threeway: OK",
+          bootargs="fork=sharedpt"),
+]
 
 
 def free_port():
@@ -49,9 +68,10 @@ def start(cmd, stdout, env=None, stdin=subprocess.DEVNULL):
                             preexec_fn=harness._in_child_before_exec)
 
 
-def run_check(disk, log, gdblog):
+def run_check(check, disk, log, gdblog):
+    name = check.name
     port = free_port()
-    test = harness.Test(NAME, steps=[], cpus=1)
+    test = harness.Test(name, steps=[], cpus=1, bootargs=check.bootargs)
     qcmd = harness.qemu_command(test, disk) + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port]
     log.write(("# %s\n" % " ".join(qcmd)).encode())
     log.flush()
@@ -61,7 +81,7 @@ def run_check(disk, log, gdblog):
         procs.append(qemu)
         console = harness.Console(qemu, log)
         env = dict(os.environ, CALF_GDBPORT=str(port))
-        gdb = start([GDB, "-q", "-nx", "-batch", "-x", ".gdbinit", "-x", "tests/gdb_cow.py"],
+        gdb = start([GDB, "-q", "-nx", "-batch", "-x", ".gdbinit", "-x", check.script],
                     subprocess.PIPE, env=env)
         procs.append(gdb)
         out = []  # gdb's output, also streamed to its log as it comes
@@ -78,7 +98,7 @@ def run_check(disk, log, gdblog):
         # gdb lets the machine go only after its breakpoint is set; until
         # then the console stays silent, so this wait also covers gdb's start.
         console.wait_for(harness.BOOT_PROMPT.search, deadline, "the shell prompt", False)
-        console.type("cowtest frames")
+        console.type(check.command)
         try:
             status = gdb.wait(max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -87,14 +107,14 @@ def run_check(disk, log, gdblog):
         text = b"".join(out).decode("utf-8", "replace")
         if status is None:
             raise harness.TestFailure("gdb did not finish in %gs (log tests/out/%s.gdb.log)"
-                                      % (TIMEOUT, NAME))
+                                      % (TIMEOUT, name))
         verdict = [l for l in text.splitlines() if l.startswith("GDB-CHECK:")]
         if status != 0 or verdict != ["GDB-CHECK: OK"]:
             why = verdict[-1] if verdict else "gdb exited with status %s" % status
-            raise harness.TestFailure("%s (log tests/out/%s.gdb.log)" % (why, NAME))
+            raise harness.TestFailure("%s (log tests/out/%s.gdb.log)" % (why, name))
         # gdb has detached: the program runs on to its verdict.
-        console.wait_for(lambda t: "cowtest frames: OK" in t, deadline,
-                         "`cowtest frames: OK` after gdb detached", False)
+        console.wait_for(lambda t: check.done in t, deadline,
+                         "`%s` after gdb detached" % check.done, False)
     finally:
         for p in procs:
             harness.stop(p)
@@ -109,28 +129,34 @@ def run_check(disk, log, gdblog):
 def main():
     signal.signal(signal.SIGTERM, lambda s, f: sys.exit(1))
     os.makedirs(harness.OUTDIR, exist_ok=True)
+    return 1 if sum(run_one(c) for c in CHECKS) else 0
+
+
+def run_one(check):
+    """Run one check; print its verdict; 1 if it failed."""
+    name = check.name
     start_time = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="calf-gdb-")
     reason = None
     try:
-        with open(os.path.join(harness.OUTDIR, NAME + ".log"), "wb") as log, \
-                open(os.path.join(harness.OUTDIR, NAME + ".gdb.log"), "wb") as gdblog:
+        with open(os.path.join(harness.OUTDIR, name + ".log"), "wb") as log, \
+                open(os.path.join(harness.OUTDIR, name + ".gdb.log"), "wb") as gdblog:
             try:
                 harness.preflight()
                 if shutil.which(GDB) is None:
                     raise harness.TestFailure("%s not found (run scripts/deps.sh)" % GDB)
                 disk = os.path.join(tmp, "fs.img")
                 harness.copy_image(harness.FSIMG, disk)
-                run_check(disk, log, gdblog)
+                run_check(check, disk, log, gdblog)
             except (harness.TestFailure, OSError) as e:
                 reason = str(e)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     secs = time.monotonic() - start_time
     if reason:
-        print("FAIL %s: %s (%.1fs)" % (NAME, reason, secs))
+        print("FAIL %s: %s (%.1fs)" % (name, reason, secs))
         return 1
-    print("ok %s (%.1fs)" % (NAME, secs))
+    print("ok %s (%.1fs)" % (name, secs))
     return 0
 
 

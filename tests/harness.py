@@ -449,6 +449,31 @@ SUITES = {
     ],
 }
 
+# fork=sharedpt (issue 16, docs/cow.md): spttest's cases that break naive
+# shared page tables, and the suites that exercise fork run again with the
+# boot argument fork=sharedpt (each test's name gets "-sharedpt").
+SHAREDPT_AGAIN = ("cowtest", "snaptest", "spawntest", "usertests",
+                  "prefork", "rcwalk", "pdsdemo", "dispatch")
+
+
+def _sharedpt_suite():
+    from dataclasses import replace
+    again = [replace(t, name=t.name + "-sharedpt", bootargs="fork=sharedpt")
+             for tests in SUITES.values() for t in tests
+             if isinstance(t, Test) and t.name in SHAREDPT_AGAIN]
+    return [
+        Test("spttest", cpus=4, timeout=300, steps=[
+            Step("spttest", (r"(?m)^ALL SHAREDPT TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("cow-bootarg-sharedpt", bootargs="fork=sharedpt", steps=[
+            Step("cowtest mode", (r"(?m)^fork mode: sharedpt$",)),
+            Step("free", (r"(?m)^shared page tables: \d+ \(copies \d+, reuses \d+\)$",)),
+        ]),
+    ] + again
+
+
+SUITES["sharedpt"] = _sharedpt_suite()
+
 CRASH_POINTS = 40  # crash points spread evenly over crashwork's run (at least 20)
 CRASH_WB_POINTS = 24  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes

@@ -19,5 +19,7 @@ int main(int argc, char *argv[]) {
   printf("cow faults: %ld (copies %ld, reuses %ld)\n", ms.cow_faults, ms.cow_copies,
          ms.cow_reuses);
   printf("lazy faults: %ld\n", ms.lazy_faults);
+  printf("shared page tables: %ld (copies %ld, reuses %ld)\n", ms.spt_tables, ms.spt_copies,
+         ms.spt_reuses);
   exit(0);
 }

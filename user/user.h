@@ -41,7 +41,7 @@ char *sbrklazy(int); // grow the heap; frames arrive on first touch
 int memstat(struct memstat *);
 int procstat(int pid, struct procstat *);
 int frameinfo(void *va, struct frameinfo *);
-int forkmode(int mode); // FORK_EAGER or FORK_COW; returns the previous mode
+int forkmode(int mode); // FORK_EAGER, FORK_COW or FORK_SHAREDPT; returns the previous mode
 int memcheck(void); // debug: frames whose count disagrees with their PTEs (0 = none)
 int proclist(int *pids, int max); // live pids; returns how many
 // Start path with argv as a new child, after applying actions (may be 0)

@@ -2,6 +2,8 @@
 // the user-copy routines hand their missing or read-only pages here.
 //
 // What a fault means is read off the PTE alone:
+//   below a shared page table     -> unshare it first (kernel/mm/sharedpt.c),
+//                                    then look at the PTE as below
 //   invalid, PTE_LAZY             -> first touch of sbrklazy memory: fill it
 //   valid, PTE_COW, and a store   -> write to a shared page: break COW
 //   anything else                 -> the process made a bad access: kill it
@@ -12,11 +14,12 @@
 #include "kernel/mm/fault.h"
 #include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/sharedpt.h"
 #include "kernel/sched/sched.h"
 #include "kernel/vmstat.h"
 
 static struct {
-  uint64 cow_faults, cow_copies, cow_reuses, lazy_faults;
+  uint64 cow_faults, cow_copies, cow_reuses, lazy_faults, spt_copies, spt_reuses;
 } stats;
 
 static void bump(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
@@ -27,6 +30,10 @@ static void bump(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
 static void count(enum fault_result r, int cow, struct proc *p) {
   if (r == FAULT_LAZY)
     bump(&stats.lazy_faults);
+  if (r == FAULT_SPT_COPY)
+    bump(&stats.spt_copies);
+  if (r == FAULT_SPT_REUSE)
+    bump(&stats.spt_reuses);
   if (!cow)
     return;
   bump(&stats.cow_faults);
@@ -60,10 +67,28 @@ static const char *denied(pte_t *pte, uint64 scause) {
   return "page fault (permission)";
 }
 
+// Does the PTE allow the access that raised scause, from user mode?
+static int allows(pte_t *pte, uint64 scause) {
+  int need = scause == SCAUSE_STORE_PAGE_FAULT  ? PTE_W
+             : scause == SCAUSE_INST_PAGE_FAULT ? PTE_X
+                                                : PTE_R;
+  return pte && (*pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need);
+}
+
 // Resolve the fault if its PTE says how, count it, and return 0 or the
-// reason it kills.
+// reason it kills. Below a shared leaf table the table is made private
+// first; that may be all the access needed.
 static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *p) {
+  pte_t *l1e = is_page_fault(scause) ? spt_entry(pt, va) : 0;
+  if (l1e) {
+    enum fault_result t = spt_unshare(l1e);
+    count(t, 0, p);
+    if (t == FAULT_OOM)
+      return "out of memory in page fault";
+  }
   pte_t *pte = is_page_fault(scause) ? walk(pt, PGROUNDDOWN(va), 0) : 0;
+  if (l1e && allows(pte, scause))
+    return 0;
   enum fault_result r = FAULT_KILL;
   int cow = 0;
   if (pte && (*pte & PTE_V) == 0 && (*pte & PTE_LAZY)) {
@@ -94,4 +119,7 @@ void vm_memstat(struct memstat *ms) {
   ms->cow_copies = stats.cow_copies;
   ms->cow_reuses = stats.cow_reuses;
   ms->lazy_faults = stats.lazy_faults;
+  ms->spt_tables = spt_shared_tables();
+  ms->spt_copies = stats.spt_copies;
+  ms->spt_reuses = stats.spt_reuses;
 }

@@ -171,10 +171,10 @@ int frame_audit_begin(void) {
   return 0;
 }
 
-void frame_audit_ref(void *pa) {
+int frame_audit_ref(void *pa) {
   uint64 i = (uint64)frame_ref(pa) - (uint64)frames.refs;
   i /= sizeof(long);
-  audit_pages[i / AUDIT_PER_PAGE][i % AUDIT_PER_PAGE]++;
+  return ++audit_pages[i / AUDIT_PER_PAGE][i % AUDIT_PER_PAGE];
 }
 
 int frame_audit_end(void) {

@@ -60,7 +60,7 @@ uint64 frame_total_count(void);
 // The debug check of the invariant: begin, report every PTE's frame, end
 // (returns how many frames' counts disagree with their PTEs). See frame.c.
 int frame_audit_begin(void);
-void frame_audit_ref(void *pa);
+int frame_audit_ref(void *pa); // returns how many times pa was reported so far
 int frame_audit_end(void);
 
 #endif

@@ -16,6 +16,7 @@
 pte_t *walk(pagetable_t pt, uint64 va, int alloc);
 int leaf_run(pagetable_t pt, uint64 va, uint64 end, pte_t **pte);
 uint64 uvm_pt_pages(void);
+void uvm_pt_pages_add(long n); // page-table pages allocated (+) or freed (-) outside vm.c
 int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz); // eager fork: vm.c
 
 // What resolving one fault did (kernel/mm/fault.c counts them).
@@ -25,6 +26,8 @@ enum fault_result {
   FAULT_COW_COPY,  // a COW page was copied for the writer
   FAULT_COW_REUSE, // a COW page was made writable in place (sole owner)
   FAULT_LAZY,      // a lazy page got its zeroed frame
+  FAULT_SPT_COPY,  // a shared leaf table was copied (kernel/mm/sharedpt.c)
+  FAULT_SPT_REUSE, // a shared leaf table was taken back in place (sole holder)
 };
 
 // Give the writer of the COW page at *pte a page of its own (cow.c).
@@ -40,17 +43,29 @@ static inline pagetable_t pte_table(pte_t e, int level) {
   return (pagetable_t)PTE2PA(e);
 }
 
+// The mark of a level-1 entry whose leaf table is shared (fork=sharedpt,
+// kernel/mm/sharedpt.c): PTE_V clear, so the hardware faults on any access
+// below it, and the table's address kept in the PPN field, which the
+// hardware ignores in an invalid entry. (PTE_COW's bit: in a level-1
+// entry it cannot mean COW.)
+#define PTE_SHARED_PT PTE_RSW0
+
+static inline int spt_is_shared(pte_t e) { return (e & (PTE_V | PTE_SHARED_PT)) == PTE_SHARED_PT; }
+
 #define LEAF_VA(i2, i1, i0) \
   (((uint64)(i2) << PXSHIFT(2)) | ((uint64)(i1) << PXSHIFT(1)) | ((uint64)(i0) << PXSHIFT(0)))
 
 // Apply leaf(pte, va, arg) to every valid leaf PTE of the tree pt, and
 // table(t, arg) to every page-table page t once its entries are done
 // (children before parents, so table may free them). Lazy reservations
-// (not valid) are not leaves. Free, the frame audit and procstat's
-// counting all walk a tree with it.
+// (not valid) are not leaves. A level-1 entry that marks a shared leaf
+// table (kernel/mm/sharedpt.c) goes to shared(l1e, va, arg) instead: the
+// table is not this tree's alone, so neither leaf nor table sees it.
+// Free, the frame audit and procstat's counting all walk a tree with it.
 static inline __attribute__((always_inline)) void
 uvm_for_each_leaf(pagetable_t pt, void (*leaf)(pte_t *, uint64, void *),
-                  void (*table)(pagetable_t, void *), void *arg) {
+                  void (*table)(pagetable_t, void *), void (*shared)(pte_t *, uint64, void *),
+                  void *arg) {
   for (int i2 = 0; i2 < 512; i2++) {
     pagetable_t mid = pte_table(pt[i2], 2);
     if (mid == 0 && (pt[i2] & PTE_V))
@@ -59,6 +74,8 @@ uvm_for_each_leaf(pagetable_t pt, void (*leaf)(pte_t *, uint64, void *),
       pagetable_t low = pte_table(mid[i1], 1);
       if (low == 0 && (mid[i1] & PTE_V))
         leaf(&mid[i1], LEAF_VA(i2, i1, 0), arg);
+      if (spt_is_shared(mid[i1]))
+        shared(&mid[i1], LEAF_VA(i2, i1, 0), arg);
       for (int i0 = 0; low && i0 < 512; i0++)
         if (low[i0] & PTE_V)
           leaf(&low[i0], LEAF_VA(i2, i1, i0), arg);

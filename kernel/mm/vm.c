@@ -12,10 +12,12 @@
 //
 // Invariant: every frame mapped by a leaf PTE holds one reference for that
 // PTE (kernel/mm/frame.c), and every page-table page belongs to exactly
-// one page table.
+// one page table, except the leaf tables fork=sharedpt shares, whose frame
+// count is the number of page tables holding them (kernel/mm/sharedpt.c).
 #include "kernel/mm/vm.h"
 #include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
+#include "kernel/mm/sharedpt.h"
 #include "kernel/memlayout.h"
 #include "kernel/vmstat.h"
 #include "kernel/riscv/fdt.h"
@@ -75,6 +77,12 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
       pt = (pagetable_t)PTE2PA(*pte);
       continue;
     }
+    if (spt_is_shared(*pte)) { // a shared leaf table: writers get their own
+      if (!alloc || spt_unshare(pte) == FAULT_OOM)
+        return 0;
+      pt = (pagetable_t)PTE2PA(*pte);
+      continue;
+    }
     if (!alloc || (pt = frame_alloc_zero()) == 0)
       return 0;
     __atomic_fetch_add(&pt_pages, 1, __ATOMIC_RELAXED);
@@ -94,11 +102,14 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
 // run). Loops over a range use this to touch each
 // page-table page once instead of walking from the root for every page:
 // it is what makes fork and exit cost a few instructions per page.
+// The run may lie in a leaf table shared with other page tables
+// (kernel/mm/sharedpt.c): a caller may read it, or turn its writable
+// entries COW as uvm_share does, but must not otherwise change it.
 int leaf_run(pagetable_t pt, uint64 va, uint64 end, pte_t **pte) {
   uint64 run_end = PGROUNDDOWN(va) + (512 - PX(0, va)) * (uint64)PGSIZE;
   if (run_end > end)
     run_end = end;
-  *pte = walk(pt, va, 0);
+  *pte = spt_walk(pt, va, 0);
   return (PGROUNDUP(run_end) - PGROUNDDOWN(va)) / PGSIZE;
 }
 
@@ -138,6 +149,8 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   for (uint64 a = va; a < end; a += n * PGSIZE) {
     pte_t *pte;
     n = leaf_run(pt, a, end, &pte);
+    if (spt_entry(pt, a)) // uvm_dealloc unshares or drops them first
+      panic("uvm_unmap: 0x%lx is in a shared page table", a);
     for (int i = 0; pte && i < n; i++) {
       if ((pte[i] & PTE_V) && do_free)
         frame_put((void *)PTE2PA(pte[i]));
@@ -147,6 +160,8 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
 }
 
 uint64 uvm_pt_pages(void) { return __atomic_load_n(&pt_pages, __ATOMIC_RELAXED); }
+
+void uvm_pt_pages_add(long n) { __atomic_fetch_add(&pt_pages, n, __ATOMIC_RELAXED); }
 
 // An empty user page table, or 0 if out of memory.
 pagetable_t uvm_create(void) {
@@ -177,11 +192,14 @@ uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm) {
   return newsz;
 }
 
-// Shrink user memory from oldsz to newsz. Returns the new size.
+// Shrink user memory from oldsz to newsz. Returns the new size, or oldsz
+// if a shared page table the new end falls in could not be unshared.
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
   if (newsz >= oldsz)
     return oldsz;
   if (PGROUNDUP(newsz) < PGROUNDUP(oldsz)) {
+    if (spt_prepare_shrink(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz)) < 0)
+      return oldsz;
     uint64 npages = (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE;
     uvm_unmap(pt, PGROUNDUP(newsz), npages, 1);
   }
@@ -195,12 +213,14 @@ static void free_table(pagetable_t pt, void *arg) {
   frame_put(pt);
 }
 
+static void put_shared(pte_t *l1e, uint64 va, void *arg) { spt_put(*l1e); }
+
 // Free a user page table: drop the reference of every frame its leaves
 // still map and free the page-table pages, in one pass (exit and exec free
 // whole address spaces, and a second pass to clear the leaves first would
 // cost as much again). Pages the process does not own (the trampoline,
 // the trap frame) must have been unmapped first.
-void uvm_free(pagetable_t pt) { uvm_for_each_leaf(pt, put_leaf, free_table, 0); }
+void uvm_free(pagetable_t pt) { uvm_for_each_leaf(pt, put_leaf, free_table, put_shared, 0); }
 
 // Report a frame below TRAPFRAME to the frame audit. (The trap frame's
 // PTE holds no reference of its own: the process's p->trapframe does. The
@@ -210,26 +230,55 @@ static void audit_leaf(pte_t *pte, uint64 va, void *arg) {
     frame_audit_ref((void *)PTE2PA(*pte));
 }
 
-static void no_table(pagetable_t pt, void *arg) {}
+// Every page-table page is reported too, so that table counts are checked:
+// a private table has count 1, a shared one (spt_audit) one per holder.
+static void audit_table(pagetable_t pt, void *arg) { frame_audit_ref(pt); }
 
-void uvm_audit(pagetable_t pt) { uvm_for_each_leaf(pt, audit_leaf, no_table, 0); }
+static void audit_shared(pte_t *l1e, uint64 va, void *arg) { spt_audit(*l1e); }
 
-// procstat's counts: user leaves split into shared (frame count > 1) and
-// private, and page-table pages.
-static void stat_leaf(pte_t *pte, uint64 va, void *arg) {
-  struct procstat *ps = arg;
-  if ((*pte & PTE_U) == 0)
+void uvm_audit(pagetable_t pt) { uvm_for_each_leaf(pt, audit_leaf, audit_table, audit_shared, 0); }
+
+// procstat's counts: user leaves split into shared (frame count > 1, or
+// mapped through a leaf table more than one page table holds) and
+// private, and page-table pages. A page under a shared leaf table counts
+// in the RSS of every process holding the table (kernel/mm/sharedpt.c).
+static void stat_page(pte_t e, int sharers, struct procstat *ps) {
+  if ((e & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
     return;
   ps->rss_pages++;
-  if (frame_refs((void *)PTE2PA(*pte)) > 1)
+  if (sharers > 1 || frame_refs((void *)PTE2PA(e)) > 1)
     ps->shared_pages++;
   else
     ps->private_pages++;
 }
 
+static void stat_leaf(pte_t *pte, uint64 va, void *arg) { stat_page(*pte, 1, arg); }
+
 static void stat_table(pagetable_t pt, void *arg) { ((struct procstat *)arg)->pt_pages++; }
 
-void uvm_stat(pagetable_t pt, struct procstat *ps) { uvm_for_each_leaf(pt, stat_leaf, stat_table, ps); }
+static void stat_shared(pte_t *l1e, uint64 va, void *arg) {
+  pagetable_t t = (pagetable_t)PTE2PA(*l1e);
+  int sharers = frame_refs(t);
+  for (int i = 0; i < 512; i++)
+    stat_page(t[i], sharers, arg);
+  stat_table(t, arg);
+}
+
+void uvm_stat(pagetable_t pt, struct procstat *ps) {
+  uvm_for_each_leaf(pt, stat_leaf, stat_table, stat_shared, ps);
+}
+
+int uvm_frameinfo(pagetable_t pt, uint64 va, struct frameinfo *fi) {
+  int sharers;
+  pte_t *pte = spt_walk(pt, PGROUNDDOWN(va), &sharers);
+  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return -1;
+  fi->pa = PTE2PA(*pte);
+  // One reference per PTE; a PTE in a shared table is seen by every holder.
+  fi->refs = frame_refs((void *)fi->pa) + sharers - 1;
+  fi->table_refs = sharers;
+  return 0;
+}
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes

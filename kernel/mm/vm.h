@@ -9,6 +9,7 @@
 #include "kernel/riscv.h"
 
 struct procstat;
+struct frameinfo;
 
 void kvm_init(void);
 void kvm_inithart(void);
@@ -24,7 +25,7 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free);
 void uvm_free(pagetable_t pt);
 int uvm_share(pagetable_t old, pagetable_t new, uint64 sz); // COW: kernel/mm/cow.c
 int uvm_fork(pagetable_t old, pagetable_t new, uint64 sz);  // the current strategy
-int fork_mode_set(int mode); // FORK_EAGER or FORK_COW; returns the old mode or -1
+int fork_mode_set(int mode); // FORK_EAGER, FORK_COW or FORK_SHAREDPT; returns the old mode or -1
 // Reserve [oldsz, newsz) for lazy allocation (kernel/mm/lazy.c). Returns
 // newsz, or 0 with nothing reserved if page-table pages run out.
 uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz);
@@ -32,6 +33,9 @@ void uvm_audit(pagetable_t pt); // report its user frames to the frame audit
 // Add pt's page-table pages and user pages (resident, shared, private)
 // to ps's counts, for procstat.
 void uvm_stat(pagetable_t pt, struct procstat *ps);
+// frameinfo's figures for user page va: 0, or -1 if it is not mapped.
+// Looks through a shared leaf table without unsharing it.
+int uvm_frameinfo(pagetable_t pt, uint64 va, struct frameinfo *fi);
 void uvm_clear(pagetable_t pt, uint64 va); // make a page user-inaccessible (stack guard)
 
 #endif

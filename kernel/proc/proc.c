@@ -165,7 +165,8 @@ int growproc(int n, int lazy) {
   } else if (n < 0) {
     if ((uint64)-(long)n > sz)
       return -1;
-    sz = uvm_dealloc(p->pagetable, sz, sz + n);
+    if ((sz = uvm_dealloc(p->pagetable, sz, sz + n)) != p->sz + n)
+      return -1; // no frame to unshare a page table (kernel/mm/sharedpt.c)
   }
   p->sz = sz;
   return 0;

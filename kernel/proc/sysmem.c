@@ -88,10 +88,9 @@ uint64 sys_frameinfo(void) {
   argaddr(0, &va);
   argaddr(1, &addr);
   struct proc *p = myproc();
-  uint64 pa = walkaddr(p->pagetable, PGROUNDDOWN(va));
-  if (va >= MAXVA || pa == 0)
+  struct frameinfo fi;
+  if (uvm_frameinfo(p->pagetable, va, &fi) < 0)
     return -1;
-  struct frameinfo fi = {.pa = pa, .refs = frame_refs((void *)pa)};
   return copyout(p->pagetable, addr, &fi, sizeof(fi));
 }
 

@@ -10,8 +10,9 @@ Loaded by .gdbinit (`source scripts/gdb/calf.py`). The commands:
 
     calf-ps               processes: pid, state, hart, owner, name
     calf-pt [PID [VA]]    a process's page table, each page's flags and its
-                          frame's count (default: the process on this hart);
-                          with VA, that one page in detail
+                          frame's count (default: the process on this hart),
+                          and its shared leaf tables (fork=sharedpt) with
+                          their counts; with VA, that one page in detail
     calf-frame PA         a frame's count and every process PTE that maps it
     calf-rcu              RCU: grace periods and callbacks waiting per hart
     calf-user NAME        load user/_NAME's symbols beside the kernel's
@@ -31,6 +32,8 @@ MAXVA = 1 << 38  # Sv39, as in kernel/riscv.h: one bit less than the hardware's
 PTE_BITS = [("V", 1 << 0), ("R", 1 << 1), ("W", 1 << 2), ("X", 1 << 3), ("U", 1 << 4)]
 PTE_A, PTE_D = 1 << 6, 1 << 7
 PTE_COW, PTE_LAZY = 1 << 8, 1 << 9  # the RSW bits calf uses (docs/cow.md)
+PTE_SHARED_PT = 1 << 8  # in an invalid level-1 entry: a shared leaf table (kernel/mm/internal.h)
+L1SPAN = 512 * PGSIZE   # what one leaf table maps
 
 
 # Kernel symbols, qualified by file first: a user program loaded with
@@ -224,18 +227,28 @@ def flags_str(pte):
     return s
 
 
+def _entries(table_pa):
+    return struct.unpack("<512Q", _read(table_pa, PGSIZE))
+
+
+def is_shared_table(pte, level):
+    """Is pte, at this level, the mark of a shared leaf table?"""
+    return level == 1 and pte & (1 | PTE_SHARED_PT) == PTE_SHARED_PT
+
+
 def walk(pagetable):
     """Yield (va, pte, pte_address) for every user-half leaf entry that is
-    valid, or lazily reserved (invalid with PTE_LAZY), in address order."""
-    def entries(table_pa):
-        return struct.unpack("<512Q", _read(table_pa, PGSIZE))
-
+    valid, or lazily reserved (invalid with PTE_LAZY), in address order,
+    looking through shared leaf tables (fork=sharedpt)."""
     def down(table_pa, level, va):
-        for i, pte in enumerate(entries(table_pa)):
+        for i, pte in enumerate(_entries(table_pa)):
             v = va | (i << (12 + 9 * level))
             if level == 2 and v >= MAXVA:
                 break
             at = table_pa + 8 * i
+            if is_shared_table(pte, level):
+                yield from down((pte >> 10) << 12, 0, v)
+                continue
             if not pte & 1:
                 if level == 0 and pte & PTE_LAZY:
                     yield v, pte, at
@@ -246,6 +259,26 @@ def walk(pagetable):
                 yield from down((pte >> 10) << 12, level - 1, v)
 
     yield from down(int(pagetable), 2, 0)
+
+
+def shared_tables(pagetable):
+    """Yield (va, table_pa) for every shared leaf table a page table holds."""
+    for i, l2 in enumerate(_entries(int(pagetable))):
+        if i * 512 * L1SPAN >= MAXVA:
+            break
+        if not l2 & 1 or l2 & 0xE:
+            continue
+        for j, l1 in enumerate(_entries((l2 >> 10) << 12)):
+            if is_shared_table(l1, 1):
+                yield (i * 512 + j) * L1SPAN, (l1 >> 10) << 12
+
+
+def shared_table_of(pagetable, va):
+    """The shared leaf table that maps va, or None."""
+    for v, t in shared_tables(pagetable):
+        if v <= va < v + L1SPAN:
+            return t
+    return None
 
 
 def pte_line(va, pte, at, refs):
@@ -262,6 +295,11 @@ def page_table_lines(p):
     lines = ["pid %d (%s): page table at 0x%x, sz 0x%x, %d pages" % (
         int(p["pid"]), _cstr(p["name"]), int(p["pagetable"]), int(p["sz"]), len(rows)),
         "%-18s  %-12s %-16s %5s  %s" % ("VA", "PA", "FLAGS", "REFS", "PTE AT")]
+    # Shared leaf tables first: their pages follow among the others, with
+    # each frame's own count (one reference per table, not per sharer).
+    shared = ["shared leaf table at 0x%x for 0x%x-0x%x: count %s (page tables holding it)"
+              % (t, va, va + L1SPAN - 1, frames.refs(t)) for va, t in shared_tables(p["pagetable"])]
+    lines[1:1] = shared
     # A long run of pages alike (same flags, same count: a big heap) is
     # shown by its two ends.
     alike = lambda a, b: b[0] == a[0] + PGSIZE and (a[1] ^ b[1]) & 0x3FF == 0 and a[3] == b[3]
@@ -290,8 +328,11 @@ def page_detail(p, va):
             if not pte & 1:
                 return "va 0x%x: PTE at 0x%x = 0x%x [%s]: reserved, no frame yet" % (
                     va, at, pte, flags_str(pte))
-            return "va 0x%x: PTE at 0x%x = 0x%x [%s%s] -> pa 0x%x, refs %s" % (
-                va, at, pte, flags_str(pte), more, pa, frames.refs(pa))
+            t = shared_table_of(p["pagetable"], va)
+            through = "" if t is None else ", through shared leaf table 0x%x (count %s)" % (
+                t, frames.refs(t))
+            return "va 0x%x: PTE at 0x%x = 0x%x [%s%s] -> pa 0x%x, refs %s%s" % (
+                va, at, pte, flags_str(pte), more, pa, frames.refs(pa), through)
     return "va 0x%x: not mapped in pid %d" % (va, int(p["pid"]))
 
 
