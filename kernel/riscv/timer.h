@@ -13,6 +13,8 @@ extern struct spinlock tickslock;
 
 void timer_init(void);     // once, on the boot hart
 void timer_inithart(void); // on every hart
-void timer_intr(void);
+int timer_intr(void); // 1 if it was a clock tick, 0 if an early wake-up
+// A spinning hart lets the emulator run the others (kernel/riscv/timer.c).
+void timer_yield_turn(void);
 
 #endif
