@@ -278,7 +278,7 @@ static void crash_check(int ordering) {
 
 // Send one request of the given type, with data (BSIZE bytes, or none if
 // data == 0), and sleep until the device has finished it. Caller holds
-// disk.lock.
+// disk.lock; like sleep(), request() lets go of it while the device works.
 static void request(uint32 type, uint64 sector, void *data, int device_writes_data) {
   int idx[3];
   int n = data ? 3 : 2;
@@ -309,7 +309,25 @@ static void request(uint32 type, uint64 sector, void *data, int device_writes_da
   __sync_synchronize();
   avail->idx += 1;
   __sync_synchronize();
+
+  // Ring the doorbell with disk.lock released. The completion interrupt
+  // needs disk.lock, and it may arrive at once: under QEMU's -icount the
+  // device finishes the request inside the doorbell write and raises the
+  // interrupt before this hart executes another instruction. Rung with the
+  // lock held, this is the interleaving that hung two-hart boots:
+  //   hart 1: lock disk.lock, publish, ring the doorbell  (lock still held)
+  //   device: done, interrupt to hart 0
+  //   hart 0: virtio_blk_intr spins on disk.lock, interrupts off
+  // and QEMU, which runs all harts in one thread under -icount, keeps
+  // running the spinning hart 0 until its time slice (10 to 100 ms of
+  // virtual time) is used up before hart 1 gets to release the lock: one
+  // disk request per slice. Released, the lock is free whenever hart 0
+  // arrives; the request stays ours (its descriptors are off the free
+  // list and done is 0), and we take the lock back before looking at done,
+  // so a completion that came first is seen, not slept through.
+  spin_unlock(&disk.lock);
   *reg(base, VIRTIO_MMIO_QUEUE_NOTIFY) = 0;
+  spin_lock(&disk.lock);
 
   // virtio_blk_intr sets done when the device has finished.
   while (!disk.info[head].done)

@@ -22,8 +22,10 @@ void spin_lock(struct spinlock *lk) {
   if (spin_held(lk))
     panic("spin_lock: %s already held by this hart", lk->name);
   // Atomic swap (amoswap.w.aq) until we are the one who changed 0 to 1.
-  while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
-    ;
+  // A long spin gives the holder a turn under an emulator (cpu_yield_turn).
+  for (uint spins = 1; __sync_lock_test_and_set(&lk->locked, 1) != 0; spins++)
+    if (spins % 1024 == 0)
+      cpu_yield_turn();
   // Keep the critical section's loads and stores after the acquire.
   __sync_synchronize();
   lk->cpu = mycpu();

@@ -7,6 +7,7 @@
 // interrupts are off whenever noff > 0.
 #include "kernel/riscv/cpu.h"
 #include "kernel/riscv.h"
+#include "kernel/riscv/sbi.h"
 #include "kernel/lib/printk.h"
 
 struct cpu cpus[NCPU];
@@ -40,4 +41,28 @@ void pop_off(void) {
   c->noff -= 1;
   if (c->noff == 0 && c->intena)
     intr_on();
+}
+
+// Under QEMU's -icount every hart runs in one host thread, taking turns,
+// and a hart's turn ends only at the next event on the virtual clock: a
+// timer coming due, or a device interrupt. A hart that spins on a lock
+// whose holder was stopped in the middle of its critical section spins
+// until then, up to 100 ms of virtual time (QEMU's round-robin period
+// when every timer has already fired), while the holder cannot run to
+// release it: lock-holder preemption, as in any virtual machine (x86
+// hypervisors catch PAUSE loops for the same reason). Arming the timer a
+// moment ahead makes it the earliest event, and QEMU ends the spinner's
+// turn there. The holder's turn then lasts until that timer comes due:
+// 100 us, enough to finish any critical section (armed only 1 tick ahead,
+// the holder ran about 100 instructions per turn, and a boot could take
+// minutes). On real hardware it costs one SBI call per long spin and an
+// early interrupt that timer_intr (kernel/riscv/timer.c) does not count as
+// a tick.
+#define HOLDER_TURN (10000000 / 10000) // 100 us of QEMU virt's 10 MHz time CSR
+
+void cpu_yield_turn(void) {
+  uint64 now = r_time();
+  uint64 due = mycpu()->next_tick;
+  if (due <= now || due > now + HOLDER_TURN) // (an overdue tick just waits 100 us)
+    sbi_set_timer(now + HOLDER_TURN);
 }

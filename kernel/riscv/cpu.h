@@ -24,6 +24,8 @@ struct cpu {
   struct context context; // swtch() here to enter the scheduler
   int noff;               // depth of push_off() nesting
   int intena;             // were interrupts enabled before push_off()?
+  uint64 next_tick;       // when this hart's next clock tick is due (time
+                          // CSR units); written only by this hart's timer
 };
 
 extern struct cpu cpus[NCPU];
@@ -40,6 +42,10 @@ struct proc *myproc(void);
 // were on at the first push_off.
 void push_off(void);
 void pop_off(void);
+
+// A hart that has spun long on a lock lets an emulator run the lock's
+// holder (the reason is at the definition, kernel/riscv/cpu.c).
+void cpu_yield_turn(void);
 
 // Switch kernel threads: save the callee-saved registers in *old, load
 // *new's (kernel/riscv/swtch.S).

@@ -19,6 +19,18 @@ _entry:
         # kernel and booted it a second time. A hart that loses this swap
         # joins as a secondary instead. boot_claimed is in .data, which the
         # loader sets to 0, not in .bss, which we are about to clear.
+        #
+        # Why a late hart comes here: OpenSBI v1.1 (QEMU 7.2's firmware)
+        # keeps, per hart, the address and a1 to jump to; at cold boot it
+        # sets them, for every hart, to this kernel's _entry and the
+        # device tree. Our hart_start(h, _secondary, 0) first moves hart h
+        # from STOPPED to START_PENDING and only then stores _secondary into
+        # h's slot. Hart h waits in a wfi loop that leaves as soon as it sees
+        # START_PENDING; if it wakes inside that window (wfi may return at
+        # any time, and under multi-threaded QEMU the harts run truly in
+        # parallel), it reads the old slot and jumps here, with a1 = the
+        # device tree. Later OpenSBI releases store the slot first. The swap
+        # makes either order safe, and kmain_secondary needs nothing from a1.
         la t0, boot_claimed
         li t1, 1
         amoswap.w.aq t1, t1, (t0)

@@ -13,6 +13,6 @@ extern struct spinlock tickslock;
 
 void timer_init(void);     // once, on the boot hart
 void timer_inithart(void); // on every hart
-void timer_intr(void);
+int timer_intr(void); // 1 if it was a clock tick, 0 if an early wake-up
 
 #endif

@@ -38,10 +38,8 @@ void trap_inithart(void) {
 // Serve a device or timer interrupt. Returns NOT_DEVICE for anything else.
 static int devintr(void) {
   uint64 scause = csr_read(scause);
-  if (scause == SCAUSE_STI) {
-    timer_intr();
-    return TIMER;
-  }
+  if (scause == SCAUSE_STI)
+    return timer_intr() ? TIMER : DEVICE;
   if (scause != SCAUSE_SEI)
     return NOT_DEVICE;
   int irq = plic_claim();

@@ -34,6 +34,11 @@ void scheduler(void) {
       // Between two processes (or after an idle wfi) this hart runs no
       // RCU reader: a quiescent state (kernel/sync/rcu.c).
       rcu_quiescent();
+      // Look before locking: an idle hart that locked every slot in turn
+      // would nearly always hold one, which a wakeup on another hart then
+      // waits for. A stale look only defers a process to the next scan.
+      if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != RUNNABLE)
+        continue;
       spin_lock(&p->lock);
       if (p->state == RUNNABLE) {
         p->state = RUNNING;
