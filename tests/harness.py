@@ -384,6 +384,17 @@ SUITES = {
     ],
 }
 
+# ---- reliability (issue 13, docs/reliability.md) --------------------------
+# Regression tests for defects hostile input found, malformed executables,
+# exhaustion, the system-call fuzzer and fault injection. fsck runs on the
+# image after every boot (run_boots).
+SUITES["reliability"] = [
+    Test("reltest", cpus=4, timeout=400, steps=[
+        Step("reltest", (r"(?m)^ALL RELIABILITY TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+]
+
+
 CRASH_POINTS = 40  # crash points spread evenly over crashwork's run (at least 20)
 CRASH_WB_POINTS = 24  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes

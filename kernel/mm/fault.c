@@ -39,7 +39,9 @@ enum fault_result vm_fault(pagetable_t pt, uint64 scause, uint64 va) {
   if (!cow || scause != SCAUSE_STORE_PAGE_FAULT)
     return FAULT_KILL;
   count(&stats.cow_faults);
+  frame_map_change_begin(); // a copy moves a reference: see the frame audit
   enum fault_result r = cow_break(pte);
+  frame_map_change_end();
   if (r == FAULT_COW_COPY)
     count(&stats.cow_copies);
   else if (r == FAULT_COW_REUSE)

@@ -175,7 +175,9 @@ uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
     return oldsz;
   if (PGROUNDUP(newsz) < PGROUNDUP(oldsz)) {
     uint64 npages = (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE;
+    frame_map_change_begin(); // see the frame audit in frame.c
     uvm_unmap(pt, PGROUNDUP(newsz), npages, 1);
+    frame_map_change_end();
   }
   return newsz;
 }
@@ -218,7 +220,11 @@ void uvm_audit(pagetable_t pt) { audit_tree(pt, 2, 0); }
 // Free a user page table: every page it maps and the page-table pages.
 // Pages the process does not own (the trampoline, the trap frame) must
 // have been unmapped first.
-void uvm_free(pagetable_t pt) { free_tree(pt, 2); }
+void uvm_free(pagetable_t pt) {
+  frame_map_change_begin(); // see the frame audit in frame.c
+  free_tree(pt, 2);
+  frame_map_change_end();
+}
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes

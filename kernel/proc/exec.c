@@ -16,6 +16,7 @@
 #include "kernel/proc/cred.h"
 #include "kernel/fs/perm.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/frame.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/lib/string.h"
@@ -184,6 +185,8 @@ int exec(char *path, char **argv) {
   // Commit: nothing can fail from here on. The snapshots belong to the
   // old program: they go with it.
   snap_drop_all(p);
+  frame_map_change_begin(); // the old table is hidden, then freed: see frame.c
   proc_freepagetable(image_install(p, &img));
+  frame_map_change_end();
   return img.argc; // the system call's return value lands in a0 as well
 }
