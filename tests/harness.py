@@ -392,6 +392,9 @@ SUITES["reliability"] = [
     Test("reltest", cpus=4, timeout=400, steps=[
         Step("reltest", (r"(?m)^ALL RELIABILITY TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
+    Test("exhausttest", timeout=400, steps=[
+        Step("exhausttest", (r"(?m)^ALL EXHAUSTION TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
     Test("elftest", timeout=200, steps=[
         Step("elftest", (r"(?m)^ALL ELF TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
