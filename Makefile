@@ -4,6 +4,7 @@
 #   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
 #   make test              the whole test suite (harness + host checks)
 #   make bench             benchmarks under -icount (docs/benchmarks.md)
+#   make fuzz SEED=n ITERS=n   a system-call fuzz soak (docs/reliability.md)
 #   make grade [LAB=cow] [RESULTS=results.json]   the autograder (docs/labs/)
 #   make handout LAB=cow OUT=DIR                  a lab's student tree
 #   make qemu-gdb / gdb    debug the kernel (see README.md)
@@ -158,6 +159,14 @@ test: deps
 	python3 tests/gdb_check.py
 	python3 tests/harness.py
 
+# A fuzz soak (docs/reliability.md): user/fuzz SEED ITERS rounds on 4
+# harts, then fsck on the image. make fuzz SEED=7 ITERS=200
+SEED ?= 1
+ITERS ?= 100
+fuzz: deps
+	@$(MAKE) --no-print-directory check-tools build
+	python3 tests/fuzz_soak.py --seeds $(SEED) --rounds $(ITERS)
+
 # The autograder: lab specs in tests/labs/, hidden tests from EXTRA_USER.
 grade: deps
 	@$(MAKE) --no-print-directory check-tools build
@@ -183,6 +192,6 @@ clean:
 	find kernel user -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf build tests/out
 
-.PHONY: FORCE deps check-tools qemu qemu-gdb gdb test grade handout bench clean build compile_commands.json
+.PHONY: FORCE deps check-tools qemu qemu-gdb gdb test grade handout bench clean build compile_commands.json fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:

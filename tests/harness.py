@@ -395,6 +395,11 @@ SUITES["reliability"] = [
     Test("exhausttest", timeout=400, steps=[
         Step("exhausttest", (r"(?m)^ALL EXHAUSTION TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
+    # The short fuzz run of make test: three seeds, each 12 rounds of 4
+    # workers x 64 calls on 4 harts (make fuzz SEED=n ITERS=n for a soak).
+    *[Test("fuzz-seed%d" % seed, cpus=4, timeout=300, steps=[
+        Step("fuzz %d 12" % seed, (r"(?m)^fuzz: OK seed %d: " % seed,), absent=(r"FAILED",)),
+    ]) for seed in (1, 2, 3)],
     Test("elftest", timeout=200, steps=[
         Step("elftest", (r"(?m)^ALL ELF TESTS PASSED$",), absent=(r"FAILED",)),
     ]),

@@ -462,5 +462,6 @@ uint64 sys_fsstat(void) {
   block_stats(ROOTDEV, &st);
   inode_stats(ROOTDEV, &st);
   virtio_blk_stats(&st.writes, &st.flushes);
+  st.files = file_table_used();
   return copyout(myproc()->pagetable, addr, (char *)&st, sizeof(st));
 }
