@@ -156,6 +156,7 @@ test: deps
 	python3 tests/fsck_check.py
 	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
 	python3 tests/grade_check.py
+	python3 tests/host_check.py
 	python3 tests/gdb_check.py
 	python3 tests/harness.py
 
