@@ -4,6 +4,7 @@
 #   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
 #   make test              the whole test suite (harness + host checks)
 #   make bench             benchmarks under -icount (docs/benchmarks.md)
+#   make fuzz SEED=n ITERS=n   a system-call fuzz soak (docs/reliability.md)
 #   make grade [LAB=cow] [RESULTS=results.json]   the autograder (docs/labs/)
 #   make handout LAB=cow OUT=DIR                  a lab's student tree
 #   make gradescope LAB=cow [EXTRA_USER=DIR] OUT=autograder.zip
@@ -160,7 +161,7 @@ check-tools:
 
 # Each of these runs deps.sh, then itself as NAME-run in a fresh make,
 # which detects the tools deps.sh may just have installed.
-TOOL_TARGETS := all qemu qemu-gdb test grade bench
+TOOL_TARGETS := all qemu qemu-gdb test grade bench fuzz
 $(TOOL_TARGETS): deps
 	@$(MAKE) --no-print-directory check-tools
 	@$(MAKE) --no-print-directory $@-run
@@ -188,10 +189,18 @@ test-run:
 	python3 tests/layers_check.py
 	NM=$(NM) python3 tests/loops_check.py
 	python3 tests/grade_check.py
+	python3 tests/host_check.py
 	python3 tests/plot_bench.py --check
 	python3 tests/gradescope_check.py
 	python3 tests/gdb_check.py
 	python3 tests/harness.py
+
+# A fuzz soak (docs/reliability.md): user/fuzz SEED ITERS rounds on 4
+# harts, then fsck on the image. make fuzz SEED=7 ITERS=200
+SEED ?= 1
+ITERS ?= 100
+fuzz-run: build
+	python3 tests/fuzz_soak.py --seeds $(SEED) --rounds $(ITERS)
 
 # The autograder: lab specs in tests/labs/, hidden tests from EXTRA_USER.
 grade-run: build

@@ -14,6 +14,8 @@ struct fsstat {
   uint ifree;     // inodes that are free on disk
   uint64 writes;  // block writes the disk driver has issued since boot
   uint64 flushes; // cache flushes the disk driver has issued since boot
+  uint files;     // open-file table entries in use (of NFILE)
+  uint icached;   // in-memory inode table entries in use (of NINODE)
 };
 
 #endif

@@ -14,7 +14,8 @@
 //     indirect and doubly indirect blocks are named exactly once;
 //   - every directory starts with "." (itself) and ".." (its parent; the
 //     root's is itself), its entries name allocated inodes under
-//     NUL-padded names, every allocated inode is reachable from the root,
+//     NUL-padded names, no two of its entries share a name, every
+//     allocated inode is reachable from the root,
 //     and each inode's nlink equals the number of entries naming it,
 //     not counting "." entries (kernel/fs/sysfile.c: a directory's ".."
 //     counts in its parent's nlink, its "." in nobody's);
@@ -498,6 +499,40 @@ static void entry_check(uint d, uint k, const uchar *de, uint *queue, uint *nque
   }
 }
 
+// A used entry's name and index, for finding names used twice.
+struct named {
+  uchar name[DIRSIZ];
+  uint k;
+};
+
+static int named_cmp(const void *a, const void *b) {
+  const struct named *x = a, *y = b;
+  int c = memcmp(x->name, y->name, DIRSIZ);
+  return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+// Report every name that more than one used entry of directory d holds:
+// lookups find only the first, so the others' files are named twice in
+// the link counts but once in the tree.
+static void duplicates_check(uint d, uint nentries) {
+  struct named *v = zalloc(nentries ? nentries : 1, sizeof(*v));
+  uint n = 0;
+  for (uint k = 0; k < nentries; k++) {
+    uint b = file_block(d, k / (BSIZE / DIRENTSZ));
+    const uchar *de = b ? block(b) + k % (BSIZE / DIRENTSZ) * DIRENTSZ : 0;
+    if (de == 0 || get16(de + offsetof(struct dirent, inum)) == 0)
+      continue;
+    memcpy(v[n].name, de + offsetof(struct dirent, name), DIRSIZ);
+    v[n++].k = k;
+  }
+  qsort(v, n, sizeof(*v), named_cmp);
+  for (uint i = 1; i < n; i++)
+    if (memcmp(v[i].name, v[i - 1].name, DIRSIZ) == 0)
+      problem("directory %u: entries %u and %u have the same name '%s'", d, v[i - 1].k,
+              v[i].k, name_str(v[i].name));
+  free(v);
+}
+
 static void dir_scan(uint d, uint *queue, uint *nqueue) {
   scanned[d] = 1;
   uint size = isize(d);
@@ -511,6 +546,7 @@ static void dir_scan(uint d, uint *queue, uint *nqueue) {
     if (b) // a missing block was reported by the walk
       entry_check(d, k, block(b) + k % (BSIZE / DIRENTSZ) * DIRENTSZ, queue, nqueue);
   }
+  duplicates_check(d, nentries);
 }
 
 // Scan every directory: first those reachable from the root, breadth

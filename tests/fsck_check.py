@@ -310,6 +310,16 @@ def case_nlink(img):
     return 1, [r"inode %d: nlink 2, but directory entries naming it: 1 \('\.' not counted\)" % prog]
 
 
+def case_duplicate_name(img):
+    # What link did when the inode table was full (issue 13): a second
+    # entry "small", naming prog, whose nlink counts it.
+    prog = inum_of(img, b"prog")
+    k0, _ = img.lookup(ROOTINO, b"small")
+    k = img.link(ROOTINO, b"small", prog)
+    img.set_inode(prog, nlink=2)
+    return 1, [r"directory 1: entries %d and %d have the same name 'small'" % (k0, k)]
+
+
 def case_entry_to_free_inode(img):
     k, prog = img.lookup(ROOTINO, b"prog")
     img.set_dirent(ROOTINO, k, inum=40)

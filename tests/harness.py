@@ -496,6 +496,30 @@ SUITES["harts"] = [
     ]),
 ]
 
+
+
+# ---- reliability (issue 13, docs/reliability.md) --------------------------
+# Regression tests for defects hostile input found, malformed executables,
+# exhaustion, the system-call fuzzer and fault injection. fsck runs on the
+# image after every boot (run_boots).
+SUITES["reliability"] = [
+    Test("reltest", cpus=4, timeout=400, steps=[
+        Step("reltest", (r"(?m)^ALL RELIABILITY TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    Test("exhausttest", timeout=400, steps=[
+        Step("exhausttest", (r"(?m)^ALL EXHAUSTION TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    # The short fuzz run of make test: three seeds, each 12 rounds of 4
+    # workers x 64 calls on 4 harts (make fuzz SEED=n ITERS=n for a soak).
+    *[Test("fuzz-seed%d" % seed, cpus=4, timeout=300, steps=[
+        Step("fuzz %d 12" % seed, (r"(?m)^fuzz: OK seed %d: " % seed,), absent=(r"FAILED",)),
+    ]) for seed in (1, 2, 3)],
+    Test("elftest", timeout=200, steps=[
+        Step("elftest", (r"(?m)^ALL ELF TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+]
+
+
 CRASH_POINTS = 40  # crash points spread evenly over crashwork's run (at least 20)
 CRASH_WB_POINTS = 24  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes

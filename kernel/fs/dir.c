@@ -41,6 +41,9 @@ static int dirent_read(struct inode *dp, uint off, struct dirent *de) {
 
 // Look for name in directory dp. If found, return its inode (referenced,
 // unlocked) and set *poff to the entry's byte offset, if poff is not 0.
+// Returns 0 if the name is absent, but also if the directory cannot be
+// read or the inode table is full: 0 means "no inode", not "no such
+// name", so a caller that must know the name is free asks dir_has_name.
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   struct dirent de;
 
@@ -59,14 +62,27 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   return 0;
 }
 
-// Add the entry (name, inum) to directory dp, reusing an empty slot or
-// growing the directory. Returns -1 if the name exists or the disk is full.
-int dirlink(struct inode *dp, char *name, uint inum) {
-  struct inode *ip = dirlookup(dp, name, 0);
-  if (ip) {
-    iput(ip);
-    return -1;
+// Is name in directory dp? Looks at names only, never at the inodes they
+// name, so a full inode table cannot make a present name look absent.
+// A directory that cannot be read counts as holding every name.
+static int dir_has_name(struct inode *dp, char *name) {
+  struct dirent de;
+  for (uint off = 0; off < dp->size; off += sizeof(de)) {
+    if (dirent_read(dp, off, &de) < 0)
+      return 1;
+    if (de.inum != 0 && namecmp(name, de.name) == 0)
+      return 1;
   }
+  return 0;
+}
+
+// Add the entry (name, inum) to directory dp, reusing an empty slot or
+// growing the directory. Returns -1 if the name exists, the disk is full,
+// or dp has been removed (nlink 0: it is empty and dies with its last
+// reference, so a name made in it would be lost with everything it names).
+int dirlink(struct inode *dp, char *name, uint inum) {
+  if (dp->nlink < 1 || dir_has_name(dp, name))
+    return -1;
 
   struct dirent de;
   uint off;

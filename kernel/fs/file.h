@@ -32,6 +32,7 @@ extern struct devsw devsw[];
 #define CONSOLE 1
 
 void fileinit(void);
+uint file_table_used(void); // entries in use
 struct file *filealloc(void);
 void fileclose(struct file *f);
 struct file *filedup(struct file *f);

@@ -123,7 +123,8 @@ struct inode *ialloc(uint dev, short type) {
   return 0;
 }
 
-// Count the inodes of dev and the free ones among them.
+// Count the inodes of dev and the free ones among them, and the entries
+// of the in-memory table in use.
 void inode_stats(uint dev, struct fsstat *st) {
   st->ninodes = sb.ninodes;
   st->ifree = 0;
@@ -132,6 +133,11 @@ void inode_stats(uint dev, struct fsstat *st) {
     st->ifree += ((struct dinode *)b->data + inum % IPB)->type == 0;
     brelse(b);
   }
+  st->icached = 0;
+  spin_lock(&itable.lock);
+  for (struct inode *ip = itable.inode; ip < itable.inode + NINODE; ip++)
+    st->icached += ip->ref > 0;
+  spin_unlock(&itable.lock);
 }
 
 // Copy a modified in-memory inode to disk. Call after every change to a

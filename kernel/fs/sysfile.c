@@ -37,6 +37,14 @@
 #include "kernel/proc/cred.h"
 #include "kernel/proc/sysargs.h"
 
+// The most links an inode may have. Without a limit, struct dinode's
+// short nlink wrapped negative after 32,767 links, and the next unlink
+// panicked. link refuses a name beyond it, mkdir a subdirectory whose
+// ".." would be one (Unix's EMLINK). 1000 is far more directories than
+// this disk has inodes, and few enough links for a test to reach the
+// limit in seconds (user/reltest.c).
+#define NLINK_MAX 1000
+
 // Fetch the n'th argument as a descriptor of the calling process and
 // return its open file, or 0 if it is not one. *pfd gets the number.
 static struct file *argfd(int n, int *pfd) {
@@ -124,7 +132,8 @@ uint64 sys_link(void) {
   struct inode *ip = namei_in_op(old);
   if (ip == 0)
     return -1;
-  if (ip->type == T_DIR) { // links to directories would allow cycles
+  // Links to directories would allow cycles.
+  if (ip->type == T_DIR || ip->nlink >= NLINK_MAX) {
     iunlockput(ip);
     end_op();
     return -1;
@@ -256,8 +265,10 @@ static struct inode *create(char *path, short type, short major, short minor, in
     return 0;
   }
 
-  // A new name writes the directory.
-  if (inode_permission(dp, MAY_WRITE | MAY_EXEC) < 0 || (ip = ialloc(dp->dev, type)) == 0) {
+  // A new name writes the directory; a new subdirectory's ".." is one
+  // more link to it.
+  if (inode_permission(dp, MAY_WRITE | MAY_EXEC) < 0 || dp->nlink < 1 ||
+      (type == T_DIR && dp->nlink >= NLINK_MAX) || (ip = ialloc(dp->dev, type)) == 0) {
     iunlockput(dp);
     return 0;
   }
@@ -460,6 +471,7 @@ uint64 sys_fsstat(void) {
   block_stats(ROOTDEV, &st);
   inode_stats(ROOTDEV, &st);
   virtio_blk_stats(&st.writes, &st.flushes);
+  st.files = file_table_used();
   return copyout(myproc()->pagetable, addr, (char *)&st, sizeof(st));
 }
 

@@ -81,7 +81,9 @@ static int allows(pte_t *pte, uint64 scause) {
 static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *p) {
   pte_t *l1e = is_page_fault(scause) ? spt_entry(pt, va) : 0;
   if (l1e) {
+    frame_map_change_begin(); // a table copy raises counts: see the frame audit
     enum fault_result t = spt_unshare(l1e);
+    frame_map_change_end();
     count(t, 0, p);
     if (t == FAULT_OOM)
       return "out of memory in page fault";
@@ -96,7 +98,9 @@ static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *
   } else if (pte && scause == SCAUSE_STORE_PAGE_FAULT &&
              (*pte & (PTE_V | PTE_U | PTE_COW)) == (PTE_V | PTE_U | PTE_COW)) {
     cow = 1;
+    frame_map_change_begin(); // a copy moves a reference: see the frame audit
     r = cow_break(pte);
+    frame_map_change_end();
   }
   count(r, cow, p);
   if (r == FAULT_OOM)

@@ -140,14 +140,34 @@ uint64 frame_total_count(void) { return (frames.limit - frames.base) / PGSIZE; }
 // compares: a frame that user page tables map is held by nothing else, so
 // its count must equal its PTEs exactly. (Frames only the kernel holds,
 // such as page-table pages and pipe buffers, have no PTEs to count.) The
-// shadow array lives in frames borrowed for the audit. Run it while the
-// system is quiet: a COW break in progress on another hart is a moment
-// when the count and the PTEs legitimately disagree.
+// shadow array lives in frames borrowed for the audit.
+//
+// The counts and the PTEs legitimately disagree while a mapping change is
+// under way on another hart: a COW copy has the new PTE but not yet the
+// old frame's put; a snapshot has taken references for PTEs it has not
+// published; exec has hidden the old page table but not freed it. Such
+// changes are bracketed by frame_map_change_begin/end, which count them.
+// An audit is exact only if no change was in flight when it began and
+// none began or ended before it ended; otherwise frame_audit_end reports
+// FRAME_AUDIT_RACED and the caller tries again. (Making changes wait for
+// the audit instead would let a change that holds p->lock block an audit
+// that needs it.)
 #define AUDIT_PER_PAGE (PGSIZE / sizeof(uint16))
 #define AUDIT_MAX_PAGES 512 // enough for 4 GiB of RAM
 static uint16 *audit_pages[AUDIT_MAX_PAGES];
 static int audit_npages;
 static struct spinlock audit_lock;
+static int changes_in_flight;
+static uint64 changes_done;
+static uint64 audit_start_done; // changes_done when the audit began
+static int audit_start_busy;    // a change was in flight when it began
+
+void frame_map_change_begin(void) { __atomic_fetch_add(&changes_in_flight, 1, __ATOMIC_SEQ_CST); }
+
+void frame_map_change_end(void) {
+  __atomic_fetch_add(&changes_done, 1, __ATOMIC_SEQ_CST);
+  __atomic_fetch_sub(&changes_in_flight, 1, __ATOMIC_SEQ_CST);
+}
 
 int frame_audit_begin(void) {
   uint64 need = (frames.nframes + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE;
@@ -168,7 +188,17 @@ int frame_audit_begin(void) {
       return -1;
     }
   }
+  // Read done before busy: a change that ends between the two reads is
+  // either seen in flight or moves changes_done before the audit ends.
+  audit_start_done = __atomic_load_n(&changes_done, __ATOMIC_SEQ_CST);
+  audit_start_busy = __atomic_load_n(&changes_in_flight, __ATOMIC_SEQ_CST) != 0;
   return 0;
+}
+
+// Did a mapping change overlap the audit?
+static int audit_raced(void) {
+  return audit_start_busy || __atomic_load_n(&changes_in_flight, __ATOMIC_SEQ_CST) != 0 ||
+         __atomic_load_n(&changes_done, __ATOMIC_SEQ_CST) != audit_start_done;
 }
 
 int frame_audit_ref(void *pa) {
@@ -177,24 +207,40 @@ int frame_audit_ref(void *pa) {
   return ++audit_pages[i / AUDIT_PER_PAGE][i % AUDIT_PER_PAGE];
 }
 
+// Compare, then ask whether a change overlapped the audit: a change that
+// began during the comparison would make it wrong too. Mismatches are
+// printed only once the audit is known to be exact (the first few).
+#define AUDIT_SHOW 8
 int frame_audit_end(void) {
+  struct audit_miss {
+    uint64 i;
+    long refs;
+    int ptes;
+  } shown[AUDIT_SHOW];
   int bad = 0;
-  for (uint64 i = 0; i < frames.nframes; i++) {
+  for (uint64 i = 0; i < frames.nframes && audit_npages != 0; i++) {
     uint16 *page = audit_pages[i / AUDIT_PER_PAGE];
     if (page == 0)
       break; // a failed begin: nothing was counted
     uint16 ptes = page[i % AUDIT_PER_PAGE];
-    if (ptes != 0 && ptes != frames.refs[i]) {
-      printf("frame audit: frame %p has count %d but %d PTEs\n",
-             (void *)(frames.base + i * PGSIZE), (int)frames.refs[i], ptes);
+    long refs = __atomic_load_n(&frames.refs[i], __ATOMIC_RELAXED);
+    if (ptes != 0 && ptes != refs) {
+      if (bad < AUDIT_SHOW)
+        shown[bad] = (struct audit_miss){i, refs, ptes};
       bad++;
     }
   }
+  int raced = audit_npages != 0 && audit_raced();
+  for (int k = 0; !raced && k < bad && k < AUDIT_SHOW; k++)
+    printf("frame audit: frame %p has count %d but %d PTEs\n",
+           (void *)(frames.base + shown[k].i * PGSIZE), (int)shown[k].refs, shown[k].ptes);
+  if (!raced && bad > AUDIT_SHOW)
+    printf("frame audit: ... and %d more\n", bad - AUDIT_SHOW);
   for (int i = 0; i < audit_npages; i++) {
     if (audit_pages[i])
       frame_put(audit_pages[i]);
     audit_pages[i] = 0;
   }
   audit_npages = 0;
-  return bad;
+  return raced ? FRAME_AUDIT_RACED : bad;
 }

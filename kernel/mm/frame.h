@@ -59,8 +59,17 @@ uint64 frame_free_count(void);
 uint64 frame_total_count(void);
 // The debug check of the invariant: begin, report every PTE's frame, end
 // (returns how many frames' counts disagree with their PTEs). See frame.c.
+// frame_audit_end returns FRAME_AUDIT_RACED when a change below ran
+// meanwhile: the counts it saw do not belong to one moment; try again.
+#define FRAME_AUDIT_RACED (-2)
 int frame_audit_begin(void);
 int frame_audit_ref(void *pa); // returns how many times pa was reported so far
 int frame_audit_end(void);
+// Bracket any change that makes a frame's count and the PTEs the audit can
+// see disagree for a while (taking references before the PTEs are
+// visible, hiding a page table before freeing it, a COW copy). They never
+// wait: they only tell a concurrent audit that its view is torn. Nest.
+void frame_map_change_begin(void);
+void frame_map_change_end(void);
 
 #endif

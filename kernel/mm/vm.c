@@ -78,7 +78,12 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
       continue;
     }
     if (spt_is_shared(*pte)) { // a shared leaf table: writers get their own
-      if (!alloc || spt_unshare(pte) == FAULT_OOM)
+      if (!alloc)
+        return 0;
+      frame_map_change_begin(); // a table copy raises counts: see frame.c
+      enum fault_result r = spt_unshare(pte);
+      frame_map_change_end();
+      if (r == FAULT_OOM)
         return 0;
       pt = (pagetable_t)PTE2PA(*pte);
       continue;
@@ -198,10 +203,13 @@ uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
   if (newsz >= oldsz)
     return oldsz;
   if (PGROUNDUP(newsz) < PGROUNDUP(oldsz)) {
-    if (spt_prepare_shrink(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz)) < 0)
+    frame_map_change_begin(); // see the frame audit in frame.c
+    int ok = spt_prepare_shrink(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz)) == 0;
+    if (ok)
+      uvm_unmap(pt, PGROUNDUP(newsz), (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE, 1);
+    frame_map_change_end();
+    if (!ok)
       return oldsz;
-    uint64 npages = (PGROUNDUP(oldsz) - PGROUNDUP(newsz)) / PGSIZE;
-    uvm_unmap(pt, PGROUNDUP(newsz), npages, 1);
   }
   return newsz;
 }
@@ -220,7 +228,11 @@ static void put_shared(pte_t *l1e, uint64 va, void *arg) { spt_put(*l1e); }
 // whole address spaces, and a second pass to clear the leaves first would
 // cost as much again). Pages the process does not own (the trampoline,
 // the trap frame) must have been unmapped first.
-void uvm_free(pagetable_t pt) { uvm_for_each_leaf(pt, put_leaf, free_table, put_shared, 0); }
+void uvm_free(pagetable_t pt) {
+  frame_map_change_begin(); // see the frame audit in frame.c
+  uvm_for_each_leaf(pt, put_leaf, free_table, put_shared, 0);
+  frame_map_change_end();
+}
 
 // Report a frame below TRAPFRAME to the frame audit. (The trap frame's
 // PTE holds no reference of its own: the process's p->trapframe does. The

@@ -10,6 +10,7 @@
 // page (no PTE_U), USERSTACK stack pages, then the heap grows from sz.
 #include "kernel/proc/exec.h"
 #include "kernel/proc/elf.h"
+#include "kernel/proc/elfcheck.h"
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/snapshot.h"
@@ -17,6 +18,7 @@
 #include "kernel/fs/perm.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/frame.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/lib/string.h"
@@ -32,9 +34,10 @@ static int flags2perm(int flags) {
 }
 
 // Read sz bytes at file offset off into user memory at va, which is
-// already mapped. va is page aligned.
-static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint off, uint sz) {
-  for (uint i = 0; i < sz; i += PGSIZE) {
+// already mapped. va is page aligned; [off, off + sz) lies inside the
+// file (elf_check_segment), so it fits readi's 32-bit offsets.
+static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint64 off, uint64 sz) {
+  for (uint64 i = 0; i < sz; i += PGSIZE) {
     uint64 pa = walkaddr(pt, va + i);
     if (pa == 0)
       return -1;
@@ -46,20 +49,22 @@ static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint off, uint s
 }
 
 // Map and read every loadable segment of ip, growing *szp to the highest
-// address + 1 as it goes (so the caller can free a partial image).
-// Returns 0, or -1 on a malformed file or no memory.
+// address + 1 as it goes (so the caller can free a partial image). The
+// entry point must lie in one of them. Returns 0, or -1 on a malformed
+// file (kernel/proc/elfcheck.c) or no memory.
 static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *elf, uint64 *szp) {
   struct proghdr ph;
+  int entry_seen = 0;
   for (int i = 0; i < elf->phnum; i++) {
-    uint off = elf->phoff + i * sizeof(ph);
+    uint64 off = elf->phoff + i * sizeof(ph); // inside the file: elf_check_header
     if (readi(ip, 0, (uint64)&ph, off, sizeof(ph)) != sizeof(ph))
       return -1;
     if (ph.type != ELF_PROG_LOAD)
       continue;
-    if (ph.memsz < ph.filesz || ph.vaddr + ph.memsz < ph.vaddr || ph.vaddr % PGSIZE != 0)
+    // Segments ascend and stay below the trap frame.
+    if (elf_check_segment(&ph, ip->size, *szp, TRAPFRAME) < 0)
       return -1;
-    if (ph.vaddr < *szp || ph.vaddr + ph.memsz > TRAPFRAME)
-      return -1; // segments must ascend and stay below the trap frame
+    entry_seen |= elf_segment_holds(&ph, elf->entry);
     uint64 sz1 = uvm_alloc(pt, *szp, ph.vaddr + ph.memsz, flags2perm(ph.flags));
     if (sz1 == 0)
       return -1;
@@ -67,7 +72,7 @@ static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *elf, u
     if (loadseg(pt, ph.vaddr, ip, ph.off, ph.filesz) < 0)
       return -1;
   }
-  return *szp == 0 ? -1 : 0;
+  return *szp == 0 || !entry_seen ? -1 : 0;
 }
 
 // Push the argument strings and the argv[] array onto the new stack.
@@ -116,7 +121,8 @@ int image_load(struct proc *p, char *path, char **argv, struct image *img) {
   // May the caller run it, and as whom (kernel/fs/perm.c)?
   if (exec_prepare_creds(ip, &img->cred) < 0)
     goto bad;
-  if (readi(ip, 0, (uint64)&elf, 0, sizeof(elf)) != sizeof(elf) || elf.magic != ELF_MAGIC)
+  if (readi(ip, 0, (uint64)&elf, 0, sizeof(elf)) != sizeof(elf) ||
+      elf_check_header(&elf, ip->size) < 0)
     goto bad;
   if ((pt = proc_pagetable(p)) == 0)
     goto bad;
@@ -185,6 +191,8 @@ int exec(char *path, char **argv) {
   // Commit: nothing can fail from here on. The snapshots belong to the
   // old program: they go with it.
   snap_drop_all(p);
+  frame_map_change_begin(); // the old table is hidden, then freed: see frame.c
   proc_freepagetable(image_install(p, &img));
+  frame_map_change_end();
   return img.argc; // the system call's return value lands in a0 as well
 }

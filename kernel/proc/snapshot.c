@@ -23,6 +23,13 @@
 // Invariant: each live snapshot's page table holds one reference on every
 // frame it maps, like any page table (kernel/mm/frame.c); p->snaps is
 // allocated while, and only while, p has at least one live snapshot.
+//
+// The frame audit (memcheck) walks other processes' snapshots. So a
+// snapshot is published (its id set) and unpublished (its id cleared,
+// p->snaps detached) under snap_lock, and its page table is freed only
+// after that: the audit, holding snap_lock, sees live tables only. And
+// each change is bracketed as a mapping change (frame_map_change_begin),
+// so an audit that overlaps one knows its counts are torn.
 #include "kernel/proc/snapshot.h"
 #include "kernel/proc/proc.h"
 #include "kernel/mm/vm.h"
@@ -44,6 +51,11 @@ struct snapset {
 
 _Static_assert(sizeof(struct snapset) <= PGSIZE, "a snapset fits in one frame");
 
+// Guards publication: s->id, p->snaps and p->snaps->live, for readers on
+// other harts (snap_audit). The owner reads its own set without it. Taken
+// after p->lock when both are held (the audit, freeproc).
+static struct spinlock snap_lock = {.name = "snap"};
+
 static struct snap *find(struct proc *p, int id) {
   if (p->snaps == 0 || id <= 0)
     return 0;
@@ -53,13 +65,23 @@ static struct snap *find(struct proc *p, int id) {
   return 0;
 }
 
+// Unpublish s, then free its page table (and the set, if s was the last).
 static void drop(struct proc *p, struct snap *s) {
-  uvm_free(s->pt);
+  frame_map_change_begin();
+  spin_lock(&snap_lock);
+  pagetable_t pt = s->pt;
+  struct snapset *set = p->snaps;
   s->id = 0;
-  if (--p->snaps->live == 0) {
-    frame_put(p->snaps);
+  s->pt = 0;
+  if (--set->live == 0)
     p->snaps = 0;
-  }
+  else
+    set = 0;
+  spin_unlock(&snap_lock);
+  uvm_free(pt);
+  if (set)
+    frame_put(set);
+  frame_map_change_end();
 }
 
 void snap_drop_all(struct proc *p) {
@@ -69,9 +91,11 @@ void snap_drop_all(struct proc *p) {
 }
 
 void snap_audit(struct proc *p) {
+  spin_lock(&snap_lock);
   for (int i = 0; p->snaps && i < NSNAP; i++)
     if (p->snaps->s[i].id)
       uvm_audit(p->snaps->s[i].pt);
+  spin_unlock(&snap_lock);
 }
 
 // A free slot, allocating the set on first use; 0 if all NSNAP are live
@@ -89,6 +113,9 @@ static struct snap *free_slot(struct proc *p) {
 }
 
 int snap_take(struct proc *p) {
+  // References are taken before the snapshot is published: a mapping
+  // change, for the frame audit.
+  frame_map_change_begin();
   struct snap *s = free_slot(p);
   if (s == 0)
     goto fail;
@@ -112,14 +139,21 @@ int snap_take(struct proc *p) {
   // // goto fail. Until then every snapshot fails.
   // goto fail;
   // LAB snapshots: END STUB
-  s->id = p->snaps->next_id++;
+  spin_lock(&snap_lock);
+  int id = s->id = p->snaps->next_id++;
   p->snaps->live++;
-  return s->id;
+  spin_unlock(&snap_lock);
+  frame_map_change_end();
+  return id;
 fail:
   if (p->snaps && p->snaps->live == 0) {
-    frame_put(p->snaps);
+    spin_lock(&snap_lock); // an audit may be looking at the empty set
+    struct snapset *set = p->snaps;
     p->snaps = 0;
+    spin_unlock(&snap_lock);
+    frame_put(set);
   }
+  frame_map_change_end();
   return -1;
 }
 
@@ -131,8 +165,12 @@ int snap_rollback(struct proc *p, int id) {
   pagetable_t pt = proc_pagetable(p);
   if (pt == 0)
     return -1;
+  // From the first shared reference to freeing the old table: a mapping
+  // change, for the frame audit.
+  frame_map_change_begin();
   if (uvm_share(s->pt, pt, s->sz) < 0) {
     proc_freepagetable(pt);
+    frame_map_change_end();
     return -1;
   }
   // Commit: nothing can fail from here on.
@@ -143,6 +181,7 @@ int snap_rollback(struct proc *p, int id) {
   spin_unlock(&p->lock);
   *p->trapframe = s->tf;
   proc_freepagetable(old);
+  frame_map_change_end();
   return 0; // syscall() stores this in a0: snapshot()'s second return value
   // LAB snapshots: END SOLUTION
   // LAB snapshots: BEGIN STUB

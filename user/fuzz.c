@@ -1,0 +1,414 @@
+// fuzz: a seeded random system-call fuzzer (docs/reliability.md).
+//
+//   fuzz SEED ROUNDS [WORKERS [CALLS]]
+//
+// Prints the seed first, so any failure replays with the same arguments.
+// Each round forks WORKERS children at once (default 4: one per hart),
+// each of which makes CALLS (default 64) system calls by ecall: every call
+// number, numbers past the end and negative ones, with arguments drawn
+// from a hostile pool (kernel, unaligned, unmapped and read-only pointers,
+// huge and negative sizes, bad descriptors and ids, long and deep paths,
+// argv arrays with bad entries). Half the rounds run as root, half as
+// uid 5. A worker may die or be killed: that is its business. A watchdog
+// kills workers that are stuck (reading the console, pausing for ever),
+// and any process a worker left behind is killed before the checks.
+//
+// After each round, with everything it started gone, the kernel must be
+// as before the round: memcheck() exact and 0, the same free frames, the
+// same live cred objects, open-file and in-memory inode table entries
+// (fsstat), the same free disk blocks and inodes (the scratch files
+// removed). The harness runs fsck on the image afterwards.
+// It prints "fuzz: FAILED ..." and exits 1 on the first difference, else
+// "fuzz: OK ..." with the number of calls made.
+//
+// Invariant: workers touch the file system only under /fz, or by new
+// names in / (a worker may chdir there), all of which the round's cleanup
+// removes.
+#include "kernel/types.h"
+#include "kernel/fcntl.h"
+#include "kernel/stat.h"
+#include "kernel/fs.h"
+#include "kernel/param.h"
+#include "kernel/syscall.h"
+#include "kernel/spawn.h"
+#include "kernel/vmstat.h"
+#include "user/user.h"
+
+#define MAXSYS 64          // call numbers 0..MAXSYS-1, then some past the end
+#define WATCHDOG_TICKS 30  // a worker still alive after this is killed
+#define SETTLE_TICKS 200   // counts may lag a little (RCU frees creds late)
+#define PROGRESS_EVERY 8   // calls between progress bytes to the parent
+
+static uint64 rng;
+
+static uint64 next(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+static uint64 pick(uint64 n) { return next() % n; }
+
+static long ecall(long num, long *a) {
+  register long a0 asm("a0") = a[0];
+  register long a1 asm("a1") = a[1];
+  register long a2 asm("a2") = a[2];
+  register long a3 asm("a3") = a[3];
+  register long a4 asm("a4") = a[4];
+  register long a5 asm("a5") = a[5];
+  register long a7 asm("a7") = num;
+  asm volatile("ecall"
+               : "+r"(a0)
+               : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
+               : "memory");
+  return a0;
+}
+
+// ---- the hostile pool ----
+
+static char longpath[MAXPATH + 64];
+static char deeppath[MAXPATH - 1];
+static char *paths[] = {"fa", "fb", "fc", "fc/fd", "fc/fd/fe", "fb/fa", ".", "..", "",
+                        "/", longpath, deeppath, "fa/", "//fa", "fc/../fa"};
+
+static char *buf;          // a writable page of random bytes
+static char *argv_ok[] = {"fa", "x", 0};
+static char *argv_bad[] = {"fa", (char *)0x80200000UL, 0};
+static char *argv_long[MAXARG + 8];
+static struct spawn_actions actions;
+
+static uint64 pointer(void) {
+  static const uint64 fixed[] = {
+      0, 1, 4095, 4096, 0x80000000UL, 0x80200000UL, 0x87fff000UL,
+      0x3fffffe000UL, 0x3ffffff000UL, 0x4000000000UL, ~0UL, ~0UL - 4095,
+      0x8000000000000000UL, 0x100,
+  };
+  switch (pick(10)) {
+  case 0: case 1:
+    return fixed[pick(sizeof(fixed) / sizeof(fixed[0]))];
+  case 2:
+    return (uint64)buf + pick(4096); // unaligned, maybe running off the page
+  case 3:
+    return (uint64)paths[pick(sizeof(paths) / sizeof(paths[0]))];
+  case 4:
+    return pick(3) == 0 ? (uint64)argv_bad : pick(2) ? (uint64)argv_ok : (uint64)argv_long;
+  case 5:
+    return (uint64)&actions;
+  case 6:
+    return (uint64)sbrk(0) - pick(3) * 4096 + pick(16); // the heap's edge, the guard page
+  default:
+    return (uint64)buf;
+  }
+}
+
+static uint64 number(void) {
+  static const uint64 fixed[] = {
+      0, 1, 2, 3, 15, 16, 17, 63, 64, 100, 4096, 0x7fffffff, 0x80000000UL,
+      0xffffffffUL, ~0UL, ~0UL - 1, 0x100000000UL, 0x8000000000000000UL,
+      O_CREATE | O_RDWR, O_CREATE | O_WRONLY | O_TRUNC, 0777, 04755, 5,
+  };
+  switch (pick(4)) {
+  case 0:
+    return fixed[pick(sizeof(fixed) / sizeof(fixed[0]))];
+  case 1:
+    return pick(24);
+  case 2:
+    return next();
+  default:
+    return -(long)pick(5000);
+  }
+}
+
+static long argument(void) { return pick(2) ? pointer() : number(); }
+
+// The call number: mostly a real one, sometimes past the end or negative.
+static long callnum(int root) {
+  for (;;) {
+    long n = pick(8) ? (long)pick(MAXSYS) : (long)(MAXSYS + pick(1 << 20)) * (pick(2) ? 1 : -1);
+    // Root may stop the machine or kill init: not bugs, so not fuzzed.
+    if (root && (n == SYS_poweroff || n == SYS_kill))
+      continue;
+    return n;
+  }
+}
+
+static void pool_init(void) {
+  memset(longpath, 'L', sizeof(longpath) - 1);
+  for (int i = 0; i + 2 < (int)sizeof(deeppath); i += 2) {
+    deeppath[i] = 'd';
+    deeppath[i + 1] = '/';
+  }
+  for (int i = 0; i < MAXARG + 7; i++)
+    argv_long[i] = "x";
+  buf = sbrk(4096);
+  for (int i = 0; i < 4096; i++)
+    buf[i] = next();
+  memmove(&actions, buf, sizeof(actions) < 4096 ? sizeof(actions) : 4096);
+  actions.n = 1;
+}
+
+// ---- a worker ----
+
+// Make calls calls, reporting progress on fd out (while it is open).
+static void worker(int root, int calls, int out) {
+  if (!root)
+    setuid(5);
+  close(0);
+  close(1);
+  close(2);
+  chdir("/fz");
+  char token = '.';
+  for (int i = 1; i <= calls; i++) {
+    long a[6];
+    for (int k = 0; k < 6; k++)
+      a[k] = argument();
+    long n = callnum(root);
+    ecall(n, a);
+    if (i % PROGRESS_EVERY == 0)
+      write(out, &token, 1); // fails quietly once the worker closed it
+  }
+  exit(0);
+}
+
+// ---- the round: workers, watchdog, strays ----
+
+static int base_pids[NPROC], nbase;
+
+static int is_base(int pid) {
+  for (int i = 0; i < nbase; i++)
+    if (base_pids[i] == pid)
+      return 1;
+  return 0;
+}
+
+// Kill every process that was not there before the round, until none is
+// left (init reaps the orphans). Returns 0, or -1 if some outlive it.
+static int kill_strays(void) {
+  for (int t = 0; t < SETTLE_TICKS; t++) {
+    int pids[NPROC];
+    int n = proclist(pids, NPROC), strays = 0;
+    for (int i = 0; i < n; i++)
+      if (!is_base(pids[i])) {
+        kill(pids[i]);
+        strays++;
+      }
+    if (strays == 0)
+      return 0;
+    while (wait(0) > 0) // our own children, if any are left
+      ;
+    pause(1);
+  }
+  return -1;
+}
+
+// Run one round; returns the calls its workers reported.
+static long round_run(int root, int nworkers, int calls) {
+  int progress[2];
+  if (pipe(progress) < 0)
+    return -1;
+  int pids[NCPU * 2];
+  for (int w = 0; w < nworkers; w++) {
+    uint64 seed = next();
+    pids[w] = fork();
+    if (pids[w] == 0) {
+      rng = seed | 1;
+      close(progress[0]);
+      worker(root, calls, progress[1]);
+    }
+  }
+  close(progress[1]);
+  int dog = fork();
+  if (dog == 0) {
+    pause(WATCHDOG_TICKS);
+    for (int w = 0; w < nworkers; w++)
+      if (pids[w] > 0)
+        kill(pids[w]);
+    exit(0);
+  }
+  for (int w = 0; w < nworkers; w++)
+    wait(0);
+  if (dog > 0)
+    kill(dog);
+  char c;
+  long made = 0;
+  kill_strays();
+  while (read(progress[0], &c, 1) == 1)
+    made += PROGRESS_EVERY;
+  close(progress[0]);
+  return made;
+}
+
+// ---- cleanup and the checks ----
+
+// Remove path and, if it is a directory, everything in it. (stat fails on
+// a device node with a bad major number: that is not a directory.)
+static void remove_tree(char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0 && st.type == T_DIR) {
+    chmod(path, 0755);
+    int fd = open(path, O_RDONLY);
+    struct dirent de;
+    char sub[MAXPATH];
+    while (fd >= 0 && read(fd, &de, sizeof(de)) == sizeof(de)) {
+      if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
+        continue;
+      char name[DIRSIZ + 1];
+      memmove(name, de.name, DIRSIZ);
+      name[DIRSIZ] = 0;
+      if (strlen(path) + strlen(name) + 2 > sizeof(sub))
+        continue;
+      strcpy(sub, path);
+      strcpy(sub + strlen(sub), "/");
+      strcpy(sub + strlen(sub), name);
+      remove_tree(sub);
+    }
+    if (fd >= 0)
+      close(fd);
+  }
+  unlink(path);
+}
+
+// The names in / before the fuzzing: a worker whose cwd is / (by chdir
+// to "/" or "..") may make files there, named from the pool or from
+// random bytes (a path pointer into buf).
+#define MAXROOT 128
+static char root_names[MAXROOT][DIRSIZ + 1];
+static int nroot;
+
+// Call f on every name in / (but "." and "..").
+static void root_each(void (*f)(char *name)) {
+  int fd = open("/", O_RDONLY);
+  struct dirent de;
+  while (fd >= 0 && read(fd, &de, sizeof(de)) == sizeof(de)) {
+    if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
+      continue;
+    char name[DIRSIZ + 1];
+    memmove(name, de.name, DIRSIZ);
+    name[DIRSIZ] = 0;
+    f(name);
+  }
+  if (fd >= 0)
+    close(fd);
+}
+
+static void show(char *name) { printf("fuzz: / has '%s'\n", name); }
+
+static void root_remember(char *name) {
+  if (nroot < MAXROOT)
+    strcpy(root_names[nroot++], name);
+}
+
+static void root_remove_new(char *name) {
+  for (int i = 0; i < nroot; i++)
+    if (strcmp(root_names[i], name) == 0)
+      return;
+  char path[DIRSIZ + 2] = "/";
+  strcpy(path + 1, name);
+  remove_tree(path);
+}
+
+// Put back what root workers may have changed outside /fz, and empty /fz.
+static void cleanup(void) {
+  forkmode(FORK_COW);
+  chown("/", 0, 0);
+  chmod("/", 0755);
+  remove_tree("/fz");
+  root_each(root_remove_new);
+  mkdir("/fz");
+  chmod("/fz", 0777);
+}
+
+struct counts {
+  uint64 frames;
+  uint64 creds;
+  uint free_blocks, free_inodes;
+  uint files, icached; // open-file and in-memory inode table entries
+};
+
+static struct counts counts_now(void) {
+  struct counts c;
+  struct memstat ms;
+  struct rcustat rs;
+  struct fsstat fs;
+  memstat(&ms);
+  rcustat(&rs);
+  fsstat(&fs);
+  c.frames = ms.free_frames;
+  c.creds = rs.creds_live;
+  c.free_blocks = fs.free;
+  c.free_inodes = fs.ifree;
+  c.files = fs.files;
+  c.icached = fs.icached;
+  return c;
+}
+
+static int counts_same(struct counts a, struct counts b) {
+  return a.frames == b.frames && a.creds == b.creds && a.free_blocks == b.free_blocks &&
+         a.free_inodes == b.free_inodes && a.files == b.files && a.icached == b.icached;
+}
+
+// Wait (a little) for the counts to come back to base; 0 if they do.
+static int settle(struct counts base, struct counts *now) {
+  for (int t = 0; t < SETTLE_TICKS; t++) {
+    *now = counts_now();
+    if (counts_same(base, *now))
+      return 0;
+    pause(1);
+  }
+  return -1;
+}
+
+static int atoi_u(char *s) { return s ? atoi(s) : 0; }
+
+int main(int argc, char *argv[]) {
+  if (argc < 3) {
+    printf("usage: fuzz SEED ROUNDS [WORKERS [CALLS]]\n");
+    exit(2);
+  }
+  uint64 seed = atoi_u(argv[1]);
+  int rounds = atoi_u(argv[2]);
+  int nworkers = argc > 3 ? atoi_u(argv[3]) : 4;
+  int calls = argc > 4 ? atoi_u(argv[4]) : 64;
+  if (nworkers < 1 || nworkers > NCPU * 2 || calls < 1) {
+    printf("fuzz: 1 to %d workers, at least 1 call\n", NCPU * 2);
+    exit(2);
+  }
+  printf("fuzz: seed %ld rounds %d workers %d calls %d\n", seed, rounds, nworkers, calls);
+  rng = seed * 0x9E3779B97F4A7C15UL | 1;
+  pool_init();
+  remove_tree("/fz");
+  root_each(root_remember);
+  cleanup();
+  nbase = proclist(base_pids, NPROC);
+  struct counts base = counts_now(), now;
+  long made = 0;
+  for (int r = 0; r < rounds; r++) {
+    int root = r % 2 == 0;
+    long m = round_run(root, nworkers, calls);
+    if (m < 0 || kill_strays() < 0) {
+      printf("fuzz: FAILED seed %ld round %d: could not run or stop the workers\n", seed, r);
+      exit(1);
+    }
+    made += m;
+    cleanup();
+    int bad = memcheck();
+    if (bad != 0) {
+      printf("fuzz: FAILED seed %ld round %d: memcheck %d\n", seed, r, bad);
+      exit(1);
+    }
+    if (settle(base, &now) < 0) {
+      printf("fuzz: FAILED seed %ld round %d (%s): frames %ld->%ld creds %ld->%ld "
+             "free blocks %d->%d free inodes %d->%d files %d->%d cached inodes %d->%d\n",
+             seed, r, root ? "root" : "uid 5", base.frames, now.frames, base.creds, now.creds,
+             base.free_blocks, now.free_blocks, base.free_inodes, now.free_inodes, base.files,
+             now.files, base.icached, now.icached);
+      root_each(show);
+      exit(1);
+    }
+  }
+  remove_tree("/fz");
+  printf("fuzz: OK seed %ld: %d rounds, %ld calls made, counts back after every round\n", seed,
+         rounds, made);
+  exit(0);
+}
