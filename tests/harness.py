@@ -30,7 +30,7 @@ regexes record facts -- figures measured at run time, such as how many
 disk writes a workload issues -- from which a Generated entry writes
 the tests that need them (the crash-consistency sweep).
 
-usage: python3 tests/harness.py [--list] [-k PATTERN] [suite-or-test...]
+usage: python3 tests/harness.py [--list] [-k PATTERN] [--beside SUITES] [suite-or-test...]
 env:   QEMU (default qemu-system-riscv64), KERNEL (kernel/kernel),
        FSIMG (fs.img), FSCK (mkfs/fsck)
 Prints `PASS name (3.2s)` or `FAIL name: reason` per test, then
@@ -506,7 +506,7 @@ SUITES["reliability"] = [
     Test("reltest", cpus=4, timeout=400, steps=[
         Step("reltest", (r"(?m)^ALL RELIABILITY TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
-    Test("exhausttest", timeout=400, steps=[
+    Test("exhausttest", timeout=400, fssize=8000, steps=[
         Step("exhausttest", (r"(?m)^ALL EXHAUSTION TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
     # The short fuzz run of make test: three seeds, each 12 rounds of 4
@@ -998,6 +998,48 @@ def expand(entry, run):
     return [entry]
 
 
+class Beside:
+    """A second harness, in its own process, running some suites while this
+    one runs the rest: two QEMUs at a time, one per core. Its PASS and FAIL
+    lines are passed on as they come; its closing count is added to ours.
+    A suite keeps its facts and kept images inside one harness, so suites
+    split this way stay whole."""
+
+    SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
+
+    def __init__(self, suites, pattern):
+        cmd = [sys.executable, os.path.abspath(__file__)] + suites
+        if pattern:
+            cmd[2:2] = ["-k", pattern]
+        self.counts = None
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.reader = threading.Thread(target=self._relay, daemon=True)
+        self.reader.start()
+
+    def _relay(self):
+        for line in self.proc.stdout:
+            m = self.SUMMARY.match(line.strip())
+            if m:
+                self.counts = (int(m.group(1)), int(m.group(2)))
+            else:
+                print(line, end="", flush=True)
+
+    def wait(self):
+        """Its (passed, failed); a harness that died without a count fails."""
+        self.proc.wait()
+        self.reader.join()
+        if self.counts is None:
+            print("FAIL beside: the second harness exited %d without a count"
+                  % self.proc.returncode, flush=True)
+            return 0, 1
+        return self.counts
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()  # its own finally clauses end its QEMUs
+            self.proc.wait()
+
+
 def raise_interrupted(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
@@ -1006,6 +1048,9 @@ def main():
     ap = argparse.ArgumentParser(description="Boot calf in QEMU and run tests.")
     ap.add_argument("--list", action="store_true", help="list suites and tests")
     ap.add_argument("-k", metavar="PATTERN", help="only tests whose name matches this regex")
+    ap.add_argument("--beside", metavar="SUITES", default="",
+                    help="comma-separated suites to run in a second harness at the same "
+                         "time as the rest (make test: long suites that keep one core busy)")
     ap.add_argument("names", nargs="*", metavar="suite", help="suites or tests (default: all)")
     args = ap.parse_args()
 
@@ -1013,7 +1058,9 @@ def main():
         for suite, tests in SUITES.items():
             print("%s: %s" % (suite, " ".join(t.name for t in tests)))
         return 0
-    entries = select_tests(args.names, args.k)
+    beside = [b for b in args.beside.split(",") if b]
+    aside = {id(t) for t in select_tests(beside, args.k)} if beside else set()
+    entries = [t for t in select_tests(args.names, args.k) if id(t) not in aside]
     if not entries:
         print("harness: no tests selected", file=sys.stderr)
         return 2
@@ -1023,6 +1070,7 @@ def main():
     passed = failed = 0
     run = Run()
     name = None
+    second = Beside(beside, args.k) if beside else None
     try:
         for entry in entries:
             name = entry.name
@@ -1043,6 +1091,9 @@ def main():
                     failed += 1
                     print("FAIL %s: %s (%.1fs, log tests/out/%s.log)"
                           % (test.name, reason, secs, test.name), flush=True)
+        if second:
+            p2, f2 = second.wait()
+            passed, failed = passed + p2, failed + f2
     except (KeyboardInterrupt, Interrupted) as e:
         failed += 1
         print("FAIL %s: interrupted (%s)" % (name, e or "Ctrl-C"), flush=True)
@@ -1050,6 +1101,8 @@ def main():
         return 130
     finally:
         run.close()
+        if second:
+            second.stop()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

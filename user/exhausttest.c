@@ -144,7 +144,7 @@ static void diskfull(void) {
     total += n;
   CHECK(n >= -1 && n < (int)sizeof(buf));
   close(fd);
-  EXPECT(disk_stats().free, 0); // MAXFILE is larger than the disk
+  EXPECT(disk_stats().free, 0); // MAXFILE is larger than the harness's 8,000-block image
   CHECK(total > 0);
   EXPECT(unlink("bigfile"), 0);
   struct fsstat after = disk_stats();
