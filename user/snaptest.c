@@ -28,29 +28,17 @@ static void state_read(int *v) {
   close(fd);
 }
 
-static void fill(char *p, uint64 n, int v) {
-  for (uint64 i = 0; i < n; i += PGSIZE)
-    *(int *)(p + i) = v;
-}
-
-static int all(char *p, uint64 n, int v) {
-  for (uint64 i = 0; i < n; i += PGSIZE)
-    if (*(int *)(p + i) != v)
-      return 0;
-  return 1;
-}
-
 // Stack, heap and globals come back after many writes.
 static void restore(void) {
   char *heap = sbrk(64 * PGSIZE);
-  fill(heap, 64 * PGSIZE, 1);
+  pages_fill(heap, 64 * PGSIZE, 1);
   volatile int local = 1;
   global = 1;
   int id = snapshot();
   check(id != -1, "snapshot");
   if (id > 0) {
     for (int round = 2; round < 20; round++) {
-      fill(heap, 64 * PGSIZE, round);
+      pages_fill(heap, 64 * PGSIZE, round);
       local = round;
       global = round;
     }
@@ -59,7 +47,7 @@ static void restore(void) {
   }
   check(local == 1, "the stack was not restored");
   check(global == 1, "globals were not restored");
-  check(all(heap, 64 * PGSIZE, 1), "the heap was not restored");
+  check(pages_all(heap, 64 * PGSIZE, 1), "the heap was not restored");
 }
 
 // Three nested snapshots, rolled back in the order s2, s1, s3.
@@ -112,7 +100,7 @@ static void heapsize(void) {
   state_write(st);
   char *base = sbrk(0);
   char *p = sbrk(8 * PGSIZE);
-  fill(p, 8 * PGSIZE, 7);
+  pages_fill(p, 8 * PGSIZE, 7);
   int id = snapshot(); // 0 when resumed by a rollback: the id is in st[1]
   state_read(st);
   st[0]++;
@@ -122,19 +110,19 @@ static void heapsize(void) {
   state_write(st);
   if (st[0] == 1) { // grow, then roll back
     sbrk(32 * PGSIZE);
-    fill(p, 40 * PGSIZE, 9);
+    pages_fill(p, 40 * PGSIZE, 9);
     rollback(id);
     fail("rollback returned");
   }
   if (st[0] == 2) { // shrink, then roll back
     check(sbrk(0) == base + 8 * PGSIZE, "rollback did not undo sbrk growth");
-    check(all(p, 8 * PGSIZE, 7), "memory after undoing growth");
+    check(pages_all(p, 8 * PGSIZE, 7), "memory after undoing growth");
     sbrk(-6 * PGSIZE);
     rollback(id);
     fail("rollback returned");
   }
   check(sbrk(0) == base + 8 * PGSIZE, "rollback did not undo sbrk shrinking");
-  check(all(p, 8 * PGSIZE, 7), "memory after undoing shrinking");
+  check(pages_all(p, 8 * PGSIZE, 7), "memory after undoing shrinking");
   // The grown part is gone: touching it kills a child.
   int pid = fork();
   if (pid == 0) {
@@ -151,16 +139,16 @@ static void heapsize(void) {
 // snapdrop gives back every frame the snapshot held.
 static void drop(void) {
   char *p = sbrk(32 * PGSIZE);
-  fill(p, 32 * PGSIZE, 1);
+  pages_fill(p, 32 * PGSIZE, 1);
   uint64 before = mem_stats().free_frames;
   int id = snapshot();
   check(id > 0, "snapshot");
-  fill(p, 32 * PGSIZE, 2); // 32 COW copies: the snapshot keeps the originals
+  pages_fill(p, 32 * PGSIZE, 2); // 32 COW copies: the snapshot keeps the originals
   check(mem_stats().free_frames < before - 32, "writes after a snapshot should copy pages");
   check(snapdrop(id) == 0, "snapdrop");
   check(mem_stats().free_frames == before, "snapdrop did not free the snapshot's frames");
   check(snapdrop(id) == -1, "a dropped id should be gone");
-  check(all(p, 32 * PGSIZE, 2), "snapdrop changed live memory");
+  check(pages_all(p, 32 * PGSIZE, 2), "snapdrop changed live memory");
 }
 
 // A snapshot of a 32 MiB heap costs page-table pages, not page copies.
@@ -168,7 +156,7 @@ static void cheap(void) {
   uint64 n = 32 * 1024 * 1024;
   char *p = sbrk(n);
   check(p != (char *)-1, "sbrk 32 MiB");
-  fill(p, n, 3);
+  pages_fill(p, n, 3);
   // Measure with the bare system call into this frame's locals: after
   // snapshot() every page is shared, and a function call that pushed a
   // frame would copy the stack page before memstat could count. The kernel
@@ -223,11 +211,11 @@ static void oom(void) {
     npages += 16;
   while (sbrk(PGSIZE) != (char *)-1)
     npages++;
-  fill(start, npages * PGSIZE, 5);
+  pages_fill(start, npages * PGSIZE, 5);
   sbrk(-2 * PGSIZE); // two frames free; the snapshot needs dozens
   npages -= 2;
   check(snapshot() == -1, "a snapshot without memory for its page tables should fail");
-  check(all(start, npages * PGSIZE, 5), "a failed snapshot changed memory");
+  check(pages_all(start, npages * PGSIZE, 5), "a failed snapshot changed memory");
   check(snapshot() == -1, "still no memory");
   sbrk(-(int)(npages * PGSIZE));
 }
@@ -238,10 +226,10 @@ static void execdrop(void) {
   int pid = fork();
   if (pid == 0) {
     char *p = sbrk(16 * PGSIZE);
-    fill(p, 16 * PGSIZE, 1);
+    pages_fill(p, 16 * PGSIZE, 1);
     snapshot();
     snapshot();
-    fill(p, 16 * PGSIZE, 2);
+    pages_fill(p, 16 * PGSIZE, 2);
     char *argv[] = {"echo", "exec-dropped", 0};
     exec("echo", argv);
     exit(1);

@@ -23,18 +23,6 @@ static char *region(uint64 n) {
   return (char *)start;
 }
 
-static void fill(char *p, uint64 n, int v) {
-  for (uint64 i = 0; i < n; i += PGSIZE)
-    *(int *)(p + i) = v;
-}
-
-static int all(char *p, uint64 n, int v) {
-  for (uint64 i = 0; i < n; i += PGSIZE)
-    if (*(int *)(p + i) != v)
-      return 0;
-  return 1;
-}
-
 static int table_refs(char *p) {
   struct frameinfo fi;
   CHECK(frameinfo(p, &fi) == 0);
@@ -70,21 +58,21 @@ static void threeway(void) {
       struct frameinfo fi;
       CHECK(frameinfo(r, &fi) == 0);
       EXPECT(fi.refs, 3); // one frame, seen by three page tables
-      CHECK(all(r, 4 * MIB, 1));
-      fill(r, 4 * MIB, 3);
-      CHECK(all(r, 4 * MIB, 3));
+      CHECK(pages_all(r, 4 * MIB, 1));
+      pages_fill(r, 4 * MIB, 3);
+      CHECK(pages_all(r, 4 * MIB, 3));
       exit(0);
     }
     EXPECT(reap(), 0);
-    CHECK(all(r, 4 * MIB, 1));
-    fill(r, 4 * MIB, 2);
-    CHECK(all(r, 4 * MIB, 2));
+    CHECK(pages_all(r, 4 * MIB, 1));
+    pages_fill(r, 4 * MIB, 2);
+    CHECK(pages_all(r, 4 * MIB, 2));
     exit(0);
   }
   struct memstat m1 = mem_stats();
   CHECK(m1.spt_tables >= m0.spt_tables + 2); // the region's two tables, at least
   EXPECT(reap(), 0);
-  CHECK(all(r, 4 * MIB, 1));
+  CHECK(pages_all(r, 4 * MIB, 1));
 }
 
 // The parent of a sharing pair exits first: its reference goes, the
@@ -101,9 +89,9 @@ static void parentfirst(void) {
     if (c == 0) {
       char b;
       CHECK(read(go[0], &b, 1) == 1);
-      char ok = table_refs(r) == 2 && all(r, 4 * MIB, 1);
-      fill(r, 4 * MIB, 3);
-      ok = ok && all(r, 4 * MIB, 3);
+      char ok = table_refs(r) == 2 && pages_all(r, 4 * MIB, 1);
+      pages_fill(r, 4 * MIB, 3);
+      ok = ok && pages_all(r, 4 * MIB, 3);
       write(done[1], &ok, 1);
       exit(0);
     }
@@ -122,12 +110,12 @@ static void parentfirst(void) {
   // side is the sole holder and takes the table back in place, and its
   // writes reuse every frame.
   struct memstat m0 = mem_stats();
-  CHECK(all(r, 4 * MIB, 1));
-  fill(r, 4 * MIB, 5);
+  CHECK(pages_all(r, 4 * MIB, 1));
+  pages_fill(r, 4 * MIB, 5);
   struct memstat m1 = mem_stats();
   EXPECT(m1.spt_reuses - m0.spt_reuses, 2);
   EXPECT(m1.cow_copies - m0.cow_copies, 0);
-  CHECK(all(r, 4 * MIB, 5));
+  CHECK(pages_all(r, 4 * MIB, 5));
 }
 
 // The child exits without touching: the parent takes its tables back in
@@ -141,12 +129,12 @@ static void childfirst(void) {
   EXPECT(reap(), 0);
   EXPECT(table_refs(r), 1); // still marked, but no one else holds it
   struct memstat m0 = mem_stats();
-  fill(r, 4 * MIB, 2);
+  pages_fill(r, 4 * MIB, 2);
   struct memstat m1 = mem_stats();
   EXPECT(m1.spt_reuses - m0.spt_reuses, 2);
   EXPECT(m1.spt_copies - m0.spt_copies, 0);
   EXPECT(m1.cow_faults - m0.cow_faults, 0);
-  CHECK(all(r, 4 * MIB, 2));
+  CHECK(pages_all(r, 4 * MIB, 2));
 }
 
 // The kernel writes into a shared region (read() from a pipe, across a
@@ -173,7 +161,7 @@ static void kernelwrite(void) {
   EXPECT(*(int *)(r + TABLE - PGSIZE), 1);
   EXPECT(*(int *)r, 1);
   CHECK(memcmp(at, "sharedpt", 8) != 0);
-  CHECK(all(r, 4 * MIB, 1));
+  CHECK(pages_all(r, 4 * MIB, 1));
 }
 
 // sbrk shrink across shared tables: the child's new end falls inside one
@@ -186,7 +174,7 @@ static void shrink(void) {
     CHECK(sbrk(-(long)(3 * MIB - 16 * PGSIZE)) != (char *)-1);
     EXPECT(table_refs(r), 2);         // below the new end: untouched
     EXPECT(table_refs(r + TABLE), 1); // the new end's table: a copy now
-    CHECK(all(r, 2 * MIB + 16 * PGSIZE, 1));
+    CHECK(pages_all(r, 2 * MIB + 16 * PGSIZE, 1));
     CHECK(sbrk(-(long)(16 * PGSIZE)) != (char *)-1);
     exit(0);
   }
@@ -195,7 +183,7 @@ static void shrink(void) {
   struct frameinfo fi;
   CHECK(frameinfo(r + 4 * MIB, &fi) == 0);
   EXPECT(fi.refs, 1);
-  CHECK(all(r, 5 * MIB, 1));
+  CHECK(pages_all(r, 5 * MIB, 1));
 }
 
 // A snapshot taken and rolled back across shared tables, on both sides.
@@ -211,26 +199,26 @@ static void snaprollback(void) {
     int id = snapshot();
     CHECK(id >= 0);
     if (id > 0) {
-      fill(r, 4 * MIB, 3);
+      pages_fill(r, 4 * MIB, 3);
       rollback(id);
       fail("rollback returned");
     }
-    CHECK(all(r, 4 * MIB, 1));
-    fill(r, 4 * MIB, 4);
-    CHECK(all(r, 4 * MIB, 4));
+    CHECK(pages_all(r, 4 * MIB, 1));
+    pages_fill(r, 4 * MIB, 4);
+    CHECK(pages_all(r, 4 * MIB, 4));
     exit(0);
   }
   int id = snapshot(); // the tables are still shared with the child
   CHECK(id >= 0);
   if (id > 0) {
-    fill(r, 4 * MIB, 7);
+    pages_fill(r, 4 * MIB, 7);
     rollback(id);
     fail("rollback returned");
   }
-  CHECK(all(r, 4 * MIB, 1));
+  CHECK(pages_all(r, 4 * MIB, 1));
   CHECK(write(go[1], "g", 1) == 1);
   EXPECT(reap(), 0);
-  CHECK(all(r, 4 * MIB, 1));
+  CHECK(pages_all(r, 4 * MIB, 1));
 }
 
 // Four harts: four children fork grandchildren over the same tables, and
@@ -246,22 +234,22 @@ static void harts4(void) {
         CHECK(g >= 0);
         int v = 100 + 10 * i + round;
         if (g == 0) {
-          CHECK(all(r, 8 * MIB, round == 0 ? 1 : v - 1));
-          fill(r, 8 * MIB, -v);
-          CHECK(all(r, 8 * MIB, -v));
+          CHECK(pages_all(r, 8 * MIB, round == 0 ? 1 : v - 1));
+          pages_fill(r, 8 * MIB, -v);
+          CHECK(pages_all(r, 8 * MIB, -v));
           exit(0);
         }
-        fill(r, 8 * MIB, v);
-        CHECK(all(r, 8 * MIB, v));
+        pages_fill(r, 8 * MIB, v);
+        CHECK(pages_all(r, 8 * MIB, v));
         EXPECT(reap(), 0);
-        CHECK(all(r, 8 * MIB, v));
+        CHECK(pages_all(r, 8 * MIB, v));
       }
       exit(0);
     }
   }
   for (int i = 0; i < 4; i++)
     EXPECT(reap(), 0);
-  CHECK(all(r, 8 * MIB, 1));
+  CHECK(pages_all(r, 8 * MIB, 1));
 }
 
 static struct test tests[] = {

@@ -9,6 +9,7 @@
 // count the suite watches reads the same after it as before.
 
 #include "kernel/types.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
 #include "user/testlib.h"
 
@@ -88,6 +89,18 @@ static int run_one(const struct test_suite *s, struct test *t) {
     printf("%s %s: OK\n", test_prog, t->name);
     return 0;
   }
+  return 1;
+}
+
+void pages_fill(char *p, uint64 n, int v) {
+  for (uint64 i = 0; i < n; i += PGSIZE)
+    *(int *)(p + i) = v;
+}
+
+int pages_all(char *p, uint64 n, int v) {
+  for (uint64 i = 0; i < n; i += PGSIZE)
+    if (*(int *)(p + i) != v)
+      return 0;
   return 1;
 }
 

@@ -46,6 +46,10 @@ void expect_failed(int line, const char *expr, long got, long want)
     if (got_ != want_)                                                         \
       expect_failed(__LINE__, #expr, got_, want_);                             \
   } while (0)
+// Set the first int of every page of [p, p+n) to v; are they all v?
+// (Touching one word a page is what makes a page private or resident.)
+void pages_fill(char *p, uint64 n, int v);
+int pages_all(char *p, uint64 n, int v);
 struct memstat mem_stats(void);
 uint64 free_frames(void);
 // Run the tests named by argv[1] (all of them without one), each in its
