@@ -107,13 +107,14 @@ static void device(struct tree *t, const char *compat, uint64_t base, uint32_t i
   device_list(t, compat, strlen(compat) + 1, base, irq);
 }
 
-// The blob: header, empty reservation map, structure block (with an END
-// token if with_end), strings. Heap-allocated at exactly *len bytes.
+// The blob: header, empty reservation map, strings, structure block (with
+// an END token if with_end). Heap-allocated at exactly *len bytes, the
+// structure block last, so ASan sees a read past its end.
 static uint8_t *blob(struct tree *t, int with_end, size_t *len) {
   if (with_end)
     tok(t, 9);
-  size_t soff = 40 + 16, toff = soff + t->ns;
-  *len = toff + t->nstr;
+  size_t toff = 40 + 16, soff = toff + t->nstr;
+  *len = soff + t->ns;
   uint8_t *b = calloc(1, *len);
   uint32_t hdr[10] = {0xd00dfeed, *len, soff, toff, 40, 17, 16, 0, t->nstr, t->ns};
   for (int i = 0; i < 10; i++)
@@ -313,17 +314,22 @@ static void name_without_nul(void **state) {
   expect_defaults();
 }
 
+// The block's last property claims a value longer than what is left of
+// the block (nothing): each of the properties the reader looks into.
 static void property_value_past_block(void **state) {
   (void)state;
-  uint32_t lens[] = {64, 0xfffffffc, 0xffffffff};
-  for (size_t i = 0; i < 3; i++) {
-    struct tree t = {0};
-    begin(&t, "");
-    device(&t, "ns16550a", 0x2000, 7);
-    prop(&t, "reg", "", 0);
-    put32(t.s + t.ns - 8, lens[i]); // the last property's len
-    assert_int_equal(read_tree(&t, 1), -1);
-    assert_int_equal(platform.uart, 0x2000);
+  const char *names[] = {"interrupts", "compatible", "device_type", "bootargs", "reg"};
+  uint32_t lens[] = {4, 64, 0xfffffffc, 0xffffffff};
+  for (size_t n = 0; n < 5; n++) {
+    for (size_t i = 0; i < 4; i++) {
+      struct tree t = {0};
+      begin(&t, "");
+      device(&t, "ns16550a", 0x2000, 7);
+      prop(&t, names[n], "", 0);
+      put32(t.s + t.ns - 8, lens[i]); // the last property's len
+      assert_int_equal(read_tree(&t, 0), -1);
+      assert_int_equal(platform.uart, 0x2000);
+    }
   }
 }
 
