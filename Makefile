@@ -106,12 +106,16 @@ build/extra/_%: build/extra/%.o $(ULIB) user/user.ld
 endif
 
 # --- file system -----------------------------------------------------------
-mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
-	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/mkfs.c
+# The pure helpers both host tools share (and tests/host/ unit-tests).
+MKFS_LIB = mkfs/diskfmt.c mkfs/dirrules.c
+MKFS_LIB_H = mkfs/diskfmt.h mkfs/dirrules.h
+
+mkfs/mkfs: mkfs/mkfs.c $(MKFS_LIB) $(MKFS_LIB_H) kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
+	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/mkfs.c $(MKFS_LIB)
 
 # The host file-system checker: mkfs/fsck fs.img (docs/fsck.md).
-mkfs/fsck: mkfs/fsck.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
-	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/fsck.c
+mkfs/fsck: mkfs/fsck.c $(MKFS_LIB) $(MKFS_LIB_H) kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
+	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/fsck.c $(MKFS_LIB)
 
 # fs.img gets copies without debug information (a file holds at most
 # MAXFILE blocks); gdb reads the symbols from user/_NAME itself.

@@ -17,6 +17,7 @@ packages=(
   python3                                              # tests/*.py
   gcc libc6-dev make                                   # host build, mkfs
   clang libclang-rt-14-dev                             # host fuzzing (tests/host_check.py)
+  libcmocka-dev                                        # host unit tests (tests/host_check.py)
 )
 
 # Extras only some targets need, so that `make qemu` and `make test` stay lean:
