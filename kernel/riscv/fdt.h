@@ -9,7 +9,10 @@
 
 struct platform {
   uint64 ram_base, ram_size;
-  uint64 fdt_base, fdt_size; // where the blob itself lies (kept out of the allocator)
+  // Where the blob lay when parsed. Nothing reads it later: fdt_parse
+  // copies all it needs into platform before frame_init, which may then
+  // hand the blob's RAM out as free frames.
+  uint64 fdt_base, fdt_size;
   int nharts;                // harts listed under /cpus
   int hartids[8];            // their ids, in device-tree order
   uint64 uart;
