@@ -62,16 +62,15 @@ XV6_UCFLAGS = $(UCFLAGS) -Wno-error=format -Wno-error=format-extra-args \
 LDFLAGS = -z max-page-size=4096
 
 # --- kernel ----------------------------------------------------------------
-# The checking kernels' own files (see "checking kernels" below).
-KCHECK_SRCS := kernel/lib/ubsan.c kernel/lock/lockcheck.c
-KSRCS := $(filter-out $(KCHECK_SRCS),$(shell find kernel -name '*.c' -o -name '*.S' | sort))
+KSRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
 KOBJS := $(patsubst %.c,%.o,$(patsubst %.S,%.o,$(KSRCS)))
 KERNEL := kernel/kernel
 
 # --- checking kernels (docs/reliability.md) ---------------------------------
-# LOCKCHECK=1: the lock checker (kernel/lock/lockcheck.c); `make test` boots
-# this kernel. KSAN=1: the lock checker and UBSan, whose reports
-# kernel/lib/ubsan.c prints before it panics; `make test KSAN=1` runs the
+# LOCKCHECK=1: the lock checker (kernel/lock/lockcheck.c, empty without
+# it); `make test` boots this kernel. KSAN=1: the lock checker and UBSan,
+# whose reports kernel/lib/ubsan.c (empty without KSAN) prints before it
+# panics; `make test KSAN=1` runs the
 # whole suite on it. Each is built from the same sources in its own
 # directory (build/lockcheck/kernel, build/ksan/kernel, objects under
 # build/*/obj): their objects have other flags, and a normal build must
@@ -88,8 +87,6 @@ KVARIANT := lockcheck
 endif
 KVARIANT_FLAGS.lockcheck := -DLOCKCHECK
 KVARIANT_FLAGS.ksan := -DLOCKCHECK -DKSAN -fsanitize=$(UBSAN_CHECKS) -fno-sanitize-recover=all
-KVARIANT_SRCS.lockcheck := kernel/lock/lockcheck.c
-KVARIANT_SRCS.ksan := $(KCHECK_SRCS)
 
 ifndef KVARIANT
 kernel/%.o: kernel/%.c
@@ -100,8 +97,7 @@ kernel/%.o: kernel/%.S
 else
 KDIR := build/$(KVARIANT)
 KERNEL := $(KDIR)/kernel
-KOBJS := $(addprefix $(KDIR)/obj/,$(patsubst %.c,%.o,$(patsubst %.S,%.o,$(KSRCS) \
-	$(KVARIANT_SRCS.$(KVARIANT)))))
+KOBJS := $(addprefix $(KDIR)/obj/,$(KOBJS))
 KVCFLAGS := $(KCFLAGS) $(KVARIANT_FLAGS.$(KVARIANT))
 
 # The flags, rewritten only when they change: a change rebuilds every object.

@@ -1,7 +1,7 @@
 // UBSan's runtime, for a KSAN=1 kernel: the __ubsan_handle_* functions
 // that gcc's -fsanitize=undefined calls where a check fails (a signed
 // add that overflows, an index past an array's end, a misaligned or null
-// pointer, ...). Built only into the KSAN kernel, and itself compiled
+// pointer, ...). Empty unless KSAN is defined, and itself compiled
 // without the checks (the Makefile), so a report cannot report itself.
 //
 // Invariant: a report never returns. It prints what went wrong (the
@@ -17,6 +17,7 @@
 // are passed by address. A type is described by a kind (0 integer,
 // 1 floating point), an info word (for an integer, bit 0 is set if it is
 // signed and the rest is log2 of its width in bits) and its name.
+#ifdef KSAN
 #include "kernel/types.h"
 #include "kernel/lib/printk.h"
 
@@ -249,3 +250,4 @@ void __ubsan_handle_builtin_unreachable(struct at_data *d) {
   begin();
   end("reached __builtin_unreachable()", &d->loc);
 }
+#endif

@@ -1,6 +1,6 @@
 // The lock checker: each hart's list of the spinlocks it holds, and the
-// rules kernel/lock/lockcheck.h lists, checked against it. Built only with
-// LOCKCHECK=1 (the Makefile leaves this file out of a normal kernel).
+// rules kernel/lock/lockcheck.h lists, checked against it. Empty unless
+// LOCKCHECK is defined (make LOCKCHECK=1 or KSAN=1).
 //
 // Invariant: held[h] lists exactly the spinlocks hart h holds, each with
 // the address of the spin_lock call that took it. Only hart h touches
@@ -12,6 +12,7 @@
 // is the one lock sched() allows across a switch. The list is a small
 // unordered set, because locks are not always released in the reverse
 // order they were taken (sleep takes p->lock, then releases the caller's).
+#ifdef LOCKCHECK
 #include "kernel/lock/lockcheck.h"
 #include "kernel/lock/spinlock.h"
 #include "kernel/riscv/cpu.h"
@@ -88,3 +89,4 @@ void lockcheck_intr_on(void) {
   intr_off();
   lockcheck_none_held("interrupts turned on", (uint64)__builtin_return_address(0));
 }
+#endif
