@@ -13,6 +13,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscall_dispatch.h"
 #include "kernel/mm/fault.h"
+#include "kernel/lock/lockcheck.h"
 #include "kernel/lib/printk.h"
 
 extern char trampoline[], uservec[], userret[];
@@ -97,6 +98,7 @@ void usertrapret(void) {
   // Interrupts off until sret: a trap now would go to uservec with the
   // kernel's page table still loaded.
   intr_off();
+  lockcheck_none_held("return to user space", p->trapframe->epc); // sret turns interrupts on
   uint64 trampoline_uservec = TRAMPOLINE + ((uint64)uservec - (uint64)trampoline);
   csr_write(stvec, trampoline_uservec);
 
@@ -129,6 +131,8 @@ void kerneltrap(void) {
     panic("kerneltrap: not from supervisor mode");
   if (intr_get())
     panic("kerneltrap: interrupts enabled");
+  if ((long)scause < 0) // an interrupt: interrupts were on, so no spinlock may be held
+    lockcheck_none_held("interrupt in the kernel", sepc);
 
   int dev = devintr();
   if (dev == NOT_DEVICE)

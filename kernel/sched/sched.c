@@ -14,6 +14,7 @@
 // This layer knows processes only as things to run: it never creates,
 // frees or reparents them (kernel/proc/proc.c does).
 #include "kernel/sched/sched.h"
+#include "kernel/lock/lockcheck.h"
 #include "kernel/sync/rcu.h"
 #include "kernel/lib/printk.h"
 
@@ -65,6 +66,9 @@ void sched(void) {
   struct proc *p = myproc();
   if (rcu_read_depth() > 0) // checked first: it also holds push_off
     panic("sched: %s (pid %d) would sleep inside an RCU read-side section", p->name, p->pid);
+  // Any spinlock but p->lock, held across the switch, would be held by a
+  // hart that runs other code meanwhile (the checker names it).
+  lockcheck_switch(&p->lock, (uint64)__builtin_return_address(0));
   if (!spin_held(&p->lock))
     panic("sched: p->lock not held");
   if (mycpu()->noff != 1)
