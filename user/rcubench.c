@@ -177,8 +177,10 @@ static void getuid_beside_storm(int nwriters) {
   struct rcustat b = stat_now();
   getuid_batches(nwriters);
   struct rcustat c = stat_now();
-  printf("scale: (the writers committed %ld times meanwhile, in %ld grace periods)\n",
-         c.cb_queued - b.cb_queued, c.gp_completed - b.gp_completed);
+  printf("scale: (the writers committed %ld times meanwhile, in %ld grace periods; "
+         "%ld throttled)\n",
+         c.cb_queued - b.cb_queued, c.gp_completed - b.gp_completed,
+         c.creds_throttled - b.creds_throttled);
   for (int w = 0; w < nwriters; w++)
     kill(pids[w]);
   for (int w = 0; w < nwriters; w++)

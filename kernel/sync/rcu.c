@@ -54,6 +54,10 @@ struct rcu_hart {
 };
 
 static struct rcu_hart harts[NCPU];
+// The grace period the front callback of each hart's queue waits for, or
+// 0: a hint that lets rcu_syscall_entry see ready callbacks without
+// turning interrupts off. Written only by its hart.
+static uint64 front_gp[NCPU];
 
 // rcu_syscall_entry reports only for a grace period at least this old
 // (rdtime ticks: 100 us).
@@ -149,10 +153,12 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *)) {
   head->gp = rcu.started + 1;
   request_gp(head->gp);
   spin_unlock(&rcu.lock);
-  if (h->head == 0)
+  if (h->head == 0) {
     h->head = head;
-  else
+    __atomic_store_n(&front_gp[cpuid()], head->gp, __ATOMIC_RELAXED);
+  } else {
     h->tail->next = head;
+  }
   h->tail = head;
   h->queued++;
   pop_off();
@@ -196,6 +202,13 @@ static void run_ready(struct rcu_hart *h) {
   // LAB creds: END STUB
 }
 
+// run_ready on this hart's own queue, keeping the front_gp hint true.
+static void run_own(int id) {
+  struct rcu_hart *h = &harts[id];
+  run_ready(h);
+  __atomic_store_n(&front_gp[id], h->head ? h->head->gp : 0, __ATOMIC_RELAXED);
+}
+
 // Hand this hart's waiting callbacks to the orphans (it is going idle).
 // Appended at the back. Numbers need not grow along the orphans (another
 // hart may have queued older ones and gone idle later), but a callback
@@ -212,6 +225,7 @@ static void orphan(struct rcu_hart *h) {
   orphans.tail = h->tail;
   spin_unlock(&rcu.lock);
   h->head = 0;
+  __atomic_store_n(&front_gp[cpuid()], 0, __ATOMIC_RELAXED);
 }
 
 // Run the orphans that are ready, on this hart. They are taken off under
@@ -262,7 +276,7 @@ int rcu_idle_enter(void) {
   if (ended)
     rcu.online |= bit;
   spin_unlock(&rcu.lock);
-  run_ready(h);
+  run_own(id);
   if (h->head)
     orphan(h);
   // After orphan(): if every hart had gone idle before our callbacks were
@@ -289,7 +303,7 @@ void rcu_quiescent(void) {
     ended = try_complete();
     spin_unlock(&rcu.lock);
   }
-  run_ready(&harts[id]);
+  run_own(id);
   run_orphans();
   pop_off();
   if (ended)
@@ -297,21 +311,27 @@ void rcu_quiescent(void) {
 }
 
 // A system call has just come in from user mode: no read-side section is
-// open on this hart (none spans a return to user mode), so it may report.
-// Without this, a process making system calls for a whole tick without
-// switching would hold every grace period up until its timer preempted it.
-// It reports only for a grace period older than SYSCALL_REPORT_AFTER: were
-// every call to report, grace periods would end within a few system calls,
-// each commit would start one of its own, and every hart would take
-// rcu.lock for each (docs/benchmarks.md measures both). Interrupts are on
-// here, so the hart id is only a hint; rcu_quiescent checks again.
+// open on this hart (none spans a return to user mode), so it may report,
+// and run ready callbacks. Without this, a process making system calls for
+// a whole tick without switching would hold every grace period up until
+// its timer preempted it, and its callbacks would wait as long; writers
+// would then pile up in prepare_creds's throttle. It reports only for a
+// grace period older than SYSCALL_REPORT_AFTER: were every call to report,
+// grace periods would end within a few system calls, each commit would
+// start one of its own, and every hart would take rcu.lock for each
+// (docs/benchmarks.md measures both). Interrupts are on here, so the hart
+// id is only a hint, good for a look; rcu_quiescent checks again.
 void rcu_syscall_entry(void) {
-  uint bit = 1u << r_tp();
-  if (!(__atomic_load_n(&rcu.pending, __ATOMIC_RELAXED) & bit))
-    return;
-  if (r_time() - __atomic_load_n(&rcu.gp_start, __ATOMIC_RELAXED) < SYSCALL_REPORT_AFTER)
-    return;
-  rcu_quiescent();
+  int id = r_tp();
+  uint64 done = __atomic_load_n(&rcu.completed, __ATOMIC_RELAXED);
+  uint64 front = __atomic_load_n(&front_gp[id], __ATOMIC_RELAXED);
+  uint64 orphan = __atomic_load_n(&orphan_gp, __ATOMIC_RELAXED);
+  int ready = (front && front <= done) || (orphan && orphan <= done);
+  int owed = __atomic_load_n(&rcu.pending, __ATOMIC_RELAXED) & (1u << id);
+  if (owed && r_time() - __atomic_load_n(&rcu.gp_start, __ATOMIC_RELAXED) < SYSCALL_REPORT_AFTER)
+    owed = 0;
+  if (ready || owed)
+    rcu_quiescent();
 }
 
 void rcu_stats(struct rcustat *st) {
