@@ -34,9 +34,10 @@
 // Invariant: rcu_quiescent and the idle calls are made only where the hart
 // has no read-side section open: from the scheduler loop, between
 // processes, and (rcu_syscall_entry) at a system call's entry from user
-// mode, for no section spans a return to user mode; a hart's bit in `pending` is cleared only by that
-// hart; `pending` is always a subset of `online`; `orphans` is empty, or
-// some hart is online (and will report), or all of it is ready.
+// mode, for no section spans a return to user mode; a hart's bit in
+// `pending` is cleared only by that hart; `pending` is always a subset of
+// `online`; `orphans` is empty, or some hart is online (and will report),
+// or all of it is ready.
 #include "kernel/sync/rcu.h"
 #include "kernel/rcustat.h"
 #include "kernel/param.h"
@@ -99,7 +100,7 @@ int rcu_read_depth(void) { return harts[cpuid()].nesting; }
 
 static void start_gp(void) {
   rcu.started++;
-  rcu.gp_start = r_time();
+  __atomic_store_n(&rcu.gp_start, r_time(), __ATOMIC_RELAXED); // rcu_syscall_entry looks
   __atomic_store_n(&rcu.pending, rcu.online, __ATOMIC_RELEASE);
 }
 
