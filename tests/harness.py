@@ -449,6 +449,13 @@ SUITES = {
         Test("clonebench", cpus=1, icount=True, timeout=600, steps=[
             Step("clonebench", (r"(?m)^clonebench: done$",)),
         ]),
+    ] + [
+        # The scaling table (issue 15, docs/benchmarks.md): the same
+        # figures on 1, 2, 4 and 8 harts; tests/bench.py gathers them.
+        Test("rcuscale-cpus%d" % n, cpus=n, icount=True, timeout=600, steps=[
+            Step("rcubench scale %d" % n, (r"(?m)^rcubench: done$",)),
+            Step("forkbench -c", (r"(?m)^cow fork at 32 MiB: \d+ ticks",)),
+        ]) for n in (1, 2, 4, 8)
     ],
 }
 
