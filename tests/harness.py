@@ -486,6 +486,12 @@ SUITES["harts"] = [
         Step("diskstorm 2 40", (r"(?m)^diskstorm: 2 processes x 40 blocks: OK$",),
              absent=(r"FAILED",)),
     ]),
+    # A process woken on an idle 4-hart machine runs within 1 ms of virtual
+    # time: an IPI wakes an idle hart (kernel/riscv/ipi.c), not its next tick.
+    Test("harts-ipi-wakeup", cpus=4, icount=True, timeout=300, steps=[
+        Step("wakelat", (r"(?m)^wakelat pipe: OK$", r"(?m)^wakelat kill: OK$",
+                         r"(?m)^ALL WAKELAT TESTS PASSED$"), absent=(r"FAILED",)),
+    ]),
     Test("harts-disk2", cpus=2, timeout=300, steps=[
         Step("diskstorm 6 150", (r"(?m)^diskstorm: 6 processes x 150 blocks: OK$",),
              absent=(r"FAILED",)),

@@ -20,6 +20,7 @@
 #include "kernel/mm/vm.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/riscv/trap.h"
+#include "kernel/riscv/ipi.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
@@ -212,6 +213,7 @@ int proc_start(struct proc *np) {
 
   spin_lock(&np->lock);
   np->state = RUNNABLE;
+  ipi_wake_idle();
   spin_unlock(&np->lock);
   return pid;
 }
@@ -327,8 +329,10 @@ int kill(int pid) {
         return -1;
       }
       p->killed = 1;
-      if (p->state == SLEEPING)
-        p->state = RUNNABLE; // let it notice
+      if (p->state == SLEEPING) {
+        p->state = RUNNABLE; // let it notice, on an idle hart if there is one
+        ipi_wake_idle();
+      }
       spin_unlock(&p->lock);
       return 0;
     }

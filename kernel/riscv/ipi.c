@@ -1,0 +1,73 @@
+// Waking idle harts. A hart with nothing to run waits in wfi, and without
+// help it would wake only for its next timer tick, up to 10 ms later,
+// however long a process made runnable meanwhile has to wait. So whoever
+// makes a process RUNNABLE (wakeup, kill, fork) calls ipi_wake_idle,
+// which sends one idle hart an inter-processor interrupt through the SBI
+// IPI extension; the target takes a supervisor software interrupt
+// (sip.SSIP), which ends its wfi, and ipi_intr acknowledges it.
+//
+// The race to close: hart A scans the process table, finds nothing, and
+// is about to wfi just as hart B makes a process runnable. B must either
+// be seen by A's check or see A in `idle`:
+//   A: t = runnable; scan; idle |= A; if (runnable == t) wfi
+//   B: p->state = RUNNABLE; runnable++; read idle: A there? send A an IPI
+// All four are sequentially consistent atomics: if B's read of `idle`
+// misses A, it came before A's write, so B's increment came before A's
+// check, and A does not sleep. A waits with interrupts off (sstatus.SIE
+// clear): wfi still ends when an enabled interrupt is pending, but the
+// interrupt is taken only after it, so an IPI that lands between A's
+// check and its wfi stays pending and ends the wfi instead of being
+// handled just before it.
+//
+// Under QEMU's -icount every hart takes turns on one host thread, and an
+// IPI does not end the sender's turn: the woken hart would run only when
+// the sender's turn ends, at the next timer event on the virtual clock,
+// often the next tick. So the sender also ends its own turn early
+// (cpu_yield_turn, kernel/riscv/cpu.c). On real hardware the target wakes
+// within a microsecond and that is only an extra timer interrupt.
+//
+// Invariant: bit h of `idle` is set only by hart h, only in
+// ipi_idle_wait with interrupts off; a sender clears the bit of the hart
+// it sends to, so a burst of wakeups spreads over the idle harts instead
+// of interrupting one hart many times for one process.
+#include "kernel/riscv/ipi.h"
+#include "kernel/riscv/cpu.h"
+#include "kernel/riscv/sbi.h"
+#include "kernel/riscv.h"
+
+static uint64 runnable; // times a process has been made RUNNABLE
+static uint idle;       // harts waiting in wfi (bit h = hart h)
+
+uint64 ipi_idle_prepare(void) { return __atomic_load_n(&runnable, __ATOMIC_SEQ_CST); }
+
+void ipi_idle_wait(uint64 ticket) {
+  intr_off();
+  uint bit = 1u << cpuid();
+  __atomic_fetch_or(&idle, bit, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&runnable, __ATOMIC_SEQ_CST) == ticket)
+    __asm__ volatile("wfi");
+  __atomic_fetch_and(&idle, ~bit, __ATOMIC_SEQ_CST);
+  intr_on(); // take the interrupt that ended the wfi
+}
+
+// Claim the lowest idle hart other than this one and send it an IPI.
+// Claiming clears its bit: if it woke meanwhile, or another sender took
+// it, try the next.
+void ipi_wake_idle(void) {
+  __atomic_fetch_add(&runnable, 1, __ATOMIC_SEQ_CST);
+  push_off(); // stay on this hart while we skip our own bit
+  uint others = __atomic_load_n(&idle, __ATOMIC_SEQ_CST) & ~(1u << cpuid());
+  while (others) {
+    uint target = others & -others;
+    if (__atomic_fetch_and(&idle, ~target, __ATOMIC_SEQ_CST) & target) {
+      sbi_send_ipi(target, 0);
+      cpu_yield_turn(); // under an emulator, let the target run now
+      break;
+    }
+    others &= ~target;
+  }
+  pop_off();
+}
+
+// sip.SSIP is bit 1, as sie.SSIE is. Only the hart itself clears it.
+void ipi_intr(void) { csr_clear(sip, SIE_SSIE); }
