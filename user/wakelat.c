@@ -6,7 +6,7 @@
 // The tests, each run in its own child of wakelat:
 //   pipe  a child blocks reading a pipe; the parent writes one byte
 //   kill  a process blocks reading a pipe nobody writes; the parent
-//         kills it, and a watcher asleep in wait() notes when it died
+//         kills it and watches (procstat) for it to run
 // In both the parent keeps its own hart busy for 5 ms after the wakeup,
 // so what it woke can run only on a hart that was idle in wfi. Each test
 // wakes at TRIALS points spread over one 10 ms clock tick: without an IPI
@@ -71,46 +71,40 @@ static uint64 pipe_trial(int trial) {
   return ran - woke;
 }
 
-// A victim asleep in read() on a pipe nobody writes is killed. It can
-// exit only once some hart runs it; its parent, the watcher, asleep in
-// wait(), then wakes and notes the time.
+// A victim asleep in read() on a pipe nobody writes is killed. A killed
+// process never returns to user space to say when it ran, so the parent
+// watches it with procstat while keeping its own hart busy: the first time
+// it sees the victim RUNNING (or already gone to ZOMBIE) is when a hart
+// took it up.
+static int ran_yet(int pid) {
+  struct procstat ps;
+  return procstat(pid, &ps) == 0 && (ps.state == PS_RUNNING || ps.state == PS_ZOMBIE);
+}
+
 static uint64 kill_trial(int trial) {
-  int block[2], tell[2];
+  int block[2];
   pipe2(block);
-  pipe2(tell);
-  int watcher = fork();
-  check(watcher >= 0, "fork");
-  if (watcher == 0) {
-    int victim = fork();
-    check(victim >= 0, "fork");
-    if (victim == 0) {
-      char c;
-      read(block[0], &c, 1); // never returns: killed here
-      exit(1);
-    }
-    write(tell[1], &victim, sizeof(victim));
-    int st = 0;
-    check(wait(&st) == victim, "wait for the victim");
-    uint64 died = rdtime();
-    write(tell[1], &died, sizeof(died));
-    exit(st == -1 ? 0 : 1); // killed processes exit(-1)
+  int victim = fork();
+  check(victim >= 0, "fork");
+  if (victim == 0) {
+    char c;
+    read(block[0], &c, 1); // never returns: killed here
+    exit(1);
   }
-  int victim = 0;
-  EXPECT(read(tell[0], &victim, sizeof(victim)), sizeof(victim));
-  pause(2); // the victim is asleep in read, the watcher in wait
+  pause(2); // the victim is asleep in read, and the other harts idle
   uint64 killed = line_up(trial);
   EXPECT(kill(victim), 0);
-  spin_until(killed + BUSY);
-  uint64 died = 0;
-  EXPECT(read(tell[0], &died, sizeof(died)), sizeof(died));
-  int st = 1;
-  EXPECT(wait(&st), watcher);
-  EXPECT(st, 0);
+  uint64 ran = 0;
+  while (rdtime() < killed + BUSY)
+    if (ran == 0 && ran_yet(victim))
+      ran = rdtime();
+  int st = 0;
+  EXPECT(wait(&st), victim);
+  EXPECT(st, -1); // killed processes exit(-1)
   close(block[0]);
   close(block[1]);
-  close(tell[0]);
-  close(tell[1]);
-  return died - killed;
+  check(ran != 0, "the killed process did not run while we watched");
+  return ran - killed;
 }
 
 static void trials(char *what, uint64 (*trial)(int)) {

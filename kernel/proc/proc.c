@@ -213,8 +213,8 @@ int proc_start(struct proc *np) {
 
   spin_lock(&np->lock);
   np->state = RUNNABLE;
-  ipi_wake_idle();
   spin_unlock(&np->lock);
+  ipi_wake_idle();
   return pid;
 }
 
@@ -329,11 +329,12 @@ int kill(int pid) {
         return -1;
       }
       p->killed = 1;
-      if (p->state == SLEEPING) {
-        p->state = RUNNABLE; // let it notice, on an idle hart if there is one
-        ipi_wake_idle();
-      }
+      int woken = p->state == SLEEPING;
+      if (woken)
+        p->state = RUNNABLE; // let it notice
       spin_unlock(&p->lock);
+      if (woken)
+        ipi_wake_idle(); // on an idle hart, if there is one
       return 0;
     }
     spin_unlock(&p->lock);

@@ -39,6 +39,10 @@ void pop_off(void) {
   if (c->noff < 1)
     panic("pop_off: unbalanced");
   c->noff -= 1;
+  if (c->noff == 0 && c->yield_turn) {
+    c->yield_turn = 0;
+    cpu_yield_turn();
+  }
   if (c->noff == 0 && c->intena)
     intr_on();
 }
@@ -65,4 +69,10 @@ void cpu_yield_turn(void) {
   uint64 due = mycpu()->next_tick;
   if (due <= now || due > now + HOLDER_TURN) // (an overdue tick just waits 100 us)
     sbi_set_timer(now + HOLDER_TURN);
+}
+
+void cpu_yield_turn_unlocked(void) {
+  push_off();
+  mycpu()->yield_turn = 1;
+  pop_off();
 }

@@ -53,18 +53,27 @@ void ipi_idle_wait(uint64 ticket) {
 // Claim the lowest idle hart other than this one and send it an IPI.
 // Claiming clears its bit: if it woke meanwhile, or another sender took
 // it, try the next.
+static uint claim(uint harts) {
+  while (harts) {
+    uint target = harts & -harts;
+    if (__atomic_fetch_and(&idle, ~target, __ATOMIC_SEQ_CST) & target)
+      return target;
+    harts &= ~target;
+  }
+  return 0;
+}
+
 void ipi_wake_idle(void) {
   __atomic_fetch_add(&runnable, 1, __ATOMIC_SEQ_CST);
-  push_off(); // stay on this hart while we skip our own bit
-  uint others = __atomic_load_n(&idle, __ATOMIC_SEQ_CST) & ~(1u << cpuid());
-  while (others) {
-    uint target = others & -others;
-    if (__atomic_fetch_and(&idle, ~target, __ATOMIC_SEQ_CST) & target) {
-      sbi_send_ipi(target, 0);
-      cpu_yield_turn(); // under an emulator, let the target run now
-      break;
-    }
-    others &= ~target;
+  push_off(); // stay on this hart while we look at our own bit
+  uint me = 1u << cpuid(), next = me << 1;
+  uint others = __atomic_load_n(&idle, __ATOMIC_SEQ_CST) & ~me;
+  uint target = claim(others & ~next);
+  if (target == 0)
+    target = claim(others & next);
+  if (target) {
+    sbi_send_ipi(target, 0);
+    cpu_yield_turn_unlocked(); // under an emulator, let the target run
   }
   pop_off();
 }

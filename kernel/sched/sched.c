@@ -110,11 +110,12 @@ void wakeup(void *chan) {
     if (p == me)
       continue;
     spin_lock(&p->lock);
-    if (p->state == SLEEPING && p->chan == chan) {
+    int woken = p->state == SLEEPING && p->chan == chan;
+    if (woken)
       p->state = RUNNABLE;
-      ipi_wake_idle(); // an idle hart runs it now, not at its next tick
-    }
     spin_unlock(&p->lock);
+    if (woken)
+      ipi_wake_idle(); // an idle hart runs p now, not at its next tick
   }
 }
 
