@@ -321,6 +321,14 @@ SUITES = {
         Test("credtest-cpus4", cpus=4, timeout=300, steps=[
             Step("credtest", (r"(?m)^ALL CRED TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        # The RCU stress alone on 8 harts (issue 15): readers on every hart
+        # while writers replace their creds; a freed cred is poisoned, and a
+        # reader that met one would panic (kernel/proc/cred.c, cred_check).
+        # The test checks that the live cred count comes back.
+        Test("credtest-rcu-cpus8", cpus=8, timeout=300, steps=[
+            Step("credtest rcu", (r"(?m)^credtest rcu: OK$", r"(?m)^ALL CRED TESTS PASSED$"),
+                 absent=(r"FAILED",)),
+        ]),
         Test("cred-tools", steps=[
             Step("id", (r"(?m)^uid=0 gid=0$",)),
             Step("runas 5 7 id", (r"(?m)^uid=5 gid=7$",)),

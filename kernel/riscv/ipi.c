@@ -66,11 +66,7 @@ static uint claim(uint harts) {
 void ipi_wake_idle(void) {
   __atomic_fetch_add(&runnable, 1, __ATOMIC_SEQ_CST);
   push_off(); // stay on this hart while we look at our own bit
-  uint me = 1u << cpuid(), next = me << 1;
-  uint others = __atomic_load_n(&idle, __ATOMIC_SEQ_CST) & ~me;
-  uint target = claim(others & ~next);
-  if (target == 0)
-    target = claim(others & next);
+  uint target = claim(__atomic_load_n(&idle, __ATOMIC_SEQ_CST) & ~(1u << cpuid()));
   if (target) {
     sbi_send_ipi(target, 0);
     cpu_yield_turn_unlocked(); // under an emulator, let the target run
