@@ -1,5 +1,5 @@
-// Per-hart state: the cpus[] array, indexed by hart id, and interrupt
-// nesting.
+// Per-hart state: the cpus[] array, indexed by hart id, interrupt
+// nesting, and ending a hart's turn under an emulator (cpu_yield_turn).
 //
 // Invariant: a hart touches only its own cpus[] entry, with interrupts off
 // (a process that reads mycpu() and is then moved to another hart would
@@ -71,6 +71,10 @@ void cpu_yield_turn(void) {
     sbi_set_timer(now + HOLDER_TURN);
 }
 
+// After an IPI (kernel/riscv/ipi.c) the woken hart should run at once,
+// but not while we still hold a spinlock it may need: that would make it
+// spin (and yield back) until our next turn. So the yield waits for the
+// outermost pop_off.
 void cpu_yield_turn_unlocked(void) {
   push_off();
   mycpu()->yield_turn = 1;

@@ -45,7 +45,8 @@ void push_off(void);
 void pop_off(void);
 
 // A hart that has spun long on a lock lets an emulator run the lock's
-// holder (the reason is at the definition, kernel/riscv/cpu.c).
+// holder (the reason is at the definition, kernel/riscv/cpu.c); a hart
+// that has sent an IPI lets it run the woken hart.
 void cpu_yield_turn(void);
 // The same, but only once this hart holds no spinlock (noff back to 0):
 // after an IPI, so the woken hart does not spin on a lock we hold.

@@ -1,10 +1,12 @@
 // Waking idle harts. A hart with nothing to run waits in wfi, and without
 // help it would wake only for its next timer tick, up to 10 ms later,
 // however long a process made runnable meanwhile has to wait. So whoever
-// makes a process RUNNABLE (wakeup, kill, fork) calls ipi_wake_idle,
-// which sends one idle hart an inter-processor interrupt through the SBI
-// IPI extension; the target takes a supervisor software interrupt
-// (sip.SSIP), which ends its wfi, and ipi_intr acknowledges it.
+// makes a process RUNNABLE (wakeup, kill, fork) calls ipi_wake_idle once
+// it has let go of p->lock: it sends one idle hart an inter-processor
+// interrupt through the SBI IPI extension, the target takes a supervisor
+// software interrupt (sip.SSIP) that ends its wfi, and ipi_intr
+// acknowledges it. (After p->lock, because the target's first act is to
+// take p->lock to run p.)
 //
 // The race to close: hart A scans the process table, finds nothing, and
 // is about to wfi just as hart B makes a process runnable. B must either
@@ -14,17 +16,25 @@
 // All four are sequentially consistent atomics: if B's read of `idle`
 // misses A, it came before A's write, so B's increment came before A's
 // check, and A does not sleep. A waits with interrupts off (sstatus.SIE
-// clear): wfi still ends when an enabled interrupt is pending, but the
-// interrupt is taken only after it, so an IPI that lands between A's
-// check and its wfi stays pending and ends the wfi instead of being
-// handled just before it.
+// clear): wfi still ends when an enabled interrupt is pending, and the
+// interrupt is taken after it, at intr_on. With interrupts on, an IPI
+// landing between A's check and its wfi would be handled (and SSIP
+// cleared) just before the wfi, which would then sleep to the next tick.
 //
-// Under QEMU's -icount every hart takes turns on one host thread, and an
-// IPI does not end the sender's turn: the woken hart would run only when
-// the sender's turn ends, at the next timer event on the virtual clock,
-// often the next tick. So the sender also ends its own turn early
-// (cpu_yield_turn, kernel/riscv/cpu.c). On real hardware the target wakes
-// within a microsecond and that is only an extra timer interrupt.
+// Under QEMU's -icount, an IPI alone changes nothing (measured by
+// user/wakelat.c: the woken process still waited up to 9.5 ms). Every
+// hart runs in turn on one host thread, and raising an interrupt on
+// another hart only marks it: the sender runs on to the end of its turn,
+// which in QEMU 7.2 is the next timer deadline on the virtual clock,
+// usually some hart's next tick, and only then does the target run. So
+// the sender also ends its own turn: cpu_yield_turn arms its timer 100 us
+// ahead, and QEMU ends the running hart's turn when a timer becomes the
+// earliest one. It does so only once it holds no spinlock
+// (cpu_yield_turn_unlocked): handing the turn over while holding, say,
+// the pipe lock the woken reader needs made the target spin on it, and
+// the wait grew to 12 ms. On real hardware the target wakes within a
+// microsecond either way, and the yield costs one SBI call and an early
+// timer interrupt that timer_intr does not count as a tick.
 //
 // Invariant: bit h of `idle` is set only by hart h, only in
 // ipi_idle_wait with interrupts off; a sender clears the bit of the hart
@@ -50,9 +60,8 @@ void ipi_idle_wait(uint64 ticket) {
   intr_on(); // take the interrupt that ended the wfi
 }
 
-// Claim the lowest idle hart other than this one and send it an IPI.
-// Claiming clears its bit: if it woke meanwhile, or another sender took
-// it, try the next.
+// Claim the lowest of these harts that is still idle: clear its bit and
+// return it (as a mask), or 0 if each one woke or was claimed meanwhile.
 static uint claim(uint harts) {
   while (harts) {
     uint target = harts & -harts;
@@ -63,6 +72,7 @@ static uint claim(uint harts) {
   return 0;
 }
 
+// Wake the lowest idle hart other than this one, if there is one.
 void ipi_wake_idle(void) {
   __atomic_fetch_add(&runnable, 1, __ATOMIC_SEQ_CST);
   push_off(); // stay on this hart while we look at our own bit

@@ -36,7 +36,8 @@ void trap_inithart(void) {
   csr_set(sie, SIE_SEIE | SIE_SSIE); // SSIE: IPIs from ipi_wake_idle
 }
 
-// Serve a device, timer or software (IPI) interrupt. Returns NOT_DEVICE for anything else.
+// Serve a device, timer or software (IPI) interrupt. Returns NOT_DEVICE
+// for anything else.
 static int devintr(void) {
   uint64 scause = csr_read(scause);
   if (scause == SCAUSE_STI)
