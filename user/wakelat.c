@@ -7,13 +7,15 @@
 //   pipe  a child blocks reading a pipe; the parent writes one byte
 //   kill  a process blocks reading a pipe nobody writes; the parent
 //         kills it and watches (procstat) for it to run
-// In both the parent keeps its own hart busy for 5 ms after the wakeup,
-// so what it woke can run only on a hart that was idle in wfi. Each test
-// wakes at TRIALS points spread over one 10 ms clock tick: without an IPI
-// on wakeup, the wait is the time to the next timer tick of any hart
-// (5.4 to 9.9 ms on calf before kernel/riscv/ipi.c); with one, it is the
-// cost of the IPI and of the switch. A test fails if any trial waited
-// 1 ms (10,000 ticks of QEMU virt's 10 MHz time CSR) or more.
+// In both the parent keeps its own hart busy for 12 ms after the wakeup,
+// so what it woke can run only on a hart that was idle in wfi (or on the
+// parent's, once its tick preempts it). Each test wakes at TRIALS points
+// spread over one 10 ms clock tick: without an IPI on wakeup, the wait is
+// the time to the next timer tick of any hart (longest 6.1 ms for pipe,
+// 10.3 ms for kill, before kernel/riscv/ipi.c); with one, it is the cost of
+// the IPI and of the switch (longest 106 us and 140 us). A test fails if
+// any trial waited 1 ms (10,000 ticks of QEMU virt's 10 MHz time CSR) or
+// more.
 //
 // usage: wakelat [pipe|kill]   (no name: both)
 #include "kernel/types.h"
@@ -22,7 +24,8 @@
 
 #define MS 10000  // time-CSR ticks per millisecond
 #define TRIALS 8  // wakeup points per test, spread over one clock tick
-#define BUSY (12 * MS) // longer than a tick: the parent's own tick must not end it
+#define BUSY (12 * MS) // longer than a tick, so the tick bounds the wait
+#define LOOK (MS / 20) // kill: look at the victim every 50 us
 
 static void spin_until(uint64 t) {
   while (rdtime() < t)
@@ -75,7 +78,7 @@ static uint64 pipe_trial(int trial) {
 // process never returns to user space to say when it ran, so the parent
 // watches it with procstat while keeping its own hart busy: the first time
 // it sees the victim RUNNING (or already gone to ZOMBIE) is when a hart
-// took it up.
+// took it up, give or take LOOK.
 static int ran_yet(int pid) {
   struct procstat ps;
   return procstat(pid, &ps) == 0 && (ps.state == PS_RUNNING || ps.state == PS_ZOMBIE);
@@ -94,10 +97,16 @@ static uint64 kill_trial(int trial) {
   pause(2); // the victim is asleep in read, and the other harts idle
   uint64 killed = line_up(trial);
   EXPECT(kill(victim), 0);
+  // Look every LOOK ticks, not continuously: procstat holds the victim's
+  // p->lock, which the hart about to run the victim must take too.
   uint64 ran = 0;
-  while (rdtime() < killed + BUSY)
-    if (ran == 0 && ran_yet(victim))
+  for (uint64 look = killed; rdtime() < killed + BUSY;) {
+    if (ran || rdtime() < look)
+      continue;
+    if (ran_yet(victim))
       ran = rdtime();
+    look += LOOK;
+  }
   int st = 0;
   EXPECT(wait(&st), victim);
   EXPECT(st, -1); // killed processes exit(-1)
