@@ -324,6 +324,14 @@ SUITES = {
         Test("credtest-cpus4", cpus=4, timeout=300, steps=[
             Step("credtest", (r"(?m)^ALL CRED TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        # The RCU stress alone on 8 harts (issue 15): readers on every hart
+        # while writers replace their creds; a freed cred is poisoned, and a
+        # reader that met one would panic (kernel/proc/cred.c, cred_check).
+        # The test checks that the live cred count comes back.
+        Test("credtest-rcu-cpus8", cpus=8, timeout=300, steps=[
+            Step("credtest rcu", (r"(?m)^credtest rcu: OK$", r"(?m)^ALL CRED TESTS PASSED$"),
+                 absent=(r"FAILED",)),
+        ]),
         Test("cred-tools", steps=[
             Step("id", (r"(?m)^uid=0 gid=0$",)),
             Step("runas 5 7 id", (r"(?m)^uid=5 gid=7$",)),
@@ -495,6 +503,12 @@ SUITES["harts"] = [
         Step("ls", (r"(?m)^usertests\s",)),
         Step("diskstorm 2 40", (r"(?m)^diskstorm: 2 processes x 40 blocks: OK$",),
              absent=(r"FAILED",)),
+    ]),
+    # A process woken on an idle 4-hart machine runs within 1 ms of virtual
+    # time: an IPI wakes an idle hart (kernel/riscv/ipi.c), not its next tick.
+    Test("harts-ipi-wakeup", cpus=4, icount=True, timeout=300, steps=[
+        Step("wakelat", (r"(?m)^wakelat pipe: OK$", r"(?m)^wakelat kill: OK$",
+                         r"(?m)^ALL WAKELAT TESTS PASSED$"), absent=(r"FAILED",)),
     ]),
     Test("harts-disk2", cpus=2, timeout=300, steps=[
         Step("diskstorm 6 150", (r"(?m)^diskstorm: 6 processes x 150 blocks: OK$",),

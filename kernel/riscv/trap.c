@@ -8,6 +8,7 @@
 #include "kernel/riscv/trap.h"
 #include "kernel/riscv/plic.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/riscv/ipi.h"
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
@@ -33,14 +34,19 @@ void trap_route_irq(int irq, void (*handler)(void)) {
 
 void trap_inithart(void) {
   csr_write(stvec, (uint64)kernelvec);
-  csr_set(sie, SIE_SEIE);
+  csr_set(sie, SIE_SEIE | SIE_SSIE); // SSIE: IPIs from ipi_wake_idle
 }
 
-// Serve a device or timer interrupt. Returns NOT_DEVICE for anything else.
+// Serve a device, timer or software (IPI) interrupt. Returns NOT_DEVICE
+// for anything else.
 static int devintr(void) {
   uint64 scause = csr_read(scause);
   if (scause == SCAUSE_STI)
     return timer_intr() ? TIMER : DEVICE;
+  if (scause == SCAUSE_SSI) {
+    ipi_intr();
+    return DEVICE;
+  }
   if (scause != SCAUSE_SEI)
     return NOT_DEVICE;
   int irq = plic_claim();
