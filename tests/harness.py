@@ -30,7 +30,8 @@ regexes record facts -- figures measured at run time, such as how many
 disk writes a workload issues -- from which a Generated entry writes
 the tests that need them (the crash-consistency sweep).
 
-usage: python3 tests/harness.py [--list] [-k PATTERN] [--beside SUITES] [suite-or-test...]
+usage: python3 tests/harness.py [--list] [-k PATTERN] [--beside SUITES [--beside-first CMD]]
+                               [suite-or-test...]
 env:   QEMU (default qemu-system-riscv64), KERNEL (kernel/kernel),
        KSAN_KERNEL (build/ksan/kernel, for the tests that need UBSan),
        FSIMG (fs.img), FSCK (mkfs/fsck)
@@ -1094,16 +1095,23 @@ class Beside:
     one runs the rest: two QEMUs at a time, one per core. Its PASS and FAIL
     lines are passed on as they come; its closing count is added to ours.
     A suite keeps its facts and kept images inside one harness, so suites
-    split this way stay whole."""
+    split this way stay whole. A shell command `first` may run in the same
+    lane before those suites (make test's host checks): its output is passed
+    on too, and if it fails the suites do not run and the lane fails."""
 
     SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
 
-    def __init__(self, suites, pattern):
+    def __init__(self, suites, pattern, first=None):
         cmd = [sys.executable, os.path.abspath(__file__)] + suites
         if pattern:
             cmd[2:2] = ["-k", pattern]
+        if first:
+            cmd = ["sh", "-c", first + ' && exec "$0" "$@"'] + cmd
         self.counts = None
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
+        # Its own process group, so stop() reaches whatever the lane is
+        # running at the time: a check and its children, or the harness.
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, bufsize=1, start_new_session=True)
         self.reader = threading.Thread(target=self._relay, daemon=True)
         self.reader.start()
 
@@ -1127,7 +1135,10 @@ class Beside:
 
     def stop(self):
         if self.proc.poll() is None:
-            self.proc.terminate()  # its own finally clauses end its QEMUs
+            try:  # the harness's own finally clauses end its QEMUs
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             self.proc.wait()
 
 
@@ -1142,6 +1153,9 @@ def main():
     ap.add_argument("--beside", metavar="SUITES", default="",
                     help="comma-separated suites to run in a second harness at the same "
                          "time as the rest (make test: long suites that keep one core busy)")
+    ap.add_argument("--beside-first", metavar="CMD",
+                    help="a shell command the second harness's lane runs before its suites "
+                         "(make test: the host checks)")
     ap.add_argument("names", nargs="*", metavar="suite", help="suites or tests (default: all)")
     args = ap.parse_args()
 
@@ -1161,7 +1175,7 @@ def main():
     passed = failed = 0
     run = Run()
     name = None
-    second = Beside(beside, args.k) if beside else None
+    second = Beside(beside, args.k, args.beside_first) if beside else None
     try:
         for entry in entries:
             name = entry.name

@@ -12,6 +12,11 @@ int virtio_blk_init(void);
 // Read (write = 0) or write (write = 1) b->data at block b->blockno.
 // Sleeps until the device has finished.
 void virtio_blk_rw(struct buf *b, int write);
+// The same for a run: bs[i]->data at block blockno + i, for i < n, in as
+// few requests as the device allows; the writes count (crashafter) and
+// reach the disk in the order i = 0, 1, ... The caller keeps each
+// buffer's data unchanged, and its identity, until this returns.
+void virtio_blk_rw_at(uint blockno, struct buf **bs, int n, int write);
 // Ask the device to make every completed write durable, and wait. A no-op
 // if the device has no write-back cache (did not offer FLUSH).
 void virtio_blk_flush(void);

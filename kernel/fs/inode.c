@@ -248,9 +248,19 @@ void stati(struct inode *ip, struct stat *st) {
 
 static uint min_uint(uint a, uint b) { return a < b ? a : b; }
 
+// How many of ip's blocks bn..last lie on consecutive disk blocks from
+// addr, bn's own (at most READAHEAD + 1): what one disk request can read.
+static uint disk_run(struct inode *ip, uint bn, uint addr, uint last) {
+  uint k = 1;
+  while (bn + k <= last && k <= READAHEAD && bmap_read(ip, bn + k) == addr + k)
+    k++;
+  return k;
+}
+
 // Read up to n bytes at offset off into dst (a user address if user_dst).
 // Returns the bytes read: fewer at end of file, -1 if the copy faults
-// before anything was read. Caller holds ip->lock.
+// before anything was read. Caller holds ip->lock. The blocks the read
+// covers that lie in a row on disk are read from the disk together.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   if (off > ip->size || off + n < off)
     return 0;
@@ -258,11 +268,18 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
     n = ip->size - off;
 
   uint tot = 0;
+  uint ahead = 0; // blocks below this one came in an earlier block's run
   while (tot < n) {
-    uint addr = bmap_read(ip, off / BSIZE);
+    uint bn = off / BSIZE;
+    uint addr = bmap_read(ip, bn);
     if (addr == 0)
       break;
-    struct buf *b = bread(ip->dev, addr);
+    uint run = 1;
+    if (bn >= ahead) {
+      run = disk_run(ip, bn, addr, (off + (n - tot) - 1) / BSIZE);
+      ahead = bn + run;
+    }
+    struct buf *b = bread_run(ip->dev, addr, run);
     uint m = min_uint(n - tot, BSIZE - off % BSIZE);
     int bad = either_copyout(user_dst, dst, b->data + off % BSIZE, m) == -1;
     brelse(b);
