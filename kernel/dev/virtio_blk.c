@@ -18,6 +18,11 @@
 // as well, writes wait in a simulated volatile cache until a flush, and the
 // crash loses all of them but the newest (kernel/dev/wbcache.c).
 //
+// Errors: a request the device reports as failed panics (the log cannot
+// lose a write), except a read for bread_try, whose caller returns -1 up
+// (virtio_blk_read_try). Fault injection fakes such an error status
+// (kernel/debug/inject.c).
+//
 // Invariant: disk.lock guards every field of disk. A descriptor is either
 // on the free list (disk.free[i] = 1) or part of exactly one request in
 // flight, whose head descriptor i has info[i].done == 0 until the device
@@ -35,6 +40,7 @@
 #include "kernel/mm/frame.h"
 #include "kernel/sched/sched.h"
 #include "kernel/riscv/fdt.h"
+#include "kernel/debug/inject.h"
 
 #define NDESC VIRTIO_QUEUE_SIZE
 #define SECTOR_SIZE 512
@@ -251,11 +257,20 @@ static void desc_set(int i, void *addr, uint32 len, uint16 flags, uint16 next) {
   d->next = next;
 }
 
-static void request(uint32 type, uint64 sector, void *data, int device_writes_data);
+static int request(uint32 type, uint64 sector, void *data, int device_writes_data);
+
+// A request whose failure nobody could be told of, or do anything about:
+// every write and flush, and the reads of bread (see kernel/debug/inject.c).
+static void must_succeed(int status, uint32 type, uint64 sector) {
+  if (status != VIRTIO_BLK_S_OK)
+    panic("virtio_blk: device reported error %d on request type %d, sector %d", status, type,
+          (int)sector);
+}
 
 // Write one block to the device itself (past the simulated cache).
 static void write_home(uint blockno, void *data) {
-  request(VIRTIO_BLK_T_OUT, (uint64)blockno * (BSIZE / SECTOR_SIZE), data, 0);
+  uint64 sector = (uint64)blockno * (BSIZE / SECTOR_SIZE);
+  must_succeed(request(VIRTIO_BLK_T_OUT, sector, data, 0), VIRTIO_BLK_T_OUT, sector);
 }
 
 // Stop here for good if the crash point has been reached: the write or
@@ -277,9 +292,10 @@ static void crash_check(int ordering) {
 }
 
 // Send one request of the given type, with data (BSIZE bytes, or none if
-// data == 0), and sleep until the device has finished it. Caller holds
+// data == 0), and sleep until the device has finished it; return the
+// status byte it wrote (VIRTIO_BLK_S_OK on success). Caller holds
 // disk.lock; like sleep(), request() lets go of it while the device works.
-static void request(uint32 type, uint64 sector, void *data, int device_writes_data) {
+static int request(uint32 type, uint64 sector, void *data, int device_writes_data) {
   int idx[3];
   int n = data ? 3 : 2;
   while (chain_get(idx, n) != 0)
@@ -332,10 +348,9 @@ static void request(uint32 type, uint64 sector, void *data, int device_writes_da
   // virtio_blk_intr sets done when the device has finished.
   while (!disk.info[head].done)
     sleep(&disk.info[head], &disk.lock);
-  if (disk.info[head].status != VIRTIO_BLK_S_OK)
-    panic("virtio_blk: device reported error %d on request type %d, sector %d",
-          disk.info[head].status, type, (int)sector);
+  int status = disk.info[head].status;
   chain_put(head);
+  return status;
 }
 
 // A write the simulated cache keeps, or a read it can answer: no device I/O.
@@ -350,26 +365,45 @@ static int cached(struct buf *b, int write) {
   return 1;
 }
 
-void virtio_blk_rw(struct buf *b, int write) {
+// Read or write b; returns the device's status.
+static int rw(struct buf *b, int write) {
+  int status = VIRTIO_BLK_S_OK;
   spin_lock(&disk.lock);
   crash_check(write);
   disk.writes += write;
   b->disk = 1;
   if (!cached(b, write))
-    request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
-            (uint64)b->blockno * (BSIZE / SECTOR_SIZE), b->data, !write);
+    status = request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+                     (uint64)b->blockno * (BSIZE / SECTOR_SIZE), b->data, !write);
   b->disk = 0;
   spin_unlock(&disk.lock);
+  return status;
+}
+
+void virtio_blk_rw(struct buf *b, int write) {
+  inject_count(write ? INJ_DISK_WRITE : INJ_DISK_READ);
+  must_succeed(rw(b, write), write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+               (uint64)b->blockno * (BSIZE / SECTOR_SIZE));
+}
+
+// Fault injection's disk error: the device did the read, but the status
+// says it failed, and b->data must not be believed.
+int virtio_blk_read_try(struct buf *b) {
+  int status = rw(b, 0);
+  if (status == VIRTIO_BLK_S_OK && inject_fail(INJ_DISK_READ_TRY))
+    status = VIRTIO_BLK_S_IOERR;
+  return status == VIRTIO_BLK_S_OK ? 0 : -1;
 }
 
 void virtio_blk_flush(void) {
+  inject_count(INJ_DISK_WRITE);
   spin_lock(&disk.lock);
   crash_check(1);
   if (wbcache_on())
     wbcache_drain(write_home);
   if (disk.flush) {
     disk.flushes++;
-    request(VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+    must_succeed(request(VIRTIO_BLK_T_FLUSH, 0, 0, 0), VIRTIO_BLK_T_FLUSH, 0);
   }
   spin_unlock(&disk.lock);
 }

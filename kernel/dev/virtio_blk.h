@@ -11,7 +11,11 @@ struct buf;
 int virtio_blk_init(void);
 // Read (write = 0) or write (write = 1) b->data at block b->blockno.
 // Sleeps until the device has finished.
+// Panics if the device reports an error.
 void virtio_blk_rw(struct buf *b, int write);
+// A read whose I/O error (or fault injection's) comes back as -1, for
+// bread_try; 0 if b->data now holds the block.
+int virtio_blk_read_try(struct buf *b);
 // Ask the device to make every completed write durable, and wait. A no-op
 // if the device has no write-back cache (did not offer FLUSH).
 void virtio_blk_flush(void);

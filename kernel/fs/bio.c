@@ -23,6 +23,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
+#include "kernel/debug/inject.h"
 
 static struct {
   struct spinlock lock;
@@ -86,11 +87,32 @@ static struct buf *bget(uint dev, uint blockno) {
   panic("bget: all %d buffers are in use", NBUF);
 }
 
-// Return a locked buffer holding the contents of the block.
+// Return a locked buffer holding the contents of the block. Never fails:
+// its callers have no way back (an excluded fault-injection site; see
+// kernel/debug/inject.c).
 struct buf *bread(uint dev, uint blockno) {
+  inject_count(INJ_BREAD);
   struct buf *b = bget(dev, blockno);
   if (!b->valid) {
     virtio_blk_rw(b, 0);
+    b->valid = 1;
+  }
+  return b;
+}
+
+// bread for callers that can return an error (file data, exec's loading):
+// 0 if the block cannot be read, because the disk reported an I/O error or
+// fault injection refused a buffer. The buffer is then left not valid, so
+// the next reader of the block asks the disk again.
+struct buf *bread_try(uint dev, uint blockno) {
+  if (inject_fail(INJ_BREAD_TRY))
+    return 0;
+  struct buf *b = bget(dev, blockno);
+  if (!b->valid) {
+    if (virtio_blk_read_try(b) < 0) {
+      brelse(b);
+      return 0;
+    }
     b->valid = 1;
   }
   return b;

@@ -22,6 +22,7 @@ struct buf {
 void binit(void);
 struct buf *bread(uint dev, uint blockno);
 struct buf *bread_blank(uint dev, uint blockno); // to overwrite whole: no disk read
+struct buf *bread_try(uint dev, uint blockno);   // may fail: 0 on an I/O error
 void bwrite(struct buf *b);
 void brelse(struct buf *b);
 void bpin(struct buf *b);
