@@ -520,6 +520,38 @@ SUITES["reliability"] = [
 ]
 
 
+# ---- fault injection (issue 13, docs/inject.md) ---------------------------
+# `inject test` checks the switch itself. The suites then run under a policy
+# set at boot, each in its own boot through `inject run`, which puts only the suite in scope
+# (init and sh stay out) and fails unless, once the suite and its children
+# are gone, free frames, live creds, open files and cached inodes are back
+# and memcheck is exact. The suites' own verdicts do not count: injected
+# failures make their tests fail, which is allowed; a panic is not (the
+# harness fails on one), and fsck checks the image after the boot.
+INJECT_POLICY = "frame:53,buf:13,disk:11,cred:5,seed:42"
+INJECT_SUITES = ("cowtest", "snaptest", "spawntest", "credtest", "reflinktest", "usertests")
+
+
+def injected_some(out):
+    m = re.search(r"(?m)^inject run \S+: exit -?\d+, injected (\d+)", out)
+    return None if m and int(m.group(1)) > 0 else "no failure was injected"
+
+
+SUITES["inject"] = [
+    Test("inject-test", steps=[
+        Step("inject test", (r"(?m)^ALL INJECT TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    # One boot per suite: each gets a fresh image, checked by fsck after.
+    *[Test("inject-" + cmd, timeout=300, bootargs="inject=" + INJECT_POLICY, steps=[
+        Step("inject run " + cmd,
+             (r"(?m)^inject run: OK %s: " % cmd,
+              r"(?m)^inject run %s: exit -?\d+, injected (?P<inject_%s>\d+)" % (cmd, cmd)),
+             absent=(r"LEAKED",), check=injected_some),
+        Step("inject", (r"(?m)^frame: every 53$", r"(?m)^cred: every 5$")),
+    ]) for cmd in INJECT_SUITES],
+]
+
+
 CRASH_POINTS = 40  # crash points spread evenly over crashwork's run (at least 20)
 CRASH_WB_POINTS = 24  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes

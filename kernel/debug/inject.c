@@ -176,9 +176,12 @@ int inject_set(const char *spec) {
   if (strncmp(s, "off", 4) == 0)
     s += 3;
   while (*s) {
-    if (parse_item(&s, mode, n, &seed) < 0 || (*s != ',' && *s != 0))
+    if (parse_item(&s, mode, n, &seed) < 0)
       return -1;
-    s += *s == ',';
+    if (*s == ',' && s[1] != 0)
+      s++; // another item follows
+    else if (*s != 0)
+      return -1;
   }
   spin_lock(&inj.lock);
   for (int c = 0; c < INJECT_NCLASS; c++) {
