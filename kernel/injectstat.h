@@ -11,6 +11,8 @@
 #define INJECT_ENTER 2 // put the caller (and its future children) in scope
 #define INJECT_LEAVE 3 // take the caller out of scope
 #define INJECT_STAT 4  // arg: a struct injectstat to fill in
+#define INJECT_CHILDREN 5 // leave the caller out, but put the children it
+                          // makes from now on in scope (a test runner)
 
 // The classes of failure, each with its own policy.
 #define INJECT_FRAME 0 // the frame allocator returns 0
@@ -39,7 +41,7 @@ struct injectstat {
   int mode[INJECT_NCLASS]; // INJECT_OFF, INJECT_EVERY or INJECT_RANDOM
   uint64 n[INJECT_NCLASS];
   uint64 seed;
-  int scope;  // is the caller in scope?
+  int scope;  // the caller: 0 out of scope, 1 in, 2 its children will be
   int nsites;
   struct injectsite site[INJECT_NSITE];
 };

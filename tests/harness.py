@@ -528,7 +528,7 @@ SUITES["reliability"] = [
 # and memcheck is exact. The suites' own verdicts do not count: injected
 # failures make their tests fail, which is allowed; a panic is not (the
 # harness fails on one), and fsck checks the image after the boot.
-INJECT_POLICY = "frame:53,buf:13,disk:11,cred:5,seed:42"
+INJECT_POLICY = "frame:r97,buf:r97,disk:r23,cred:5,seed:42"
 INJECT_SUITES = ("cowtest", "snaptest", "spawntest", "credtest", "reflinktest", "usertests")
 
 
@@ -547,7 +547,7 @@ SUITES["inject"] = [
              (r"(?m)^inject run: OK %s: " % cmd,
               r"(?m)^inject run %s: exit -?\d+, injected (?P<inject_%s>\d+)" % (cmd, cmd)),
              absent=(r"LEAKED",), check=injected_some),
-        Step("inject", (r"(?m)^frame: every 53$", r"(?m)^cred: every 5$")),
+        Step("inject", (r"(?m)^frame: 1 in \(random\) 97$", r"(?m)^cred: every 5$")),
     ]) for cmd in INJECT_SUITES],
 ]
 

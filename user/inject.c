@@ -4,11 +4,13 @@
 //   inject                 the policy and every site's figures
 //   inject set SPEC        a new policy: frame:7,buf:13,disk:r11,cred:5,seed:42
 //                          (r: at random; "off": everything off)
-//   inject run CMD [ARG..] run CMD in scope; then check nothing leaked
+//   inject run CMD [ARG..] run CMD with its children in scope; then check
+//                          nothing leaked
 //   inject test [NAME]     the tests of the switch itself
 //
-// `inject run` is how the suites run under injection: CMD may fail any way
-// it likes (an injected failure is an error return or a killed process),
+// `inject run` is how the suites run under injection: CMD (a suite's
+// runner) stays out of scope, every child it forks (one per test) is in.
+// They may fail any way they like (an injected failure is an error return or a killed process),
 // but once it and everything it started are gone, the kernel must be as
 // before: the same free frames, live creds, open files and cached inodes,
 // and memcheck exact. It prints "inject run: OK ..." or "inject run:
@@ -108,13 +110,13 @@ static int settle(struct counts base, struct counts *now) {
   return -1;
 }
 
-// The child: enter the scope, then exec CMD. exec itself runs in scope and
-// may fail (an injected failure while loading): try again a few times.
+// The child: put the children it makes in scope, then exec CMD. CMD itself
+// stays out: a suite's runner forks a child per test, and if the runner
+// were in scope the first fork that failed would end the whole suite.
 static void run_child(char **argv) {
-  inject(INJECT_ENTER, 0);
-  for (int try = 0; try < 50; try++)
-    exec(argv[0], argv);
-  printf("inject run: exec %s failed 50 times\n", argv[0]);
+  inject(INJECT_CHILDREN, 0);
+  exec(argv[0], argv);
+  printf("inject run: cannot exec %s\n", argv[0]);
   exit(1);
 }
 
@@ -395,10 +397,26 @@ static void t_scope(void) {
   EXPECT(injected(INJECT_FRAME, 0) + injected(INJECT_CRED, 0), before);
 }
 
+// INJECT_CHILDREN: the caller stays out, the children it makes are in.
+static void t_children(void) {
+  set("cred:1");
+  EXPECT(inject(INJECT_CHILDREN, 0), 0);
+  EXPECT(stat_now().scope, 2);
+  EXPECT(setuid(0), 0);
+  int pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0)
+    exit(setuid(0) == -1 && stat_now().scope == 1 ? 0 : 1);
+  int st = -1;
+  wait(&st);
+  set("off");
+  EXPECT(st, 0);
+}
+
 static struct test tests[] = {
     {"nonroot", t_nonroot}, {"parse", t_parse}, {"frame", t_frame},
     {"pattern", t_pattern}, {"cred", t_cred},   {"buf", t_buf},
-    {"disk", t_disk},       {"scope", t_scope},
+    {"disk", t_disk},       {"scope", t_scope}, {"children", t_children},
 };
 
 int main(int argc, char *argv[]) {

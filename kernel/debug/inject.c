@@ -9,10 +9,12 @@
 //
 // Scope: only calls made by a process in scope can fail, as with Linux's
 // make-it-fail task filter. A root process enters it with
-// inject(INJECT_ENTER); its children inherit it (proc_alloc). init and the
-// shell stay out: they have nothing to do when a fork fails but give up,
-// and init giving up is a panic. Code running for no process (boot,
-// interrupts) is never in scope.
+// inject(INJECT_ENTER); its children inherit it (proc_alloc). A test
+// runner can stay out and put only the children it makes from then on in
+// (INJECT_CHILDREN): each test then runs under injection, and the runner
+// survives to report. init and the shell stay out: they have nothing to
+// do when a fork fails but give up, and init giving up is a panic. Code
+// running for no process (boot, interrupts) is never in scope.
 //
 // Sites: each place that asks names itself (enum inject_site). Some places
 // cannot fail safely: they are in the table below as excluded, with the
@@ -88,7 +90,7 @@ static int decide(int c) {
 
 static int in_scope(void) {
   struct proc *p = myproc();
-  return p != 0 && p->inject;
+  return p != 0 && p->inject == INJECT_SCOPE_IN;
 }
 
 // Count a call at site s; decide only if the site may fail.
@@ -206,11 +208,11 @@ void inject_boot(void) {
     printf("inject: policy %s, for processes in scope (inject run CMD)\n", spec);
 }
 
-void inject_scope(int on) { myproc()->inject = on; }
+void inject_scope(int how) { myproc()->inject = how; }
 
 void inject_stat(struct injectstat *st) {
   memset(st, 0, sizeof(*st));
-  st->scope = in_scope();
+  st->scope = myproc()->inject;
   st->nsites = INJ_NSITES;
   spin_lock(&inj.lock);
   for (int c = 0; c < INJECT_NCLASS; c++) {

@@ -28,7 +28,12 @@ void inject_count(enum inject_site site);
 
 void inject_boot(void);            // the inject= boot argument
 int inject_set(const char *spec);  // a new policy; -1 (and no change) if malformed
-void inject_scope(int on);         // the caller, and children it makes later
+// The caller's scope (p->inject). A child made by a process in scope, or
+// by one whose children are, is in scope.
+#define INJECT_SCOPE_OUT 0
+#define INJECT_SCOPE_IN 1
+#define INJECT_SCOPE_CHILDREN 2 // the caller is out, the children it makes in
+void inject_scope(int how);
 void inject_stat(struct injectstat *st);
 
 #endif

@@ -24,8 +24,13 @@ uint64 sys_inject(void) {
     return inject_set(spec);
   }
   case INJECT_ENTER:
+    inject_scope(INJECT_SCOPE_IN);
+    return 0;
   case INJECT_LEAVE:
-    inject_scope(op == INJECT_ENTER);
+    inject_scope(INJECT_SCOPE_OUT);
+    return 0;
+  case INJECT_CHILDREN:
+    inject_scope(INJECT_SCOPE_CHILDREN);
     return 0;
   case INJECT_STAT: {
     struct injectstat st;
