@@ -540,7 +540,7 @@ def injected_some(out):
 
 def inject_steps(cmd):
     """Run cmd under the policy once per seed, then show the figures."""
-    steps = [Step("inject", (r"(?m)^frame: 1 in \(random\) 97$", r"(?m)^cred: every 5$",
+    steps = [Step("inject", (r"(?m)^frame: random, 1 in 97$", r"(?m)^cred: every 5$",
                              r"(?m)^seed %d$" % INJECT_SEEDS[0]))]
     for seed in INJECT_SEEDS:
         if seed != INJECT_SEEDS[0]:

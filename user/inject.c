@@ -23,7 +23,8 @@
 #include "user/user.h"
 #include "user/testlib.h"
 
-#define SETTLE_TICKS 300 // for the last processes to exit, creds to pass RCU
+#define SETTLE_TICKS 1000 // 10 s for the last processes to exit, creds to pass RCU
+#define KILL_AFTER 300    // ticks before processes CMD left behind are killed
 
 static struct injectstat stat_now(void) {
   struct injectstat st;
@@ -44,7 +45,7 @@ static void show(void) {
       printf("%s: off\n", class_names[c]);
     else
       printf("%s: %s %ld\n", class_names[c],
-             st.mode[c] == INJECT_EVERY ? "every" : "1 in (random)", st.n[c]);
+             st.mode[c] == INJECT_EVERY ? "every" : "random, 1 in", st.n[c]);
   }
   printf("seed %ld\n", st.seed);
   for (int s = 0; s < st.nsites; s++)
@@ -101,7 +102,7 @@ static int strays(int killem) {
 // counts to come back; 0 if they do.
 static int settle(struct counts base, struct counts *now) {
   for (int t = 0; t < SETTLE_TICKS; t++) {
-    int left = strays(t >= SETTLE_TICKS / 2);
+    int left = strays(t >= KILL_AFTER);
     *now = counts_now();
     if (left == 0 && counts_same(base, *now))
       return 0;
