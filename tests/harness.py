@@ -32,6 +32,7 @@ the tests that need them (the crash-consistency sweep).
 
 usage: python3 tests/harness.py [--list] [-k PATTERN] [--beside SUITES] [suite-or-test...]
 env:   QEMU (default qemu-system-riscv64), KERNEL (kernel/kernel),
+       KSAN_KERNEL (build/ksan/kernel, for the tests that need UBSan),
        FSIMG (fs.img), FSCK (mkfs/fsck)
 Prints `PASS name (3.2s)` or `FAIL name: reason` per test, then
 `N passed, M failed`; exits non-zero if any test failed.
@@ -58,6 +59,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTDIR = os.path.join(ROOT, "tests", "out")
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 KERNEL = os.environ.get("KERNEL", os.path.join(ROOT, "kernel", "kernel"))
+KSAN_KERNEL = os.environ.get("KSAN_KERNEL", os.path.join(ROOT, "build", "ksan", "kernel"))
 FSIMG = os.environ.get("FSIMG", os.path.join(ROOT, "fs.img"))
 FSCK = os.environ.get("FSCK", os.path.join(ROOT, "mkfs", "fsck"))
 MKFS = os.environ.get("MKFS", os.path.join(ROOT, "mkfs", "mkfs"))
@@ -107,6 +109,7 @@ class Test:
                               # fs.img's files (mkfs -s): for tests that
                               # fill the disk, which the default is too big for
     then: Test | None = None  # boot again on the same disk, as this Test says
+    kernel: str | None = None # boot this kernel instead of KERNEL
 
 
 @dataclass
@@ -321,6 +324,14 @@ SUITES = {
         Test("credtest-cpus4", cpus=4, timeout=300, steps=[
             Step("credtest", (r"(?m)^ALL CRED TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        # The RCU stress alone on 8 harts (issue 15): readers on every hart
+        # while writers replace their creds; a freed cred is poisoned, and a
+        # reader that met one would panic (kernel/proc/cred.c, cred_check).
+        # The test checks that the live cred count comes back.
+        Test("credtest-rcu-cpus8", cpus=8, timeout=300, steps=[
+            Step("credtest rcu", (r"(?m)^credtest rcu: OK$", r"(?m)^ALL CRED TESTS PASSED$"),
+                 absent=(r"FAILED",)),
+        ]),
         Test("cred-tools", steps=[
             Step("id", (r"(?m)^uid=0 gid=0$",)),
             Step("runas 5 7 id", (r"(?m)^uid=5 gid=7$",)),
@@ -446,6 +457,13 @@ SUITES = {
         Test("clonebench", cpus=1, icount=True, timeout=600, steps=[
             Step("clonebench", (r"(?m)^clonebench: done$",)),
         ]),
+    ] + [
+        # The scaling table (issue 15, docs/benchmarks.md): the same
+        # figures on 1, 2, 4 and 8 harts; tests/bench.py gathers them.
+        Test("rcuscale-cpus%d" % n, cpus=n, icount=True, timeout=600, steps=[
+            Step("rcubench scale %d" % n, (r"(?m)^rcubench: done$",)),
+            Step("forkbench -c", (r"(?m)^cow fork at 32 MiB: \d+ ticks",)),
+        ]) for n in (1, 2, 4, 8)
     ],
 }
 
@@ -485,6 +503,12 @@ SUITES["harts"] = [
         Step("ls", (r"(?m)^usertests\s",)),
         Step("diskstorm 2 40", (r"(?m)^diskstorm: 2 processes x 40 blocks: OK$",),
              absent=(r"FAILED",)),
+    ]),
+    # A process woken on an idle 4-hart machine runs within 1 ms of virtual
+    # time: an IPI wakes an idle hart (kernel/riscv/ipi.c), not its next tick.
+    Test("harts-ipi-wakeup", cpus=4, icount=True, timeout=300, steps=[
+        Step("wakelat", (r"(?m)^wakelat pipe: OK$", r"(?m)^wakelat kill: OK$",
+                         r"(?m)^ALL WAKELAT TESTS PASSED$"), absent=(r"FAILED",)),
     ]),
     Test("harts-disk2", cpus=2, timeout=300, steps=[
         Step("diskstorm 6 150", (r"(?m)^diskstorm: 6 processes x 150 blocks: OK$",),
@@ -560,6 +584,72 @@ SUITES["inject"] = [
     *[Test("inject-" + cmd, timeout=300,
            bootargs="inject=%s,seed:%d" % (INJECT_POLICY, INJECT_SEEDS[0]),
            steps=inject_steps(cmd)) for cmd in INJECT_SUITES],
+]
+
+
+# ---- the kernel's own checkers (docs/reliability.md) ----------------------
+# Each boot breaks a rule on purpose (kernel/main.c, boottest=) and expects
+# the checker's report and a panic. The lock tests need KERNEL to be a
+# LOCKCHECK (or KSAN) kernel, as make test's is; the UBSan test boots the
+# KSAN kernel whatever KERNEL is.
+ADDR = r"0x80[0-9a-f]{6}"  # an address in the kernel's text
+ADDR2LINE = os.environ.get("ADDR2LINE") or next(
+    (t for t in ("riscv64-unknown-elf-addr2line", "riscv64-linux-gnu-addr2line",
+                 "riscv64-elf-addr2line") if shutil.which(t)), "riscv64-unknown-elf-addr2line")
+
+
+def functions_at(kernel, addr):
+    """The functions the call before return address addr is in, innermost
+    first: the inline chain addr2line reports for addr - 1 (an address
+    inside the call instruction, not the one after it)."""
+    r = subprocess.run([ADDR2LINE, "-f", "-i", "-e", kernel, "0x%x" % (int(addr, 16) - 1)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return r.stdout.split("\n")[0::2][:-1]
+
+
+def sites_in(funcs, kernel=None):
+    """A Step check: the addresses in the panic line, in order, are calls
+    made in these functions of the kernel (directly or from code inlined
+    into them), so a report names the right call sites."""
+    def check(out):
+        line = next((l for l in out.split("\n") if l.startswith(PANIC_PREFIX)), "")
+        addrs = re.findall(ADDR, line)
+        try:
+            chains = [functions_at(kernel or KERNEL, a) for a in addrs]
+        except OSError as e:
+            return "cannot run %s: %s" % (ADDR2LINE, e)
+        if len(chains) != len(funcs) or any(f not in c for f, c in zip(funcs, chains)):
+            return "the report's addresses %s are calls in %s, want %s" % (addrs, chains,
+                                                                            list(funcs))
+        return None
+    return check
+
+
+def checker_test(name, bootarg, *expect, kernel=None, sites=()):
+    return Test(name, bootargs="boottest=" + bootarg, shell=False, panic_ok=True,
+                exit_code=NONZERO, timeout=30, kernel=kernel, steps=[
+                    Step(None, expect + (r"backtrace:\n  0x",), prompt=False,
+                         check=sites_in(sites, kernel) if sites else None),
+                ])
+
+
+SUITES["checkers"] = [
+    checker_test("lock-twice", "lock-twice",
+                 r"(?m)^panic: spin_lock: boottest already held by this hart "
+                 r"\(taken again at %s, first at %s\)$" % (ADDR, ADDR),
+                 sites=("boot_selftest", "boot_selftest")),
+    checker_test("lock-intr", "lock-intr",
+                 r"(?m)^panic: lockcheck: interrupts turned on at %s holding spinlock "
+                 r"boottest, taken at %s$" % (ADDR, ADDR),
+                 sites=("boot_selftest", "boot_selftest")),
+    checker_test("lock-sleep", "lock-sleep",
+                 r"(?m)^panic: lockcheck: context switch \(sched called from %s\) holding "
+                 r"spinlock boottest, taken at %s$" % (ADDR, ADDR),
+                 sites=("sleep", "boottest_lock_sleep")),
+    checker_test("ubsan", "ubsan",
+                 r"(?m)^ubsan: 2147483647 \+ 1 cannot be represented in type 'int'$",
+                 r"(?m)^panic: ubsan: signed integer overflow at kernel/main\.c:\d+:\d+$",
+                 kernel=KSAN_KERNEL),
 ]
 
 
@@ -850,7 +940,7 @@ def check_exit(console, test, deadline):
 # could lose.
 def qemu_command(test, disk):
     cmd = shlex.split(QEMU) + [
-        "-machine", "virt", "-bios", "default", "-kernel", KERNEL,
+        "-machine", "virt", "-bios", "default", "-kernel", test.kernel or KERNEL,
         "-m", test.mem, "-smp", str(test.cpus),
         "-nographic", "-monitor", "none",
         "-global", "virtio-mmio.force-legacy=false",
@@ -874,8 +964,9 @@ def stop(proc):
     proc.wait()
 
 
-def preflight():
-    for path, what in ((KERNEL, "kernel"), (FSIMG, "file system image")):
+def preflight(test=None):
+    kernel = test.kernel if test and test.kernel else KERNEL
+    for path, what in ((kernel, "kernel"), (FSIMG, "file system image")):
         if not os.path.isfile(path):
             raise TestFailure("%s %s not found (run make first)" % (what, path))
     if shutil.which(shlex.split(QEMU)[0]) is None:
@@ -989,7 +1080,7 @@ def run_test(test, run=None):
     try:
         with open(logpath, "wb") as log:
             try:
-                preflight()
+                preflight(test)
                 disk = os.path.join(tmp, "fs.img")
                 source = (run.image(test.disk) if test.disk else
                           run.small_image(test.fssize) if test.fssize else FSIMG)

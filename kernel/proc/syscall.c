@@ -13,6 +13,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscred.h"
 #include "kernel/proc/sysinject.h"
+#include "kernel/sync/rcu.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/fs/sysperm.h"
 #include "kernel/lib/printk.h"
@@ -47,6 +48,9 @@ static uint64 (*syscalls[])(void) = {
 
 void syscall(void) {
   struct proc *p = myproc();
+  // Just in from user mode: a quiescent state for RCU, which a long grace
+  // period may need (kernel/sync/rcu.c). One load when no report is owed.
+  rcu_syscall_entry();
   uint64 num = p->trapframe->a7;
   if (num > 0 && num < NSYSCALL && syscalls[num]) {
     p->trapframe->a0 = syscalls[num]();

@@ -26,6 +26,7 @@ struct cpu {
   int intena;             // were interrupts enabled before push_off()?
   uint64 next_tick;       // when this hart's next clock tick is due (time
                           // CSR units); written only by this hart's timer
+  int yield_turn;         // cpu_yield_turn once noff is back to 0
 };
 
 extern struct cpu cpus[NCPU];
@@ -44,8 +45,12 @@ void push_off(void);
 void pop_off(void);
 
 // A hart that has spun long on a lock lets an emulator run the lock's
-// holder (the reason is at the definition, kernel/riscv/cpu.c).
+// holder (the reason is at the definition, kernel/riscv/cpu.c); a hart
+// that has sent an IPI lets it run the woken hart.
 void cpu_yield_turn(void);
+// The same, but only once this hart holds no spinlock (noff back to 0):
+// after an IPI, so the woken hart does not spin on a lock we hold.
+void cpu_yield_turn_unlocked(void);
 
 // Switch kernel threads: save the callee-saved registers in *old, load
 // *new's (kernel/riscv/swtch.S).
