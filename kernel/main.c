@@ -30,6 +30,7 @@
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/debug/inject.h"
 
 extern char end[]; // kernel.ld: first address after the kernel image
 void _secondary(void);
@@ -142,6 +143,7 @@ void kmain(uint64 hartid, uint64 dtb) {
   timer_inithart();
   boot_selftest();
   choose_fork_mode();
+  inject_boot(); // inject=...: the fault-injection policy (docs/inject.md)
   userinit();
 
   __sync_synchronize();

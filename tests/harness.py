@@ -545,6 +545,49 @@ SUITES["reliability"] = [
 ]
 
 
+# ---- fault injection (issue 13, docs/inject.md) ---------------------------
+# `inject test` checks the switch itself. The suites then run under a policy
+# set at boot, each in its own boot through `inject run`, which puts only the suite in scope
+# (init and sh stay out) and fails unless, once the suite and its children
+# are gone, free frames, live creds, open files and cached inodes are back
+# and memcheck is exact. The suites' own verdicts do not count: injected
+# failures make their tests fail, which is allowed; a panic is not (the
+# harness fails on one), and fsck checks the image after the boot.
+INJECT_POLICY = "frame:r97,buf:r29,disk:r7,cred:5"
+INJECT_SEEDS = (1, 2, 3, 4)  # the boot argument sets the first; `inject set` the rest
+INJECT_SUITES = ("cowtest", "snaptest", "spawntest", "credtest", "reflinktest", "usertests")
+
+
+def injected_some(out):
+    m = re.search(r"(?m)^inject run \S+: exit -?\d+, injected (\d+)", out)
+    return None if m and int(m.group(1)) > 0 else "no failure was injected"
+
+
+def inject_steps(cmd):
+    """Run cmd under the policy once per seed, then show the figures."""
+    steps = [Step("inject", (r"(?m)^frame: random, 1 in 97$", r"(?m)^cred: every 5$",
+                             r"(?m)^seed %d$" % INJECT_SEEDS[0]))]
+    for seed in INJECT_SEEDS:
+        if seed != INJECT_SEEDS[0]:
+            steps.append(Step("inject set %s,seed:%d" % (INJECT_POLICY, seed), absent=(COMPLAINT,)))
+        steps.append(Step("inject run " + cmd,
+                          (r"(?m)^inject run: OK %s: " % cmd,
+                           r"(?m)^inject run %s: exit -?\d+, injected \d+" % cmd),
+                          absent=(r"LEAKED",), check=injected_some))
+    return steps + [Step("inject", (r"(?m)^site frame \(frame\): calls \d+ injected \d+$",))]
+
+
+SUITES["inject"] = [
+    Test("inject-test", steps=[
+        Step("inject test", (r"(?m)^ALL INJECT TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    # One boot per suite: each gets a fresh image, checked by fsck after.
+    *[Test("inject-" + cmd, timeout=300,
+           bootargs="inject=%s,seed:%d" % (INJECT_POLICY, INJECT_SEEDS[0]),
+           steps=inject_steps(cmd)) for cmd in INJECT_SUITES],
+]
+
+
 # ---- the kernel's own checkers (docs/reliability.md) ----------------------
 # Each boot breaks a rule on purpose (kernel/main.c, boottest=) and expects
 # the checker's report and a panic. The lock tests need KERNEL to be a

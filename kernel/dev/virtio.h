@@ -105,6 +105,7 @@ struct virtq_used {
 #define VIRTIO_BLK_T_OUT 1 // write to disk
 #define VIRTIO_BLK_T_FLUSH 4 // make every completed write durable
 #define VIRTIO_BLK_S_OK 0  // the status byte on success
+#define VIRTIO_BLK_S_IOERR 1 // ... when the device could not do it
 
 // Offset of seg_max in the block device's configuration space (after the
 // 64-bit capacity and the 32-bit size_max).

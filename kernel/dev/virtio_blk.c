@@ -31,6 +31,11 @@
 // until a flush, and the crash loses all of them but the newest
 // (kernel/dev/wbcache.c); the cache takes blocks one at a time.
 //
+// Errors: a request the device reports as failed panics (the log cannot
+// lose a write), except a read for bread_run_try, whose caller returns -1
+// up (virtio_blk_read_try). Fault injection fakes such an error status
+// (kernel/debug/inject.c).
+//
 // Invariant: disk.lock guards every field of disk. A descriptor is either
 // on the free list (disk.free[i] = 1) or part of exactly one request in
 // flight, whose head descriptor i has info[i].done == 0 until the device
@@ -43,6 +48,7 @@
 #include "kernel/dev/wbcache.h"
 #include "kernel/fs/buf.h"
 #include "kernel/lib/printk.h"
+#include "kernel/debug/inject.h"
 #include "kernel/lib/string.h"
 #include "kernel/lock/spinlock.h"
 #include "kernel/mm/frame.h"
@@ -281,7 +287,15 @@ static void desc_set(int i, void *addr, uint32 len, uint16 flags, uint16 next) {
   d->next = next;
 }
 
-static void request(uint32 type, uint64 sector, void *const *data, int n);
+static int request(uint32 type, uint64 sector, void *const *data, int n);
+
+// A request whose failure nobody could be told of, or do anything about:
+// every write and flush, and the reads of bread (see kernel/debug/inject.c).
+static void must_succeed(int status, uint32 type, uint64 sector) {
+  if (status != VIRTIO_BLK_S_OK)
+    panic("virtio_blk: device reported error %d on request type %d, sector %d", status, type,
+          (int)sector);
+}
 
 static uint64 sector_of(uint blockno) {
   return (uint64)blockno * (BSIZE / SECTOR_SIZE);
@@ -289,7 +303,8 @@ static uint64 sector_of(uint blockno) {
 
 // Write one block to the device itself (past the simulated cache).
 static void write_home(uint blockno, void *data) {
-  request(VIRTIO_BLK_T_OUT, sector_of(blockno), &data, 1);
+  must_succeed(request(VIRTIO_BLK_T_OUT, sector_of(blockno), &data, 1), VIRTIO_BLK_T_OUT,
+               sector_of(blockno));
 }
 
 // Stop here for good if the crash point has been reached: the write or
@@ -312,9 +327,10 @@ static void crash_check(int ordering) {
 
 // Send one request of the given type for n consecutive blocks starting
 // at sector, data[i] holding block i's BSIZE bytes (n = 0 for a flush),
-// and sleep until the device has finished it. Caller holds disk.lock;
+// and sleep until the device has finished it; return the status byte it
+// wrote (VIRTIO_BLK_S_OK on success). Caller holds disk.lock;
 // like sleep(), request() lets go of it while the device works.
-static void request(uint32 type, uint64 sector, void *const *data, int n) {
+static int request(uint32 type, uint64 sector, void *const *data, int n) {
   int idx[MAXSEG + 2];
   while (chain_get(idx, n + 2) != 0)
     sleep(&disk.free[0], &disk.lock);
@@ -366,10 +382,9 @@ static void request(uint32 type, uint64 sector, void *const *data, int n) {
   // virtio_blk_intr sets done when the device has finished.
   while (!disk.info[head].done)
     sleep(&disk.info[head], &disk.lock);
-  if (disk.info[head].status != VIRTIO_BLK_S_OK)
-    panic("virtio_blk: device reported error %d on request type %d, sector %d",
-          disk.info[head].status, type, (int)sector);
+  int status = disk.info[head].status;
   chain_put(head);
+  return status;
 }
 
 // A write the simulated cache keeps, or a read it can answer: no device I/O.
@@ -397,38 +412,60 @@ static int request_blocks(int n, int write) {
   return k;
 }
 
-void virtio_blk_rw_at(uint blockno, struct buf **bs, int n, int write) {
+// Read or write the run (see virtio_blk_rw_at); returns the device's
+// status: VIRTIO_BLK_S_OK, or the first error, after which the rest of
+// the run is not sent.
+static int rw_run(uint blockno, struct buf **bs, int n, int write) {
   void *data[MAXSEG];
+  int status = VIRTIO_BLK_S_OK;
   spin_lock(&disk.lock);
   for (int i = 0; i < n; i++)
     bs[i]->disk = 1;
-  for (int done = 0; done < n;) {
+  for (int done = 0; done < n && status == VIRTIO_BLK_S_OK;) {
     crash_check(write);
     int k = request_blocks(n - done, write);
     for (int i = 0; i < k; i++)
       data[i] = bs[done + i]->data;
     disk.writes += write ? k : 0;
     if (!cached(blockno + done, data[0], write)) // k is 1 if the cache is on
-      request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector_of(blockno + done), data, k);
+      status = request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector_of(blockno + done),
+                       data, k);
     done += k;
   }
   for (int i = 0; i < n; i++)
     bs[i]->disk = 0;
   spin_unlock(&disk.lock);
+  return status;
+}
+
+void virtio_blk_rw_at(uint blockno, struct buf **bs, int n, int write) {
+  inject_count(write ? INJ_DISK_WRITE : INJ_DISK_READ);
+  must_succeed(rw_run(blockno, bs, n, write), write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+               sector_of(blockno));
 }
 
 void virtio_blk_rw(struct buf *b, int write) {
   virtio_blk_rw_at(b->blockno, &b, 1, write);
 }
 
+// Fault injection's disk error: the device did the read, but the status
+// says it failed, and the data must not be believed.
+int virtio_blk_read_try(uint blockno, struct buf **bs, int n) {
+  int status = rw_run(blockno, bs, n, 0);
+  if (status == VIRTIO_BLK_S_OK && inject_fail(INJ_DISK_READ_TRY))
+    status = VIRTIO_BLK_S_IOERR;
+  return status == VIRTIO_BLK_S_OK ? 0 : -1;
+}
+
 void virtio_blk_flush(void) {
+  inject_count(INJ_DISK_WRITE);
   spin_lock(&disk.lock);
   crash_check(1);
   if (wbcache_on())
     wbcache_drain(write_home);
   if (disk.flush) {
     disk.flushes++;
-    request(VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+    must_succeed(request(VIRTIO_BLK_T_FLUSH, 0, 0, 0), VIRTIO_BLK_T_FLUSH, 0);
   }
   spin_unlock(&disk.lock);
 }

@@ -33,6 +33,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
+#include "kernel/debug/inject.h"
 
 static struct {
   struct spinlock lock;
@@ -97,7 +98,9 @@ static struct buf *bget(uint dev, uint blockno) {
   panic("bget: all %d buffers are in use", NBUF);
 }
 
-// Return a locked buffer holding the contents of the block.
+// Return a locked buffer holding the contents of the block. Never fails:
+// its callers have no way back (an excluded fault-injection site; see
+// kernel/debug/inject.c).
 struct buf *bread(uint dev, uint blockno) {
   return bread_run(dev, blockno, 1);
 }
@@ -131,7 +134,11 @@ none:
   return 0;
 }
 
-struct buf *bread_run(uint dev, uint blockno, uint n) {
+// bread_run and bread_run_try: block blockno in a locked buffer, and the
+// read-ahead. On a failed read (may_fail only) every buffer of the run is
+// left not valid, so the next reader of a block asks the disk again, and
+// the result is 0.
+static struct buf *read_run(uint dev, uint blockno, uint n, int may_fail) {
   struct buf *run[READAHEAD + 1];
   run[0] = bget(dev, blockno);
   if (run[0]->valid)
@@ -139,9 +146,13 @@ struct buf *bread_run(uint dev, uint blockno, uint n) {
   uint k = 1;
   while (k < n && k <= READAHEAD && (run[k] = bget_ahead(dev, blockno + k)) != 0)
     k++;
-  virtio_blk_rw_at(blockno, run, k, 0);
+  int ok = 1;
+  if (may_fail)
+    ok = virtio_blk_read_try(blockno, run, k) == 0;
+  else
+    virtio_blk_rw_at(blockno, run, k, 0);
   for (uint i = 0; i < k; i++)
-    run[i]->valid = 1;
+    run[i]->valid = ok;
   for (uint i = 1; i < k; i++)
     brelse(run[i]);
   if (k > 1) {
@@ -149,7 +160,25 @@ struct buf *bread_run(uint dev, uint blockno, uint n) {
     bcache.ahead -= k - 1;
     spin_unlock(&bcache.lock);
   }
+  if (!ok) {
+    brelse(run[0]);
+    return 0;
+  }
   return run[0];
+}
+
+struct buf *bread_run(uint dev, uint blockno, uint n) {
+  inject_count(INJ_BREAD);
+  return read_run(dev, blockno, n, 0);
+}
+
+// bread_run for callers that can return an error (file data, exec's
+// loading): 0 if the block cannot be read, because the disk reported an
+// I/O error or fault injection refused a buffer.
+struct buf *bread_run_try(uint dev, uint blockno, uint n) {
+  if (inject_fail(INJ_BREAD_TRY))
+    return 0;
+  return read_run(dev, blockno, n, 1);
 }
 
 // Return a locked buffer for a block the caller will overwrite whole (a

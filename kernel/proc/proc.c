@@ -103,6 +103,9 @@ struct proc *proc_alloc(void) {
   struct proc *parent = myproc();
   p->cred = parent ? get_cred(parent->cred) : root_cred();
   p->umask = parent ? parent->umask : 022;
+  // In fault injection's scope if the parent is, or asked for its children
+  // to be (kernel/debug/inject.c).
+  p->inject = parent && parent->inject;
   if ((p->trapframe = frame_alloc()) == 0 || (p->pagetable = proc_pagetable(p)) == 0) {
     freeproc(p);
     spin_unlock(&p->lock);

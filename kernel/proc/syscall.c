@@ -12,6 +12,7 @@
 #include "kernel/proc/syssnap.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscred.h"
+#include "kernel/proc/sysinject.h"
 #include "kernel/sync/rcu.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/fs/sysperm.h"
@@ -40,6 +41,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_umask] = sys_umask,       [SYS_rcustat] = sys_rcustat,
     [SYS_credid] = sys_credid,
     [SYS_clonefile] = sys_clonefile, [SYS_fsstat] = sys_fsstat,
+    [SYS_inject] = sys_inject,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))
