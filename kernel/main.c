@@ -15,6 +15,8 @@
 #include "kernel/riscv/trap.h"
 #include "kernel/riscv/plic.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/riscv/cpu.h"
+#include "kernel/lock/spinlock.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
 #include "kernel/vmstat.h"
@@ -28,18 +30,67 @@
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/debug/inject.h"
 
 extern char end[]; // kernel.ld: first address after the kernel image
 void _secondary(void);
 
 static volatile int started;
 
-// bootargs "boottest=panic" panics on purpose: the test suite checks that a
-// panic prints a backtrace and makes QEMU exit with a failure status.
+static struct spinlock boottest_lock;
+
+// boottest=lock-sleep: sleep() holding a spinlock. Boot has no process
+// yet, so this hart takes on a fresh process slot for the moment; the
+// checker panics in sched(), before any switch.
+static void boottest_lock_sleep(void) {
+  static struct spinlock chan_lock;
+  spin_init(&chan_lock, "boottest-chan");
+  struct proc *p = proc_alloc();
+  if (p == 0)
+    panic("boottest=lock-sleep: no process slot");
+  spin_unlock(&p->lock);
+  mycpu()->proc = p;
+  spin_lock(&boottest_lock);
+  spin_lock(&chan_lock);
+  sleep(&chan_lock, &chan_lock);
+}
+
+// boottest=ubsan: signed overflow, which only a KSAN kernel reports. The
+// operand is volatile so the compiler cannot fold the addition away.
+static void boottest_ubsan(void) {
+  volatile int big = 0x7fffffff;
+  int sum = big + 1;
+  printf("boottest=ubsan: 0x7fffffff + 1 = %d\n", sum);
+}
+
+// bootargs "boottest=WHAT" breaks a rule on purpose, and the test suite
+// checks the kernel's report (tests/harness.py): "panic" panics (a
+// backtrace, and QEMU exits with a failure status); "lock-twice",
+// "lock-intr" and "lock-sleep" break a spinlock rule, which every kernel
+// (lock-twice) or a LOCKCHECK kernel reports; "ubsan" runs into undefined
+// behaviour, which a KSAN kernel reports. Each panics.
 static void boot_selftest(void) {
   char what[16];
-  if (bootarg("boottest", what, sizeof(what)) && strncmp(what, "panic", 16) == 0)
+  if (!bootarg("boottest", what, sizeof(what)))
+    return;
+  spin_init(&boottest_lock, "boottest");
+  if (strncmp(what, "panic", 16) == 0)
     panic("boottest=panic: panicking on request");
+  if (strncmp(what, "lock-twice", 16) == 0) {
+    spin_lock(&boottest_lock);
+    spin_lock(&boottest_lock);
+  } else if (strncmp(what, "lock-intr", 16) == 0) {
+    spin_lock(&boottest_lock);
+    intr_on();
+  } else if (strncmp(what, "lock-sleep", 16) == 0) {
+    boottest_lock_sleep();
+  } else if (strncmp(what, "ubsan", 16) == 0) {
+    boottest_ubsan();
+  } else {
+    printf("calf: unknown boottest=%s\n", what);
+    return;
+  }
+  panic("boottest=%s: no check fired (is this a LOCKCHECK or KSAN kernel?)", what);
 }
 
 // bootargs "fork=eager", "fork=cow" or "fork=sharedpt" picks the fork strategy.
@@ -92,6 +143,7 @@ void kmain(uint64 hartid, uint64 dtb) {
   timer_inithart();
   boot_selftest();
   choose_fork_mode();
+  inject_boot(); // inject=...: the fault-injection policy (docs/inject.md)
   userinit();
 
   __sync_synchronize();

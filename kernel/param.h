@@ -13,7 +13,9 @@
 #define MAXOPBLOCKS 32            // max # of blocks an ordinary FS op writes
 #define LOGBLOCKS (MAXOPBLOCKS * 3) // max data blocks in on-disk log
 #define LOGSIZE LOGBLOCKS         // xv6's older name for the same limit
-#define NBUF (LOGBLOCKS + 16)     // size of disk block cache: a full log + readers
+#define READAHEAD 16              // most buffers the cache holds for reading ahead
+#define NBUF (LOGBLOCKS + 16 + READAHEAD) // size of disk block cache: a full log +
+                                          // readers + read-ahead
 #define FSSIZE 100000             // size of file system in blocks (mkfs: the default image)
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 1               // user stack pages

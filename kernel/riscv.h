@@ -87,7 +87,7 @@ static inline int intr_get(void);
 #define SCAUSE_STORE_PAGE_FAULT 15
 
 // satp: Sv39 mode and the root page table's physical page number.
-#define SATP_SV39 (8L << 60)
+#define SATP_SV39 (8UL << 60) // unsigned: 8L << 60 would shift into the sign bit (UB)
 #define MAKE_SATP(pagetable) (SATP_SV39 | (((uint64)pagetable) >> 12))
 
 #define PGSIZE 4096 // bytes per page
@@ -131,7 +131,15 @@ static inline int intr_get(void);
 typedef uint64 pte_t;
 typedef uint64 *pagetable_t; // 512 PTEs
 
-static inline void intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
+#ifdef LOCKCHECK
+void lockcheck_intr_on(void); // panics if this hart holds a spinlock (kernel/lock/lockcheck.c)
+#endif
+static inline void intr_on(void) {
+#ifdef LOCKCHECK
+  lockcheck_intr_on();
+#endif
+  csr_set(sstatus, SSTATUS_SIE);
+}
 static inline void intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
 static inline int intr_get(void) { return (csr_read(sstatus) & SSTATUS_SIE) != 0; }
 #endif

@@ -38,6 +38,7 @@
 #define SYS_clonefile 33
 #define SYS_memcheck 34
 #define SYS_fsstat 35
+#define SYS_inject 36 // fault injection's switch (kernel/proc/sysinject.c)
 // 40-54: users and credentials (kernel/proc/syscred.c, kernel/fs/perm.c)
 #define SYS_getuid 40
 #define SYS_geteuid 41

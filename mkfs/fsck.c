@@ -47,6 +47,8 @@
 #include "kernel/fs.h"
 #include "kernel/param.h"
 #include "kernel/stat.h"
+#include "mkfs/diskfmt.h"
+#include "mkfs/dirrules.h"
 
 #define DIRENTSZ sizeof(struct dirent)
 
@@ -116,13 +118,7 @@ static void *zalloc(size_t n, size_t size) {
 // ---- Reading the image ----------------------------------------------------
 //
 // The disk format is little-endian whatever the host is, so multi-byte
-// fields are assembled byte by byte.
-
-static uint get16(const uchar *p) { return p[0] | (uint)p[1] << 8; }
-
-static uint get32(const uchar *p) {
-  return p[0] | (uint)p[1] << 8 | (uint)p[2] << 16 | (uint)p[3] << 24;
-}
+// fields are assembled byte by byte (get16/get32, mkfs/diskfmt.c).
 
 // Block b of the image. Callers have checked b < imgblocks.
 static uchar *block(uint b) { return img + (size_t)b * BSIZE; }
@@ -387,9 +383,9 @@ static int allocated(uint inum) {
 
 // ---- Bitmap and reference counts ------------------------------------------
 
-static int bit(uint b) { return (block(BBLOCK(b, sb))[b % BPB / 8] >> (b % 8)) & 1; }
+static int bit(uint b) { return bitmap_get(block(BBLOCK(b, sb)), b); }
 
-static uint refcount(uint b) { return get16(block(RBLOCK(b, sb)) + b % RPB * sizeof(ushort)); }
+static uint refcount(uint b) { return refcount_get(block(RBLOCK(b, sb)), b); }
 
 static void block_check(uint b) {
   uint count = refcount(b);
@@ -428,31 +424,12 @@ static const char *name_str(const uchar *name) {
   return buf;
 }
 
-// What is wrong with a name, or 0: names are non-empty, hold no '/', and
-// are NUL-padded to DIRSIZ (DIRSIZ long ones have no NUL).
-static const char *name_fault(const uchar *name) {
-  const uchar *nul = memchr(name, 0, DIRSIZ);
-  size_t len = nul ? (size_t)(nul - name) : DIRSIZ;
-  if (len == 0)
-    return "is empty";
-  if (memchr(name, '/', len))
-    return "contains '/'";
-  for (size_t i = len; i < DIRSIZ; i++)
-    if (name[i])
-      return "is not NUL-padded";
-  return 0;
-}
-
-static int name_is(const uchar *name, const char *s) {
-  return strncmp((const char *)name, s, DIRSIZ) == 0;
-}
-
 // Check entry k of directory d; count the link it makes; when d is
 // reachable, mark what it names reached and queue new directories.
 static void entry_check(uint d, uint k, const uchar *de, uint *queue, uint *nqueue) {
-  uint inum = get16(de + offsetof(struct dirent, inum));
+  uint inum = dirent_inum(de);
   const uchar *name = de + offsetof(struct dirent, name);
-  const char *want = k == 0 ? "." : k == 1 ? ".." : 0;
+  const char *want = entry_want(k);
   if (inum == 0) {
     if (want)
       problem("directory %u: entry %u is free, want '%s'", d, k, want);
@@ -470,7 +447,7 @@ static void entry_check(uint d, uint k, const uchar *de, uint *queue, uint *nque
     problem("directory %u: entry '%s' names free inode %u", d, name_str(name), inum);
     return;
   }
-  if (want ? !name_is(name, want) : name_is(name, ".") || name_is(name, "..")) {
+  if (entry_misplaced(k, name)) {
     problem("directory %u: entry %u is named '%s'; '.' and '..' are entries 0 and 1, "
             "and only they", d, k, name_str(name));
     return;
@@ -499,37 +476,28 @@ static void entry_check(uint d, uint k, const uchar *de, uint *queue, uint *nque
   }
 }
 
-// A used entry's name and index, for finding names used twice.
-struct named {
-  uchar name[DIRSIZ];
-  uint k;
-};
-
-static int named_cmp(const void *a, const void *b) {
-  const struct named *x = a, *y = b;
-  int c = memcmp(x->name, y->name, DIRSIZ);
-  return c ? c : (x->k > y->k) - (x->k < y->k);
-}
-
 // Report every name that more than one used entry of directory d holds:
 // lookups find only the first, so the others' files are named twice in
 // the link counts but once in the tree.
 static void duplicates_check(uint d, uint nentries) {
   struct named *v = zalloc(nentries ? nentries : 1, sizeof(*v));
+  uint *dup = zalloc(nentries ? nentries : 1, sizeof(*dup));
   uint n = 0;
   for (uint k = 0; k < nentries; k++) {
     uint b = file_block(d, k / (BSIZE / DIRENTSZ));
     const uchar *de = b ? block(b) + k % (BSIZE / DIRENTSZ) * DIRENTSZ : 0;
-    if (de == 0 || get16(de + offsetof(struct dirent, inum)) == 0)
+    if (de == 0 || dirent_inum(de) == 0)
       continue;
     memcpy(v[n].name, de + offsetof(struct dirent, name), DIRSIZ);
     v[n++].k = k;
   }
-  qsort(v, n, sizeof(*v), named_cmp);
-  for (uint i = 1; i < n; i++)
-    if (memcmp(v[i].name, v[i - 1].name, DIRSIZ) == 0)
-      problem("directory %u: entries %u and %u have the same name '%s'", d, v[i - 1].k,
-              v[i].k, name_str(v[i].name));
+  uint ndup = names_duplicates(v, n, dup);
+  for (uint j = 0; j < ndup; j++) {
+    uint i = dup[j];
+    problem("directory %u: entries %u and %u have the same name '%s'", d, v[i - 1].k,
+            v[i].k, name_str(v[i].name));
+  }
+  free(dup);
   free(v);
 }
 
@@ -578,7 +546,7 @@ static void links_check(uint inum) {
   if (!reached[inum])
     problem("inode %u: allocated (type %d, nlink %d, size %u) but not reachable from /",
             inum, itype(inum), inlink(inum), isize(inum));
-  if (inlink(inum) < 0 || (uint)inlink(inum) != links[inum])
+  if (!nlink_matches(inlink(inum), links[inum]))
     problem("inode %u: nlink %d, but directory entries naming it: %u ('.' not counted)",
             inum, inlink(inum), links[inum]);
   if (itype(inum) == T_DIR && parent[inum] && dotdot[inum] && dotdot[inum] != parent[inum])

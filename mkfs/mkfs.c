@@ -9,7 +9,7 @@
 //
 // Owns the on-disk layout decisions of kernel/fs.h: where the log, the
 // inodes, the free bitmap, the block reference counts and the data blocks
-// start. Every block mkfs hands out (file or directory data, indirect
+// start (the arithmetic is layout_plan, in mkfs/diskfmt.c). Every block mkfs hands out (file or directory data, indirect
 // and doubly indirect map blocks) is named by exactly one pointer, so it
 // gets a reference count of 1 and its bitmap bit; free data blocks get 0
 // and a clear bit; metadata blocks a set bit and a count of 0 (the rules
@@ -29,8 +29,8 @@
 // setuid_root[] get 04755, so they run as root whoever starts them.
 //
 // The disk format is little-endian (RISC-V). The host may not be, so
-// every multi-byte field goes through le16()/le32() on its way into the
-// image. An inode's own block list is kept in host order until
+// every multi-byte field goes through le16()/le32() (mkfs/diskfmt.c) on
+// its way into the image. An inode's own block list is kept in host order until
 // inode_put(); the entries of its map blocks live in the image from the
 // start, in disk order (le32() is its own inverse, so it also reads them).
 
@@ -46,19 +46,14 @@
 #include "kernel/fs.h"
 #include "kernel/stat.h"
 #include "kernel/param.h"
+#include "mkfs/diskfmt.h"
+#include "mkfs/dirrules.h"
 
 #define NINODES 200 // inodes in the image, including unused inode 0
 
 // Programs installed setuid root: credtest checks that exec honours it.
 static const char *setuid_root[] = {"suidtest"};
 
-// Derived layout. One spare block in each area keeps the arithmetic
-// simple (and matches what xv6 students have seen).
-#define NLOG (LOGBLOCKS + 1)          // log header block + log data blocks
-#define NINODEBLOCKS (NINODES / IPB + 1)
-#define NBITMAP (fssize / BPB + 1)
-#define NREFBLOCKS (fssize / RPB + 1) // a count for every block, metadata too
-#define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP + NREFBLOCKS) // boot + super + rest
 #define MAXFSSIZE 0x1000000 // blocks: 16 GiB, far more than anyone needs
 
 // The on-disk layout must be representable: an inode number fits a dirent.
@@ -69,8 +64,9 @@ _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
 static uint fssize = FSSIZE;    // blocks in the image
 static uchar (*disk)[BSIZE];    // the image being built, fssize blocks
 static struct superblock sb;    // host-order copy of the superblock
+static uint nmeta;              // metadata blocks: layout_meta(fssize, NINODES)
 static uint nextinum = ROOTINO; // next free inode number
-static uint nextblock;          // next free data block (NMETA at first)
+static uint nextblock;          // next free data block (nmeta at first)
 static const char *imgpath;     // removed again on failure
 
 // An inode under construction. addrs[] is in host order until
@@ -97,21 +93,6 @@ static void die(const char *fmt, ...) {
   if (imgpath && unlink(imgpath) < 0 && errno != ENOENT)
     fprintf(stderr, "mkfs: cannot remove %s: %s\n", imgpath, strerror(errno));
   exit(1);
-}
-
-// Host-order value -> the bit pattern that stores it little-endian.
-static ushort le16(ushort x) {
-  uchar b[2] = {x & 0xff, x >> 8};
-  ushort y;
-  memcpy(&y, b, sizeof y);
-  return y;
-}
-
-static uint le32(uint x) {
-  uchar b[4] = {x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, x >> 24};
-  uint y;
-  memcpy(&y, b, sizeof y);
-  return y;
 }
 
 // Claim the next unused data block for the one pointer that will name
@@ -194,11 +175,9 @@ static void inode_put(struct building *ip) {
 // Append the entry name -> inum to dp. name is at most DIRSIZ bytes
 // (image_name() checked); shorter names are NUL-padded, as de is zeroed.
 static void dir_add(struct building *dp, const char *name, uint inum) {
-  struct dirent de;
-  memset(&de, 0, sizeof de);
-  de.inum = le16((ushort)inum);
-  memcpy(de.name, name, strlen(name));
-  inode_append(dp, &de, sizeof de);
+  uchar de[sizeof(struct dirent)];
+  dirent_pack(de, name, inum);
+  inode_append(dp, de, sizeof de);
 }
 
 // True if the directory being built already has an entry called name.
@@ -206,28 +185,25 @@ static int dir_has(struct building *dp, const char *name) {
   for (uint off = 0; off < dp->size; off += sizeof(struct dirent)) {
     const struct dirent *de =
         (const struct dirent *)&disk[inode_block(dp, off)][off % BSIZE];
-    if (strncmp(de->name, name, DIRSIZ) == 0)
+    if (name_is((const uchar *)de->name, name))
       return 1;
   }
   return 0;
 }
 
-// The name a host path gets inside the image: its last component
-// without one leading '_'. Dies if that name cannot be stored.
-static const char *image_name(const char *path) {
-  const char *slash = strrchr(path, '/');
-  const char *name = slash ? slash + 1 : path;
-  if (name[0] == '_')
-    name++;
-  if (name[0] == '\0')
+// The name a host path gets inside the image (dirrules.c: its last
+// component without one leading '_'). Dies if that name cannot be stored.
+static const char *stored_name(const char *path) {
+  const char *name = image_name(path), *fault = image_name_fault(name);
+  if (fault == 0)
+    return name;
+  if (strcmp(fault, "empty") == 0)
     die("%s: gives an empty file name", path);
-  if (strchr(name, '/'))
+  if (strcmp(fault, "slash") == 0)
     die("%s: file name contains '/'", path);
-  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+  if (strcmp(fault, "reserved") == 0)
     die("%s: '%s' is reserved", path, name);
-  if (strlen(name) > DIRSIZ)
-    die("%s: name '%s' is longer than %d characters", path, name, DIRSIZ);
-  return name;
+  die("%s: name '%s' is longer than %d characters", path, name, DIRSIZ);
 }
 
 // The mode a file gets: see the head comment.
@@ -243,7 +219,7 @@ static uint file_mode(const char *path, const char *name) {
 
 // Copy the host file at path into a new inode and link it into root.
 static void add_file(struct building *root, const char *path) {
-  const char *name = image_name(path);
+  const char *name = stored_name(path);
   if (dir_has(root, name))
     die("%s: duplicate name '%s'", path, name);
 
@@ -275,12 +251,12 @@ static void add_file(struct building *root, const char *path) {
 }
 
 // Mark blocks [0, nextblock) in use in the free bitmap, and give each
-// allocated data block [NMETA, nextblock) its one reference.
+// allocated data block [nmeta, nextblock) its one reference.
 static void bitmap_refs_write(void) {
   for (uint b = 0; b < nextblock; b++)
-    disk[BBLOCK(b, sb)][(b % BPB) / 8] |= (uchar)(1 << (b % 8));
-  for (uint b = NMETA; b < nextblock; b++)
-    ((ushort *)disk[RBLOCK(b, sb)])[b % RPB] = le16(1);
+    bitmap_set(disk[BBLOCK(b, sb)], b);
+  for (uint b = nmeta; b < nextblock; b++)
+    refcount_put(disk[RBLOCK(b, sb)], b, 1);
 }
 
 static void superblock_write(void) {
@@ -348,21 +324,13 @@ int main(int argc, char *argv[]) {
     usage();
   imgpath = argv[arg];
   // The root directory can list at least "." and "..".
-  if (NMETA >= fssize)
-    die("%u blocks is too small: the metadata alone takes %u", fssize, (uint)NMETA);
+  nmeta = layout_meta(fssize, NINODES);
+  if (nmeta >= fssize)
+    die("%u blocks is too small: the metadata alone takes %u", fssize, nmeta);
   if ((disk = calloc(fssize, BSIZE)) == 0)
     die("out of memory for a %u-block image", fssize);
-  nextblock = NMETA;
-
-  sb.magic = FSMAGIC;
-  sb.size = fssize;
-  sb.nblocks = fssize - NMETA;
-  sb.ninodes = NINODES;
-  sb.nlog = NLOG;
-  sb.logstart = 2;
-  sb.inodestart = 2 + NLOG;
-  sb.bmapstart = 2 + NLOG + NINODEBLOCKS;
-  sb.refstart = 2 + NLOG + NINODEBLOCKS + NBITMAP;
+  nextblock = nmeta;
+  layout_plan(&sb, fssize, NINODES);
 
   // The root directory is its own parent.
   struct building root;

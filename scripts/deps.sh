@@ -16,7 +16,8 @@ packages=(
   gdb-multiarch                                        # make qemu-gdb
   python3                                              # tests/*.py
   gcc libc6-dev make                                   # host build, mkfs
-  clang libclang-rt-14-dev                             # host fuzzing (tests/host_check.py)
+  clang "libclang-rt-14-dev|libclang-common-14-dev"    # host fuzzing (tests/host_check.py)
+  libcmocka-dev                                        # host unit tests (tests/host_check.py)
 )
 
 # Extras only some targets need, so that `make qemu` and `make test` stay lean:
@@ -30,19 +31,45 @@ for mode in "$@"; do
   esac
 done
 
+# An entry "a|b" names one thing that distributions package differently:
+# clang's fuzzer runtime is libclang-rt-14-dev on Debian 12 but part of
+# libclang-common-14-dev on Ubuntu 22.04, which has no libclang-rt-14-dev.
+# It is there when any of them is installed; otherwise the first one the
+# archive knows is installed.
+installed() {
+  local status
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]]
+}
+
 missing=()
-for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $status == "install ok installed" ]] || missing+=("$p")
+for entry in "${packages[@]}"; do
+  found=no
+  for p in ${entry//|/ }; do
+    installed "$p" && found=yes
+  done
+  [[ $found == yes ]] || missing+=("$entry")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
-install=(apt-get install -y --no-install-recommends "${missing[@]}")
+# One package per entry: the first of its names the archive knows.
+pick() {
+  local p
+  for p in ${1//|/ }; do
+    if apt-cache show "$p" >/dev/null 2>&1; then echo "$p"; return; fi
+  done
+  echo "${1%%|*}"
+}
+
 if [[ $(id -u) -ne 0 ]]; then
-  echo "deps.sh: missing packages: ${missing[*]}" >&2
-  echo "run: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive ${install[*]}" >&2
+  chosen=()
+  for entry in "${missing[@]}"; do chosen+=("$(pick "$entry")"); done
+  echo "deps.sh: missing packages: ${chosen[*]}" >&2
+  echo "run: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${chosen[*]}" >&2
   exit 1
 fi
 echo "deps.sh: installing ${missing[*]}"
 apt-get update
-DEBIAN_FRONTEND=noninteractive "${install[@]}"
+chosen=()
+for entry in "${missing[@]}"; do chosen+=("$(pick "$entry")"); done
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${chosen[@]}"

@@ -25,22 +25,74 @@ def report(test):
     return "\n".join(out)
 
 
+# The scaling table: one row per rcuscale-cpusN test, from the lines that
+# `rcubench scale N` and `forkbench -c` print; then the targets.
+SCALE = [
+    ("alone", r"getuid alone: median (\d+)"),
+    ("beside", r"getuid beside \d+ writers: median (\d+)"),
+    ("storm", r"storm, \d+ writers: \d+ commits, (\d+) ticks each"),
+    ("idle", r"idle grace period: runs [\d ]+, median (\d+)"),
+    ("spread", r"idle grace period: .*spread (\d+)"),
+    ("fork", r"cow fork at 32 MiB: (\d+) ticks"),
+]
+
+
+def scale_table(reports):
+    rows = {}
+    for name, text in reports.items():
+        m = re.match(r"rcuscale-cpus(\d+)$", name)
+        if not m:
+            continue
+        row = {}
+        for key, pat in SCALE:
+            f = re.search(pat, text)
+            row[key] = int(f.group(1)) if f else None
+        rows[int(m.group(1))] = row
+    if not rows:
+        return
+    print("== scaling (ticks; getuid per 1000 calls, median batch; storm per commit, "
+          "one writer per hart; idle grace period median of 5 runs and spread; "
+          "cow fork of 32 MiB)")
+    print("%5s %12s %14s %10s %12s %10s" % ("harts", "getuid", "getuid+storm", "storm",
+                                            "idle gp", "cow fork"))
+    for n in sorted(rows):
+        r = rows[n]
+        cell = lambda k: "-" if r[k] is None else str(r[k])
+        idle = "-" if r["idle"] is None else "%d (%d)" % (r["idle"], r["spread"])
+        print("%5d %12s %14s %10s %12s %10s" % (n, cell("alone"), cell("beside"),
+                                                cell("storm"), idle, cell("fork")))
+    r1, r4 = rows.get(1), rows.get(4)
+    if r4 and r4["alone"] and r4["beside"]:
+        print("target getuid beside 3 writers on 4 harts <= 1.5x alone: %.2fx" %
+              (r4["beside"] / r4["alone"]))
+    if r1 and r4 and r1["storm"] and r4["storm"]:
+        print("target storm per commit, 4 writers <= 3x 1 writer on 1 hart: %.2fx" %
+              (r4["storm"] / r1["storm"]))
+    idle = [r["idle"] for r in rows.values() if r["idle"] is not None]
+    if idle:
+        print("target idle grace period median <= 300 ticks at every hart count: worst %d" %
+              max(idle))
+
+
 def main():
     failed = 0
     names = sys.argv[1:]
     unknown = set(names) - {t.name for t in harness.SUITES["bench"]}
     if unknown:
         sys.exit("bench: no benchmark named %s" % ", ".join(sorted(unknown)))
+    reports = {}
     for test in harness.SUITES["bench"]:
         if names and test.name not in names:
             continue
         ok, reason, secs = harness.run_test(test)
         print("== %s (%.0f s; QEMU %s)" % (test.name, secs,
               " ".join(harness.qemu_command(test, "fs.img")[1:])))
-        print(report(test))
+        reports[test.name] = report(test)
+        print(reports[test.name])
         if not ok:
             print("bench: %s FAILED: %s" % (test.name, reason), file=sys.stderr)
             failed += 1
+    scale_table(reports)
     return 1 if failed else 0
 
 

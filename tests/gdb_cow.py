@@ -9,29 +9,17 @@
 # the copy and checks the count fell and the page became private, checks
 # calf-rcu and calf-user answer, then detaches and lets the test finish.
 # Prints `GDB-CHECK: OK`, or `GDB-CHECK: FAIL: why` and quits with status 1.
+import os
 import re
+import sys
 
 import gdb
 
+sys.path.insert(0, os.path.dirname(__file__))
+from gdb_lib import Failed, expect, report, run, value  # noqa: E402
+
 MAXVA = 1 << 38
 MAX_STOPS = 12  # stops with a count of 1 (the reuse case) are skipped
-
-
-class Failed(Exception):
-    pass
-
-
-def run(cmd):
-    return gdb.execute(cmd, to_string=True)
-
-
-def expect(cond, why, output=""):
-    if not cond:
-        raise Failed(why + ("\n--- output ---\n" + output if output else ""))
-
-
-def value(expr):
-    return int(gdb.parse_and_eval(expr))
 
 
 def stop_on_shared_frame():
@@ -130,9 +118,4 @@ def check():
     run("detach")
 
 
-try:
-    check()
-    print("GDB-CHECK: OK")
-except (Failed, gdb.error) as e:
-    print("GDB-CHECK: FAIL: %s" % e)
-    gdb.execute("quit 1")
+report(check)

@@ -10,28 +10,16 @@
 # says a page below it is mapped through it; steps out of the copy and
 # checks the table is no longer listed for the process. Prints
 # `GDB-CHECK: OK`, or `GDB-CHECK: FAIL: why` and quits with status 1.
+import os
 import re
+import sys
 
 import gdb
 
+sys.path.insert(0, os.path.dirname(__file__))
+from gdb_lib import Failed, expect, report, run, value  # noqa: E402
+
 MAX_STOPS = 12  # stops on a table no one else holds (take-backs) are skipped
-
-
-class Failed(Exception):
-    pass
-
-
-def run(cmd):
-    return gdb.execute(cmd, to_string=True)
-
-
-def expect(cond, why, output=""):
-    if not cond:
-        raise Failed(why + ("\n--- output ---\n" + output if output else ""))
-
-
-def value(expr):
-    return int(gdb.parse_and_eval(expr))
 
 
 def stop_on_shared_table():
@@ -76,9 +64,4 @@ def check():
     run("detach")
 
 
-try:
-    check()
-    print("GDB-CHECK: OK")
-except (Failed, gdb.error) as e:
-    print("GDB-CHECK: FAIL: %s" % e)
-    gdb.execute("quit 1")
+report(check)

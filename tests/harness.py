@@ -30,8 +30,10 @@ regexes record facts -- figures measured at run time, such as how many
 disk writes a workload issues -- from which a Generated entry writes
 the tests that need them (the crash-consistency sweep).
 
-usage: python3 tests/harness.py [--list] [-k PATTERN] [--beside SUITES] [suite-or-test...]
+usage: python3 tests/harness.py [--list] [-k PATTERN] [--beside SUITES [--beside-first CMD]]
+                               [suite-or-test...]
 env:   QEMU (default qemu-system-riscv64), KERNEL (kernel/kernel),
+       KSAN_KERNEL (build/ksan/kernel, for the tests that need UBSan),
        FSIMG (fs.img), FSCK (mkfs/fsck)
 Prints `PASS name (3.2s)` or `FAIL name: reason` per test, then
 `N passed, M failed`; exits non-zero if any test failed.
@@ -58,6 +60,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTDIR = os.path.join(ROOT, "tests", "out")
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 KERNEL = os.environ.get("KERNEL", os.path.join(ROOT, "kernel", "kernel"))
+KSAN_KERNEL = os.environ.get("KSAN_KERNEL", os.path.join(ROOT, "build", "ksan", "kernel"))
 FSIMG = os.environ.get("FSIMG", os.path.join(ROOT, "fs.img"))
 FSCK = os.environ.get("FSCK", os.path.join(ROOT, "mkfs", "fsck"))
 MKFS = os.environ.get("MKFS", os.path.join(ROOT, "mkfs", "mkfs"))
@@ -107,6 +110,7 @@ class Test:
                               # fs.img's files (mkfs -s): for tests that
                               # fill the disk, which the default is too big for
     then: Test | None = None  # boot again on the same disk, as this Test says
+    kernel: str | None = None # boot this kernel instead of KERNEL
 
 
 @dataclass
@@ -321,6 +325,14 @@ SUITES = {
         Test("credtest-cpus4", cpus=4, timeout=300, steps=[
             Step("credtest", (r"(?m)^ALL CRED TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        # The RCU stress alone on 8 harts (issue 15): readers on every hart
+        # while writers replace their creds; a freed cred is poisoned, and a
+        # reader that met one would panic (kernel/proc/cred.c, cred_check).
+        # The test checks that the live cred count comes back.
+        Test("credtest-rcu-cpus8", cpus=8, timeout=300, steps=[
+            Step("credtest rcu", (r"(?m)^credtest rcu: OK$", r"(?m)^ALL CRED TESTS PASSED$"),
+                 absent=(r"FAILED",)),
+        ]),
         Test("cred-tools", steps=[
             Step("id", (r"(?m)^uid=0 gid=0$",)),
             Step("runas 5 7 id", (r"(?m)^uid=5 gid=7$",)),
@@ -446,6 +458,13 @@ SUITES = {
         Test("clonebench", cpus=1, icount=True, timeout=600, steps=[
             Step("clonebench", (r"(?m)^clonebench: done$",)),
         ]),
+    ] + [
+        # The scaling table (issue 15, docs/benchmarks.md): the same
+        # figures on 1, 2, 4 and 8 harts; tests/bench.py gathers them.
+        Test("rcuscale-cpus%d" % n, cpus=n, icount=True, timeout=600, steps=[
+            Step("rcubench scale %d" % n, (r"(?m)^rcubench: done$",)),
+            Step("forkbench -c", (r"(?m)^cow fork at 32 MiB: \d+ ticks",)),
+        ]) for n in (1, 2, 4, 8)
     ],
 }
 
@@ -486,6 +505,12 @@ SUITES["harts"] = [
         Step("diskstorm 2 40", (r"(?m)^diskstorm: 2 processes x 40 blocks: OK$",),
              absent=(r"FAILED",)),
     ]),
+    # A process woken on an idle 4-hart machine runs within 1 ms of virtual
+    # time: an IPI wakes an idle hart (kernel/riscv/ipi.c), not its next tick.
+    Test("harts-ipi-wakeup", cpus=4, icount=True, timeout=300, steps=[
+        Step("wakelat", (r"(?m)^wakelat pipe: OK$", r"(?m)^wakelat kill: OK$",
+                         r"(?m)^ALL WAKELAT TESTS PASSED$"), absent=(r"FAILED",)),
+    ]),
     Test("harts-disk2", cpus=2, timeout=300, steps=[
         Step("diskstorm 6 150", (r"(?m)^diskstorm: 6 processes x 150 blocks: OK$",),
              absent=(r"FAILED",)),
@@ -517,6 +542,115 @@ SUITES["reliability"] = [
     Test("elftest", timeout=200, steps=[
         Step("elftest", (r"(?m)^ALL ELF TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
+]
+
+
+# ---- fault injection (issue 13, docs/inject.md) ---------------------------
+# `inject test` checks the switch itself. The suites then run under a policy
+# set at boot, each in its own boot through `inject run`, which puts only the suite in scope
+# (init and sh stay out) and fails unless, once the suite and its children
+# are gone, free frames, live creds, open files and cached inodes are back
+# and memcheck is exact. The suites' own verdicts do not count: injected
+# failures make their tests fail, which is allowed; a panic is not (the
+# harness fails on one), and fsck checks the image after the boot.
+INJECT_POLICY = "frame:r97,buf:r29,disk:r7,cred:5"
+INJECT_SEEDS = (1, 2, 3, 4)  # the boot argument sets the first; `inject set` the rest
+INJECT_SUITES = ("cowtest", "snaptest", "spawntest", "credtest", "reflinktest", "usertests")
+
+
+def injected_some(out):
+    m = re.search(r"(?m)^inject run \S+: exit -?\d+, injected (\d+)", out)
+    return None if m and int(m.group(1)) > 0 else "no failure was injected"
+
+
+def inject_steps(cmd):
+    """Run cmd under the policy once per seed, then show the figures."""
+    steps = [Step("inject", (r"(?m)^frame: random, 1 in 97$", r"(?m)^cred: every 5$",
+                             r"(?m)^seed %d$" % INJECT_SEEDS[0]))]
+    for seed in INJECT_SEEDS:
+        if seed != INJECT_SEEDS[0]:
+            steps.append(Step("inject set %s,seed:%d" % (INJECT_POLICY, seed), absent=(COMPLAINT,)))
+        steps.append(Step("inject run " + cmd,
+                          (r"(?m)^inject run: OK %s: " % cmd,
+                           r"(?m)^inject run %s: exit -?\d+, injected \d+" % cmd),
+                          absent=(r"LEAKED",), check=injected_some))
+    return steps + [Step("inject", (r"(?m)^site frame \(frame\): calls \d+ injected \d+$",))]
+
+
+SUITES["inject"] = [
+    Test("inject-test", steps=[
+        Step("inject test", (r"(?m)^ALL INJECT TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    # One boot per suite: each gets a fresh image, checked by fsck after.
+    *[Test("inject-" + cmd, timeout=300,
+           bootargs="inject=%s,seed:%d" % (INJECT_POLICY, INJECT_SEEDS[0]),
+           steps=inject_steps(cmd)) for cmd in INJECT_SUITES],
+]
+
+
+# ---- the kernel's own checkers (docs/reliability.md) ----------------------
+# Each boot breaks a rule on purpose (kernel/main.c, boottest=) and expects
+# the checker's report and a panic. The lock tests need KERNEL to be a
+# LOCKCHECK (or KSAN) kernel, as make test's is; the UBSan test boots the
+# KSAN kernel whatever KERNEL is.
+ADDR = r"0x80[0-9a-f]{6}"  # an address in the kernel's text
+ADDR2LINE = os.environ.get("ADDR2LINE") or next(
+    (t for t in ("riscv64-unknown-elf-addr2line", "riscv64-linux-gnu-addr2line",
+                 "riscv64-elf-addr2line") if shutil.which(t)), "riscv64-unknown-elf-addr2line")
+
+
+def functions_at(kernel, addr):
+    """The functions the call before return address addr is in, innermost
+    first: the inline chain addr2line reports for addr - 1 (an address
+    inside the call instruction, not the one after it)."""
+    r = subprocess.run([ADDR2LINE, "-f", "-i", "-e", kernel, "0x%x" % (int(addr, 16) - 1)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return r.stdout.split("\n")[0::2][:-1]
+
+
+def sites_in(funcs, kernel=None):
+    """A Step check: the addresses in the panic line, in order, are calls
+    made in these functions of the kernel (directly or from code inlined
+    into them), so a report names the right call sites."""
+    def check(out):
+        line = next((l for l in out.split("\n") if l.startswith(PANIC_PREFIX)), "")
+        addrs = re.findall(ADDR, line)
+        try:
+            chains = [functions_at(kernel or KERNEL, a) for a in addrs]
+        except OSError as e:
+            return "cannot run %s: %s" % (ADDR2LINE, e)
+        if len(chains) != len(funcs) or any(f not in c for f, c in zip(funcs, chains)):
+            return "the report's addresses %s are calls in %s, want %s" % (addrs, chains,
+                                                                            list(funcs))
+        return None
+    return check
+
+
+def checker_test(name, bootarg, *expect, kernel=None, sites=()):
+    return Test(name, bootargs="boottest=" + bootarg, shell=False, panic_ok=True,
+                exit_code=NONZERO, timeout=30, kernel=kernel, steps=[
+                    Step(None, expect + (r"backtrace:\n  0x",), prompt=False,
+                         check=sites_in(sites, kernel) if sites else None),
+                ])
+
+
+SUITES["checkers"] = [
+    checker_test("lock-twice", "lock-twice",
+                 r"(?m)^panic: spin_lock: boottest already held by this hart "
+                 r"\(taken again at %s, first at %s\)$" % (ADDR, ADDR),
+                 sites=("boot_selftest", "boot_selftest")),
+    checker_test("lock-intr", "lock-intr",
+                 r"(?m)^panic: lockcheck: interrupts turned on at %s holding spinlock "
+                 r"boottest, taken at %s$" % (ADDR, ADDR),
+                 sites=("boot_selftest", "boot_selftest")),
+    checker_test("lock-sleep", "lock-sleep",
+                 r"(?m)^panic: lockcheck: context switch \(sched called from %s\) holding "
+                 r"spinlock boottest, taken at %s$" % (ADDR, ADDR),
+                 sites=("sleep", "boottest_lock_sleep")),
+    checker_test("ubsan", "ubsan",
+                 r"(?m)^ubsan: 2147483647 \+ 1 cannot be represented in type 'int'$",
+                 r"(?m)^panic: ubsan: signed integer overflow at kernel/main\.c:\d+:\d+$",
+                 kernel=KSAN_KERNEL),
 ]
 
 
@@ -807,7 +941,7 @@ def check_exit(console, test, deadline):
 # could lose.
 def qemu_command(test, disk):
     cmd = shlex.split(QEMU) + [
-        "-machine", "virt", "-bios", "default", "-kernel", KERNEL,
+        "-machine", "virt", "-bios", "default", "-kernel", test.kernel or KERNEL,
         "-m", test.mem, "-smp", str(test.cpus),
         "-nographic", "-monitor", "none",
         "-global", "virtio-mmio.force-legacy=false",
@@ -831,8 +965,9 @@ def stop(proc):
     proc.wait()
 
 
-def preflight():
-    for path, what in ((KERNEL, "kernel"), (FSIMG, "file system image")):
+def preflight(test=None):
+    kernel = test.kernel if test and test.kernel else KERNEL
+    for path, what in ((kernel, "kernel"), (FSIMG, "file system image")):
         if not os.path.isfile(path):
             raise TestFailure("%s %s not found (run make first)" % (what, path))
     if shutil.which(shlex.split(QEMU)[0]) is None:
@@ -946,7 +1081,7 @@ def run_test(test, run=None):
     try:
         with open(logpath, "wb") as log:
             try:
-                preflight()
+                preflight(test)
                 disk = os.path.join(tmp, "fs.img")
                 source = (run.image(test.disk) if test.disk else
                           run.small_image(test.fssize) if test.fssize else FSIMG)
@@ -1003,16 +1138,23 @@ class Beside:
     one runs the rest: two QEMUs at a time, one per core. Its PASS and FAIL
     lines are passed on as they come; its closing count is added to ours.
     A suite keeps its facts and kept images inside one harness, so suites
-    split this way stay whole."""
+    split this way stay whole. A shell command `first` may run in the same
+    lane before those suites (make test's host checks): its output is passed
+    on too, and if it fails the suites do not run and the lane fails."""
 
     SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
 
-    def __init__(self, suites, pattern):
+    def __init__(self, suites, pattern, first=None):
         cmd = [sys.executable, os.path.abspath(__file__)] + suites
         if pattern:
             cmd[2:2] = ["-k", pattern]
+        if first:
+            cmd = ["sh", "-c", first + ' && exec "$0" "$@"'] + cmd
         self.counts = None
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
+        # Its own process group, so stop() reaches whatever the lane is
+        # running at the time: a check and its children, or the harness.
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, bufsize=1, start_new_session=True)
         self.reader = threading.Thread(target=self._relay, daemon=True)
         self.reader.start()
 
@@ -1036,7 +1178,10 @@ class Beside:
 
     def stop(self):
         if self.proc.poll() is None:
-            self.proc.terminate()  # its own finally clauses end its QEMUs
+            try:  # the harness's own finally clauses end its QEMUs
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             self.proc.wait()
 
 
@@ -1051,6 +1196,9 @@ def main():
     ap.add_argument("--beside", metavar="SUITES", default="",
                     help="comma-separated suites to run in a second harness at the same "
                          "time as the rest (make test: long suites that keep one core busy)")
+    ap.add_argument("--beside-first", metavar="CMD",
+                    help="a shell command the second harness's lane runs before its suites "
+                         "(make test: the host checks)")
     ap.add_argument("names", nargs="*", metavar="suite", help="suites or tests (default: all)")
     args = ap.parse_args()
 
@@ -1070,7 +1218,7 @@ def main():
     passed = failed = 0
     run = Run()
     name = None
-    second = Beside(beside, args.k) if beside else None
+    second = Beside(beside, args.k, args.beside_first) if beside else None
     try:
         for entry in entries:
             name = entry.name

@@ -34,6 +34,7 @@ LAYERS = [
     ("lock", ["kernel/lock/"]),
     ("sched", ["kernel/sched/"]),
     ("sync", ["kernel/sync/"]),
+    ("debug", ["kernel/debug/"]),
     ("mm", ["kernel/mm/"]),
     ("dev", ["kernel/dev/", "kernel/riscv/timer."]),
     ("cred", ["kernel/proc/cred."]),

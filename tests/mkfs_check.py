@@ -482,13 +482,14 @@ CHECKS = [
 
 def build_tool(tmp, name):
     """The host tool mkfs/NAME to test: $NAME (upper case) if set, or
-    mkfs/NAME.c compiled afresh into tmp."""
+    mkfs/NAME.c and the helpers they share compiled afresh into tmp."""
     if os.environ.get(name.upper()):
         return os.path.abspath(os.environ[name.upper()])
     out = os.path.join(tmp, name)
     cc = os.environ.get("HOSTCC", "gcc")
     subprocess.run([cc, "-Wall", "-Werror", "-std=c11", "-I.", "-o", out,
-                    "mkfs/%s.c" % name], cwd=ROOT, check=True)
+                    "mkfs/%s.c" % name, "mkfs/diskfmt.c", "mkfs/dirrules.c"],
+                   cwd=ROOT, check=True)
     return out
 
 

@@ -120,9 +120,27 @@ static void print_ratio(const char *what, uint64 a, uint64 b) {
   printf("%s: %ld.%ld%ldx\n", what, a / b, a * 10 / b % 10, a * 100 / b % 10);
 }
 
+// forkbench -c: only the COW fork of a 32 MiB parent (make bench's
+// scaling table runs it on 1 to 8 harts).
+static void cow_fork_32(void) {
+  char *base = sbrk(32 * MIB);
+  if (base == (char *)-1) {
+    printf("forkbench: cannot grow to 32 MiB\n");
+    exit(1);
+  }
+  for (uint64 off = 0; off < 32 * MIB; off += PGSIZE)
+    base[off] = 1;
+  forkmode(FORK_COW);
+  printf("cow fork at 32 MiB: %ld ticks (minimum of %d rounds)\n", measure(time_fork), ROUNDS);
+}
+
 int main(int argc, char *argv[]) {
   if (argc > 1 && strcmp(argv[1], "-x") == 0)
     exit(0);
+  if (argc > 1 && strcmp(argv[1], "-c") == 0) {
+    cow_fork_32();
+    exit(0);
+  }
   uint64 fork_t[NSIZES][NMODES], exec_t[NSIZES][NMODES], spawn_t[NSIZES], write_t[NMODES] = {0};
   char *base = sbrk(0);
   for (int i = 0; i < NSIZES; i++) {

@@ -152,8 +152,10 @@ static void pool_init(void) {
 
 // Make calls calls, reporting progress on fd out (while it is open).
 static void worker(int root, int calls, int out) {
-  if (!root)
-    setuid(5);
+  // setuid can fail (under fault injection, inject run fuzz): a worker
+  // meant to be uid 5 must not go on as root, which may call poweroff.
+  if (!root && setuid(5) < 0)
+    exit(1);
   close(0);
   close(1);
   close(2);
@@ -241,30 +243,42 @@ static long round_run(int root, int nworkers, int calls) {
 
 // ---- cleanup and the checks ----
 
+// Call f(dir, name) on every name in directory dir (but "." and "..").
+static void dir_each(char *dir, void (*f)(char *dir, char *name)) {
+  int fd = open(dir, O_RDONLY);
+  struct dirent de;
+  while (fd >= 0 && read(fd, &de, sizeof(de)) == sizeof(de)) {
+    if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
+      continue;
+    char name[DIRSIZ + 1];
+    memmove(name, de.name, DIRSIZ);
+    name[DIRSIZ] = 0;
+    f(dir, name);
+  }
+  if (fd >= 0)
+    close(fd);
+}
+
+static void remove_tree(char *path);
+
+static void remove_entry(char *dir, char *name) {
+  char sub[MAXPATH];
+  if (strlen(dir) + strlen(name) + 2 > sizeof(sub))
+    return;
+  strcpy(sub, dir);
+  if (strcmp(dir, "/") != 0)
+    strcpy(sub + strlen(sub), "/");
+  strcpy(sub + strlen(sub), name);
+  remove_tree(sub);
+}
+
 // Remove path and, if it is a directory, everything in it. (stat fails on
 // a device node with a bad major number: that is not a directory.)
 static void remove_tree(char *path) {
   struct stat st;
   if (stat(path, &st) == 0 && st.type == T_DIR) {
     chmod(path, 0755);
-    int fd = open(path, O_RDONLY);
-    struct dirent de;
-    char sub[MAXPATH];
-    while (fd >= 0 && read(fd, &de, sizeof(de)) == sizeof(de)) {
-      if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
-        continue;
-      char name[DIRSIZ + 1];
-      memmove(name, de.name, DIRSIZ);
-      name[DIRSIZ] = 0;
-      if (strlen(path) + strlen(name) + 2 > sizeof(sub))
-        continue;
-      strcpy(sub, path);
-      strcpy(sub + strlen(sub), "/");
-      strcpy(sub + strlen(sub), name);
-      remove_tree(sub);
-    }
-    if (fd >= 0)
-      close(fd);
+    dir_each(path, remove_entry);
   }
   unlink(path);
 }
@@ -276,36 +290,18 @@ static void remove_tree(char *path) {
 static char root_names[MAXROOT][DIRSIZ + 1];
 static int nroot;
 
-// Call f on every name in / (but "." and "..").
-static void root_each(void (*f)(char *name)) {
-  int fd = open("/", O_RDONLY);
-  struct dirent de;
-  while (fd >= 0 && read(fd, &de, sizeof(de)) == sizeof(de)) {
-    if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
-      continue;
-    char name[DIRSIZ + 1];
-    memmove(name, de.name, DIRSIZ);
-    name[DIRSIZ] = 0;
-    f(name);
-  }
-  if (fd >= 0)
-    close(fd);
-}
+static void show(char *dir, char *name) { printf("fuzz: %s has '%s'\n", dir, name); }
 
-static void show(char *name) { printf("fuzz: / has '%s'\n", name); }
-
-static void root_remember(char *name) {
+static void root_remember(char *dir, char *name) {
   if (nroot < MAXROOT)
     strcpy(root_names[nroot++], name);
 }
 
-static void root_remove_new(char *name) {
+static void root_remove_new(char *dir, char *name) {
   for (int i = 0; i < nroot; i++)
     if (strcmp(root_names[i], name) == 0)
       return;
-  char path[DIRSIZ + 2] = "/";
-  strcpy(path + 1, name);
-  remove_tree(path);
+  remove_entry(dir, name);
 }
 
 // Put back what root workers may have changed outside /fz, and empty /fz.
@@ -314,7 +310,7 @@ static void cleanup(void) {
   chown("/", 0, 0);
   chmod("/", 0755);
   remove_tree("/fz");
-  root_each(root_remove_new);
+  dir_each("/", root_remove_new);
   mkdir("/fz");
   chmod("/fz", 0777);
 }
@@ -378,7 +374,7 @@ int main(int argc, char *argv[]) {
   rng = seed * 0x9E3779B97F4A7C15UL | 1;
   pool_init();
   remove_tree("/fz");
-  root_each(root_remember);
+  dir_each("/", root_remember);
   cleanup();
   nbase = proclist(base_pids, NPROC);
   struct counts base = counts_now(), now;
@@ -403,7 +399,7 @@ int main(int argc, char *argv[]) {
              seed, r, root ? "root" : "uid 5", base.frames, now.frames, base.creds, now.creds,
              base.free_blocks, now.free_blocks, base.free_inodes, now.free_inodes, base.files,
              now.files, base.icached, now.icached);
-      root_each(show);
+      dir_each("/", show);
       exit(1);
     }
   }

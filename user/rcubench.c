@@ -9,7 +9,19 @@
 //               RCU, and the throttle holds the waiting list at
 //               CRED_WAITING_LIMIT, so the rate is bounded by grace periods;
 //   idle        the grace period of one change on an otherwise idle machine.
+//
+// `rcubench scale N` (N = the machine's harts) prints instead the figures
+// of make bench's scaling table, each on a line starting "scale:". Under
+// -icount QEMU runs the harts in turn on one host thread and the clock
+// counts every hart's instructions, so an rdtime interval that spans
+// another hart's turn includes that hart's work. getuid is therefore timed
+// in short batches: most batches fall inside one turn and measure the
+// calls alone, and the median batch is one of those; the mean is printed
+// beside it. A storm's ticks per commit are total time over total
+// commits, which under icount is the machine's throughput, not one
+// writer's.
 #include "kernel/types.h"
+#include "kernel/param.h"
 #include "user/user.h"
 
 #define CALLS 10000
@@ -105,9 +117,146 @@ static void idle(void) {
   report_gps(&a, &b);
 }
 
-int main(void) {
+// ---- rcubench scale N --------------------------------------------------
+
+#define BATCH 20    // getuid calls timed together
+#define BATCHES 500 // batches; the median is reported
+
+static uint64 batch_t[BATCHES];
+
+static void sort_u64(uint64 *a, int n) {
+  for (int i = 1; i < n; i++) {
+    uint64 x = a[i];
+    int j = i;
+    for (; j > 0 && a[j - 1] > x; j--)
+      a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
+// getuid in batches, beside nwriters writers (0: alone): prints the median
+// and the mean, per 1,000 calls.
+static void getuid_batches(int nwriters) {
+  uint64 total = 0;
+  for (int b = 0; b < BATCHES; b++) {
+    uint64 t0 = rdtime();
+    for (int i = 0; i < BATCH; i++)
+      getuid();
+    batch_t[b] = rdtime() - t0;
+    total += batch_t[b];
+  }
+  sort_u64(batch_t, BATCHES);
+  if (nwriters)
+    printf("scale: getuid beside %d writers:", nwriters);
+  else
+    printf("scale: getuid alone:");
+  printf(" median %ld ticks per 1000 calls (mean %ld)\n",
+         batch_t[BATCHES / 2] * 1000 / BATCH, total * 1000 / ((uint64)BATCHES * BATCH));
+}
+
+// Writers that flip their effective uid until killed.
+static void endless_writer(int w) {
+  for (;;)
+    if (seteuid(1 + w) < 0 || seteuid(0) < 0)
+      fail("seteuid");
+}
+
+static void getuid_beside_storm(int nwriters) {
+  settle();
+  int pids[NCPU];
+  struct rcustat a = stat_now();
+  for (int w = 0; w < nwriters; w++) {
+    if ((pids[w] = fork()) < 0)
+      fail("fork");
+    if (pids[w] == 0)
+      endless_writer(w);
+  }
+  // Start timing once every writer has committed.
+  for (struct rcustat b = a; b.cb_queued < a.cb_queued + 8 * nwriters; b = stat_now())
+    ;
+  struct rcustat b = stat_now();
+  getuid_batches(nwriters);
+  struct rcustat c = stat_now();
+  printf("scale: (the writers committed %ld times meanwhile, in %ld grace periods; "
+         "%ld throttled)\n",
+         c.cb_queued - b.cb_queued, c.gp_completed - b.gp_completed,
+         c.creds_throttled - b.creds_throttled);
+  for (int w = 0; w < nwriters; w++)
+    kill(pids[w]);
+  for (int w = 0; w < nwriters; w++)
+    wait(0);
+}
+
+// One writer per hart, CHANGES each: ticks per commit over the whole storm.
+static void scale_storm(int nwriters) {
+  settle();
+  struct rcustat a = stat_now();
+  uint64 t0 = rdtime();
+  for (int w = 0; w < nwriters; w++) {
+    int pid = fork();
+    if (pid < 0)
+      fail("fork");
+    if (pid == 0) {
+      for (int i = 0; i < CHANGES; i++)
+        if (seteuid(1 + w) < 0 || seteuid(0) < 0)
+          fail("seteuid");
+      exit(0);
+    }
+  }
+  for (int w = 0; w < nwriters; w++) {
+    int st;
+    if (wait(&st) < 0 || st != 0)
+      fail("writer");
+  }
+  uint64 t = rdtime() - t0;
+  struct rcustat b = stat_now();
+  uint64 commits = 2 * (uint64)CHANGES * nwriters;
+  uint64 n = b.gp_completed - a.gp_completed;
+  printf("scale: storm, %d writers: %ld commits, %ld ticks each; %ld grace periods, average %ld ticks\n",
+         nwriters, commits, t / commits, n, n ? (b.gp_time_total - a.gp_time_total) / n : 0);
+}
+
+// The idle grace period, RUNS times: each run's average, their median and spread.
+static void scale_idle(void) {
+  enum { RUNS = 5, ROUNDS = 20 };
+  uint64 avg[RUNS];
+  printf("scale: idle grace period: runs");
+  for (int r = 0; r < RUNS; r++) {
+    settle();
+    struct rcustat a = stat_now();
+    for (int i = 0; i < ROUNDS; i++) {
+      if (seteuid(1) < 0 || seteuid(0) < 0)
+        fail("seteuid");
+      settle();
+    }
+    struct rcustat b = stat_now();
+    uint64 n = b.gp_completed - a.gp_completed;
+    avg[r] = n ? (b.gp_time_total - a.gp_time_total) / n : 0;
+    printf(" %ld", avg[r]);
+  }
+  sort_u64(avg, RUNS);
+  printf(", median %ld, spread %ld ticks\n", avg[RUNS / 2], avg[RUNS - 1] - avg[0]);
+}
+
+static void scale(int harts) {
+  if (harts < 1 || harts > NCPU)
+    fail("scale: harts out of range");
+  printf("scale: harts %d\n", harts);
+  getuid_batches(0);
+  if (harts > 1)
+    getuid_beside_storm(harts - 1);
+  scale_storm(harts);
+  scale_idle();
+}
+
+int main(int argc, char *argv[]) {
   if (geteuid() != 0)
     fail("run me as root");
+  if (argc == 3 && strcmp(argv[1], "scale") == 0) {
+    scale(atoi(argv[2]));
+    printf("rcubench: done\n");
+    return 0;
+  }
   own_creds();
   storm(1);
   storm(3);

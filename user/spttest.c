@@ -186,6 +186,18 @@ static void shrink(void) {
   CHECK(pages_all(r, 5 * MIB, 1));
 }
 
+// Take a snapshot, fill the 4 MiB region at r with v, roll back: returns
+// (the second time, from the snapshot) with the region as it was.
+static void scribble_then_roll_back(char *r, int v) {
+  int id = snapshot();
+  CHECK(id >= 0);
+  if (id > 0) {
+    pages_fill(r, 4 * MIB, v);
+    rollback(id);
+    fail("rollback returned");
+  }
+}
+
 // A snapshot taken and rolled back across shared tables, on both sides.
 static void snaprollback(void) {
   char *r = region(4 * MIB);
@@ -196,25 +208,13 @@ static void snaprollback(void) {
   if (pid == 0) {
     char b;
     CHECK(read(go[0], &b, 1) == 1);
-    int id = snapshot();
-    CHECK(id >= 0);
-    if (id > 0) {
-      pages_fill(r, 4 * MIB, 3);
-      rollback(id);
-      fail("rollback returned");
-    }
+    scribble_then_roll_back(r, 3);
     CHECK(pages_all(r, 4 * MIB, 1));
     pages_fill(r, 4 * MIB, 4);
     CHECK(pages_all(r, 4 * MIB, 4));
     exit(0);
   }
-  int id = snapshot(); // the tables are still shared with the child
-  CHECK(id >= 0);
-  if (id > 0) {
-    pages_fill(r, 4 * MIB, 7);
-    rollback(id);
-    fail("rollback returned");
-  }
+  scribble_then_roll_back(r, 7); // the tables are still shared with the child
   CHECK(pages_all(r, 4 * MIB, 1));
   CHECK(write(go[1], "g", 1) == 1);
   EXPECT(reap(), 0);

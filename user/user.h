@@ -10,6 +10,7 @@
 #include "kernel/rcustat.h"
 #include "kernel/spawn.h"
 #include "kernel/fsstat.h"
+#include "kernel/injectstat.h"
 
 struct stat;
 
@@ -58,6 +59,10 @@ int snapdrop(int id);
 // file system unchanged.
 int clonefile(const char *src, const char *dst);
 int fsstat(struct fsstat *); // block, inode and disk counters (df)
+// Fault injection, root only (docs/inject.md): op INJECT_SET with a policy
+// string, INJECT_ENTER/INJECT_LEAVE (arg unused), INJECT_STAT with a
+// struct injectstat *. -1 on error.
+int inject(int op, const void *arg);
 // Users and groups (docs/creds.md). set*id: root may set anything, others
 // only switch the effective id to the real or saved one. -1 on error,
 // with nothing changed.

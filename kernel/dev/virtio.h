@@ -47,6 +47,7 @@
 #define VIRTIO_STATUS_FAILED 128    // the driver gave up on the device
 
 // Feature bits, numbered across the 64-bit feature space.
+#define VIRTIO_BLK_F_SEG_MAX 2      // config seg_max: most data buffers in a request
 #define VIRTIO_BLK_F_RO 5           // disk is read-only
 #define VIRTIO_BLK_F_SCSI 7         // supports SCSI command passthrough
 #define VIRTIO_BLK_F_FLUSH 9        // has a write-back cache and FLUSH requests
@@ -58,8 +59,10 @@
 #define VIRTIO_F_VERSION_1 32       // the device follows virtio 1.0 or later
 
 // A queue of this many descriptors is all the block driver uses; it must be
-// a power of two no larger than the device's QUEUE_NUM_MAX.
-#define VIRTIO_QUEUE_SIZE 8
+// a power of two no larger than the device's QUEUE_NUM_MAX (QEMU's
+// virtio-blk offers 256). A request of n blocks takes n + 2 of them, and
+// the three rings must still fit in one page.
+#define VIRTIO_QUEUE_SIZE 128
 
 // One buffer of a request. Chained descriptors (flags & NEXT) form one
 // request; WRITE marks a buffer the device writes (as opposed to reads).
@@ -96,11 +99,17 @@ struct virtq_used {
 };
 
 // The header that starts every block request (virtio spec 5.2.6). The
-// data buffer and a one-byte status follow in their own descriptors.
+// data buffers (one per block, for consecutive sectors) and a one-byte
+// status follow in their own descriptors.
 #define VIRTIO_BLK_T_IN 0  // read from disk
 #define VIRTIO_BLK_T_OUT 1 // write to disk
 #define VIRTIO_BLK_T_FLUSH 4 // make every completed write durable
 #define VIRTIO_BLK_S_OK 0  // the status byte on success
+#define VIRTIO_BLK_S_IOERR 1 // ... when the device could not do it
+
+// Offset of seg_max in the block device's configuration space (after the
+// 64-bit capacity and the 32-bit size_max).
+#define VIRTIO_BLK_CONFIG_SEG_MAX 12
 
 struct virtio_blk_req {
   uint32 type; // VIRTIO_BLK_T_IN, _OUT or _FLUSH

@@ -34,13 +34,21 @@
 
 // ---- The bit map ----------------------------------------------------------
 
+_Static_assert(__builtin_offsetof(struct buf, data) % sizeof(uint64) == 0,
+               "first_clear reads a buffer's data a word at a time");
+
 // The first clear bit among the first n bits of one bit-map block, or -1.
-// Bytes with all eight bits set are passed over whole: the map of a full
-// disk region is mostly such bytes, and testing bit by bit made every
-// allocation cost a walk over all the blocks allocated before it (a file
-// of MAXFILE blocks took minutes to write under QEMU).
+// Words, then bytes, with all bits set are passed over whole: the map of
+// a full disk region is mostly such words, and testing bit by bit made
+// every allocation cost a walk over all the blocks allocated before it (a
+// file of MAXFILE blocks took minutes to write under QEMU). A buffer's
+// data is 8-byte aligned, so the map can be read a word at a time.
 static int first_clear(const uchar *map, uint n) {
   for (uint bit = 0; bit < n; bit++) {
+    if (bit % 64 == 0 && bit + 64 <= n && ((const uint64 *)map)[bit / 64] == ~0UL) {
+      bit += 63;
+      continue;
+    }
     if (bit % 8 == 0 && map[bit / 8] == 0xff) {
       bit += 7;
       continue;

@@ -11,9 +11,19 @@
 // may change b->data and then bwrite() it; brelse() unlocks and releases
 // it. Nobody may touch a buffer after brelse().
 //
+// Read-ahead: a disk request costs far more than the 1 KiB it moves, so
+// bread_run() fills a block the caller asks for together with the next
+// few (the rest of a read() over a file laid out contiguously) in one
+// request, into idle buffers, and releases those: they wait in the cache
+// for the reads that follow. It takes only buffers nobody holds or can be
+// waiting for, locks them without sleeping, and never holds more than
+// READAHEAD of them at once across all harts: NBUF counts them on top of a
+// full log and the readers, so read-ahead cannot starve a bget.
+//
 // Invariant: bcache.lock guards the list, every refcnt and every
-// (dev, blockno) identity. A buffer with refcnt 0 is unused and may be
-// recycled for another block; one with refcnt > 0 keeps its identity.
+// (dev, blockno) identity, and bcache.ahead. A buffer with refcnt 0 is
+// unused, and unlocked (brelse unlocks before it drops the count), and may
+// be recycled for another block; one with refcnt > 0 keeps its identity.
 
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -23,6 +33,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/sync/sleeplock.h"
 #include "kernel/lock/spinlock.h"
+#include "kernel/debug/inject.h"
 
 static struct {
   struct spinlock lock;
@@ -30,6 +41,7 @@ static struct {
   // Sentinel of the circular list. head.next is the most recently
   // released buffer, head.prev the least recently released.
   struct buf head;
+  int ahead; // buffers held for read-ahead, at most READAHEAD
 } bcache;
 
 static void list_remove(struct buf *b) {
@@ -86,14 +98,87 @@ static struct buf *bget(uint dev, uint blockno) {
   panic("bget: all %d buffers are in use", NBUF);
 }
 
-// Return a locked buffer holding the contents of the block.
+// Return a locked buffer holding the contents of the block. Never fails:
+// its callers have no way back (an excluded fault-injection site; see
+// kernel/debug/inject.c).
 struct buf *bread(uint dev, uint blockno) {
-  struct buf *b = bget(dev, blockno);
-  if (!b->valid) {
-    virtio_blk_rw(b, 0);
-    b->valid = 1;
+  return bread_run(dev, blockno, 1);
+}
+
+// A buffer for reading block blockno ahead, locked and not valid, or 0 if
+// the block is cached already (someone may be reading it right now), no
+// buffer is idle, or read-ahead holds READAHEAD buffers. Never sleeps.
+static struct buf *bget_ahead(uint dev, uint blockno) {
+  struct buf *b;
+  spin_lock(&bcache.lock);
+  for (b = bcache.head.next; b != &bcache.head; b = b->next)
+    if (b->dev == dev && b->blockno == blockno)
+      goto none;
+  if (bcache.ahead == READAHEAD)
+    goto none;
+  for (b = bcache.head.prev; b != &bcache.head; b = b->prev) {
+    // Idle, so unlocked; locked here, before anyone can find it under its
+    // new identity and wait for it, so the trylock cannot fail.
+    if (b->refcnt == 0 && sleeplock_trylock(&b->lock)) {
+      b->dev = dev;
+      b->blockno = blockno;
+      b->valid = 0;
+      b->refcnt = 1;
+      bcache.ahead++;
+      spin_unlock(&bcache.lock);
+      return b;
+    }
   }
-  return b;
+none:
+  spin_unlock(&bcache.lock);
+  return 0;
+}
+
+// bread_run and bread_run_try: block blockno in a locked buffer, and the
+// read-ahead. On a failed read (may_fail only) every buffer of the run is
+// left not valid, so the next reader of a block asks the disk again, and
+// the result is 0.
+static struct buf *read_run(uint dev, uint blockno, uint n, int may_fail) {
+  struct buf *run[READAHEAD + 1];
+  run[0] = bget(dev, blockno);
+  if (run[0]->valid)
+    return run[0];
+  uint k = 1;
+  while (k < n && k <= READAHEAD && (run[k] = bget_ahead(dev, blockno + k)) != 0)
+    k++;
+  int ok = 1;
+  if (may_fail)
+    ok = virtio_blk_read_try(blockno, run, k) == 0;
+  else
+    virtio_blk_rw_at(blockno, run, k, 0);
+  for (uint i = 0; i < k; i++)
+    run[i]->valid = ok;
+  for (uint i = 1; i < k; i++)
+    brelse(run[i]);
+  if (k > 1) {
+    spin_lock(&bcache.lock);
+    bcache.ahead -= k - 1;
+    spin_unlock(&bcache.lock);
+  }
+  if (!ok) {
+    brelse(run[0]);
+    return 0;
+  }
+  return run[0];
+}
+
+struct buf *bread_run(uint dev, uint blockno, uint n) {
+  inject_count(INJ_BREAD);
+  return read_run(dev, blockno, n, 0);
+}
+
+// bread_run for callers that can return an error (file data, exec's
+// loading): 0 if the block cannot be read, because the disk reported an
+// I/O error or fault injection refused a buffer.
+struct buf *bread_run_try(uint dev, uint blockno, uint n) {
+  if (inject_fail(INJ_BREAD_TRY))
+    return 0;
+  return read_run(dev, blockno, n, 1);
 }
 
 // Return a locked buffer for a block the caller will overwrite whole (a

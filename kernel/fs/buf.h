@@ -22,6 +22,12 @@ struct buf {
 void binit(void);
 struct buf *bread(uint dev, uint blockno);
 struct buf *bread_blank(uint dev, uint blockno); // to overwrite whole: no disk read
+// bread, and if the block must come from the disk, the up to n - 1 blocks
+// after it in the same request (read-ahead for a caller about to read them).
+struct buf *bread_run(uint dev, uint blockno, uint n);
+// The same, but 0 if the blocks cannot be read (an I/O error, or fault
+// injection): for callers that can return an error (kernel/debug/inject.c).
+struct buf *bread_run_try(uint dev, uint blockno, uint n);
 void bwrite(struct buf *b);
 void brelse(struct buf *b);
 void bpin(struct buf *b);

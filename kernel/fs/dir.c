@@ -6,10 +6,10 @@
 // stored without a terminating NUL, and longer path elements are cut to
 // DIRSIZ, so every comparison looks at no more than DIRSIZ bytes.
 //
-// Path lookup walks one element at a time, holding the lock of only one
-// directory at a time: it locks a directory, finds the next element's
-// inode (referenced, unlocked), and unlocks the directory before locking
-// the child. Looking up "." would otherwise lock the same inode twice, and
+// Path lookup walks one element at a time (skipelem, in path.c), holding
+// the lock of only one directory at a time: it locks a directory, finds
+// the next element's inode (referenced, unlocked), and unlocks the
+// directory before locking the child. Looking up "." would otherwise lock the same inode twice, and
 // two lookups walking in opposite directions could deadlock.
 //
 // Every directory a lookup passes through must grant the caller search
@@ -25,6 +25,7 @@
 #include "kernel/fs.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
+#include "kernel/fs/path.h"
 #include "kernel/fs/perm.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -99,36 +100,6 @@ int dirlink(struct inode *dp, char *name, uint inum) {
   if (writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
     return -1;
   return 0;
-}
-
-// Copy the first element of path into name and return what follows it,
-// with leading slashes skipped either way; return 0 if there is no
-// element. name must hold DIRSIZ bytes; a longer element is cut to fit
-// (and then left without a NUL, like a full-length dirent name).
-//   skipelem("a/bb/c", name) = "bb/c", name = "a"
-//   skipelem("///a//bb", name) = "bb", name = "a"
-//   skipelem("a", name) = "", name = "a"
-//   skipelem("", name) = skipelem("////", name) = 0
-static char *skipelem(char *path, char *name) {
-  while (*path == '/')
-    path++;
-  if (*path == 0)
-    return 0;
-
-  char *start = path;
-  while (*path != '/' && *path != 0)
-    path++;
-  int len = path - start;
-  if (len >= DIRSIZ) {
-    memmove(name, start, DIRSIZ);
-  } else {
-    memmove(name, start, len);
-    name[len] = 0;
-  }
-
-  while (*path == '/')
-    path++;
-  return path;
 }
 
 // Walk path from the root (if it starts with '/') or the current

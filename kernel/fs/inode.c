@@ -248,9 +248,29 @@ void stati(struct inode *ip, struct stat *st) {
 
 static uint min_uint(uint a, uint b) { return a < b ? a : b; }
 
+// How many of ip's blocks bn..last lie on consecutive disk blocks from
+// addr, bn's own (at most READAHEAD + 1): what one disk request can read.
+static uint disk_run(struct inode *ip, uint bn, uint addr, uint last) {
+  uint k = 1;
+  while (bn + k <= last && k <= READAHEAD && bmap_read(ip, bn + k) == addr + k)
+    k++;
+  return k;
+}
+
+// The block holding a file's data (and, read ahead, the run - 1 blocks
+// after it on disk), for readi and writei. A regular file's data may fail
+// to read (an I/O error, or fault injection): the caller stops there, as
+// for a bad user address. A directory's may not: its callers (dirlookup,
+// dirlink) cannot tell a failed read from a missing name, and dirlink
+// writes inside a transaction (kernel/debug/inject.c).
+static struct buf *data_block(struct inode *ip, uint addr, uint run) {
+  return ip->type == T_FILE ? bread_run_try(ip->dev, addr, run) : bread_run(ip->dev, addr, run);
+}
+
 // Read up to n bytes at offset off into dst (a user address if user_dst).
-// Returns the bytes read: fewer at end of file, -1 if the copy faults
-// before anything was read. Caller holds ip->lock.
+// Returns the bytes read: fewer at end of file, -1 if the copy faults or
+// the disk fails before anything was read. Caller holds ip->lock. The blocks the read
+// covers that lie in a row on disk are read from the disk together.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   if (off > ip->size || off + n < off)
     return 0;
@@ -258,11 +278,20 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
     n = ip->size - off;
 
   uint tot = 0;
+  uint ahead = 0; // blocks below this one came in an earlier block's run
   while (tot < n) {
-    uint addr = bmap_read(ip, off / BSIZE);
+    uint bn = off / BSIZE;
+    uint addr = bmap_read(ip, bn);
     if (addr == 0)
       break;
-    struct buf *b = bread(ip->dev, addr);
+    uint run = 1;
+    if (bn >= ahead) {
+      run = disk_run(ip, bn, addr, (off + (n - tot) - 1) / BSIZE);
+      ahead = bn + run;
+    }
+    struct buf *b = data_block(ip, addr, run);
+    if (b == 0)
+      return tot > 0 ? (int)tot : -1;
     uint m = min_uint(n - tot, BSIZE - off % BSIZE);
     int bad = either_copyout(user_dst, dst, b->data + off % BSIZE, m) == -1;
     brelse(b);
@@ -277,7 +306,7 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
 
 // Write n bytes from src (a user address if user_src) at offset off,
 // growing the file if needed. Returns the bytes written, which is less
-// than n if the disk fills up or the source faults; -1 if off is past the
+// than n if the disk fills up, fails, or the source faults; -1 if off is past the
 // end of the file or the write would exceed the largest file.
 // Caller holds ip->lock and is inside a transaction.
 int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
@@ -291,7 +320,9 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
     uint addr = bmap_write(ip, off / BSIZE);
     if (addr == 0)
       break;
-    struct buf *b = bread(ip->dev, addr);
+    struct buf *b = data_block(ip, addr, 1);
+    if (b == 0)
+      break;
     uint m = min_uint(n - tot, BSIZE - off % BSIZE);
     if (either_copyin(b->data + off % BSIZE, user_src, src, m) == -1) {
       brelse(b);

@@ -14,6 +14,15 @@
 // group happened; a crash after it is repaired at boot by redoing step 3.
 // Either way the file system sees all of a group's writes or none.
 //
+// Steps 1 and 3 write straight from the pinned buffers, and in runs: the
+// log area is contiguous, so step 1 is one disk request (or a few: the
+// driver caps a request's length), and step 3 sends each run of
+// consecutive home blocks (a file's new data, usually) as one request.
+// A run is the same block writes, in the same order, as one request per
+// block would be (kernel/dev/virtio_blk.c); and nothing here depends on
+// the order of the writes within one step, only on the flushes between
+// steps, below.
+//
 // That argument assumes the disk performs the writes in the order we
 // issue them. A real disk with a write-back cache does not: it may put
 // the header on the platter before the logged blocks, and a crash then
@@ -29,9 +38,20 @@
 // a pointer never reaches the disk without the data it points at.
 //
 // On-disk log layout: [ header block | logged block 1 | logged block 2 | ... ]
+// Only the header goes through the buffer cache. The logged blocks' slots
+// never do: commit writes them from the home blocks' buffers, recovery
+// reads them into those buffers, so the cache holds no copy to go stale.
+//
+// Commit hands the pinned buffers to the disk without taking their sleep
+// locks. Their data cannot change meanwhile: only operations change a
+// logged block, and none runs during a commit (a pinned buffer is valid,
+// so no bread refills it either). A reader may hold one of them, which is
+// harmless; taking the locks of a whole run at once, by contrast, could
+// deadlock with a reader that holds one of them and waits for another.
 //
 // Invariant: log.lock guards log. Every block in log.lh is pinned in the
-// buffer cache until installed. begin_op admits an operation only if the
+// buffer cache until installed, and log.buf[i] is the buffer holding
+// log.lh.block[i]. begin_op admits an operation only if the
 // log has room for every admitted operation's worst case (MAXOPBLOCKS
 // each, or the whole log for an exclusive one), so log_write can never run
 // out of space.
@@ -66,33 +86,39 @@ static struct {
   int committing;  // a commit is in progress; new operations wait
   int dev;
   struct logheader lh;
+  struct buf *buf[LOGBLOCKS]; // the pinned buffer of each logged block
 } log;
 
-// Copy disk block `from` to disk block `to`, through the cache.
-static void copy_block(uint from, uint to) {
-  struct buf *src = bread(log.dev, from);
-  struct buf *dst = bread_blank(log.dev, to); // overwritten whole: not read
-  memmove(dst->data, src->data, BSIZE);
-  bwrite(dst);
-  brelse(src);
-  brelse(dst);
+// At boot, copy each block of a committed group from its log slot to its
+// home location, through the home block's buffer.
+static void recover_blocks(void) {
+  for (int i = 0; i < log.lh.n; i++) {
+    struct buf *b = bread_blank(log.dev, log.lh.block[i]); // overwritten whole
+    virtio_blk_rw_at(log.start + 1 + i, &b, 1, 0);          // by the log's copy
+    bwrite(b);
+    brelse(b);
+  }
 }
 
-// Write the logged blocks to their home locations. At boot (recovering)
-// they are read from the log area. At commit the cache still holds each
-// one, pinned, exactly as it was logged (no operation runs during a
-// commit), so the home buffer is written as it is: reading the copy back
-// from the log would cost a disk read per block.
-static void install_trans(int recovering) {
-  for (int i = 0; i < log.lh.n; i++) {
-    if (recovering) {
-      copy_block(log.start + 1 + i, log.lh.block[i]);
-      continue;
-    }
-    struct buf *b = bread(log.dev, log.lh.block[i]); // pinned: in the cache
-    bwrite(b);
-    bunpin(b);
-    brelse(b);
+// How many logged blocks from slot i on have consecutive home locations.
+static int home_run(int i) {
+  int k = 1;
+  while (i + k < log.lh.n && log.lh.block[i + k] == log.lh.block[i] + k)
+    k++;
+  return k;
+}
+
+// Write the logged blocks to their home locations, in log order. The
+// cache still holds each one, pinned, exactly as it was logged, so it is
+// written from there: reading the copy back from the log would cost a
+// disk read per block.
+static void install_trans(void) {
+  for (int i = 0; i < log.lh.n;) {
+    int k = home_run(i);
+    virtio_blk_rw_at(log.lh.block[i], &log.buf[i], k, 1);
+    for (int j = i; j < i + k; j++)
+      bunpin(log.buf[j]);
+    i += k;
   }
 }
 
@@ -119,7 +145,7 @@ static void write_head(void) {
 
 static void recover_from_log(void) {
   read_head();
-  install_trans(1); // a committed group that may not have been installed
+  recover_blocks(); // a committed group that may not have been installed
   virtio_blk_flush();
   log.lh.n = 0;
   write_head();
@@ -166,10 +192,10 @@ void begin_op_exclusive(void) {
   spin_unlock(&log.lock);
 }
 
-// Copy the group's modified blocks, still cached, into the log area.
+// Copy the group's modified blocks, still cached, into the log area:
+// logged block i goes to slot i, right after the header.
 static void write_log(void) {
-  for (int i = 0; i < log.lh.n; i++)
-    copy_block(log.lh.block[i], log.start + 1 + i);
+  virtio_blk_rw_at(log.start + 1, log.buf, log.lh.n, 1);
 }
 
 static void commit(void) {
@@ -179,7 +205,7 @@ static void commit(void) {
   virtio_blk_flush();
   write_head(); // the commit point
   virtio_blk_flush();
-  install_trans(0);
+  install_trans();
   virtio_blk_flush();
   log.lh.n = 0;
   write_head(); // the group is home; forget it
@@ -236,6 +262,7 @@ void log_write(struct buf *b) {
     if (log.lh.n >= LOGBLOCKS || log.lh.n >= log.size - 1)
       panic("log_write: transaction too big");
     log.lh.block[i] = b->blockno;
+    log.buf[i] = b;
     log.lh.n++;
     bpin(b); // keep it cached until it is installed
   }

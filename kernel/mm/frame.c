@@ -17,6 +17,7 @@
 #include "kernel/lock/spinlock.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/debug/inject.h"
 
 struct run {
   struct run *next;
@@ -57,8 +58,11 @@ void frame_init(uint64 start, uint64 end) {
     push_free((void *)pa);
 }
 
-// Pop a free frame and give it count 1; 0 if none is left.
+// Pop a free frame and give it count 1; 0 if none is left (or fault
+// injection says so: every caller must already cope with 0).
 static void *frame_take(void) {
+  if (inject_fail(INJ_FRAME))
+    return 0;
   spin_lock(&fl.lock);
   struct run *r = fl.freelist;
   if (r) {

@@ -24,6 +24,7 @@
 #include "kernel/lock/spinlock.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/debug/inject.h"
 
 #define NCRED 512 // creds in the pool
 
@@ -125,7 +126,7 @@ struct cred *prepare_creds(void) {
     __atomic_fetch_add(&pool.throttled, 1, __ATOMIC_RELAXED);
     synchronize_rcu();
   }
-  struct cred *new = cred_alloc();
+  struct cred *new = inject_fail(INJ_CRED) ? 0 : cred_alloc();
   if (new == 0)
     return 0;
   // LAB creds: BEGIN SOLUTION

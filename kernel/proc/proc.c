@@ -20,6 +20,7 @@
 #include "kernel/mm/vm.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/riscv/trap.h"
+#include "kernel/riscv/ipi.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
@@ -102,6 +103,9 @@ struct proc *proc_alloc(void) {
   struct proc *parent = myproc();
   p->cred = parent ? get_cred(parent->cred) : root_cred();
   p->umask = parent ? parent->umask : 022;
+  // In fault injection's scope if the parent is, or asked for its children
+  // to be (kernel/debug/inject.c).
+  p->inject = parent && parent->inject;
   if ((p->trapframe = frame_alloc()) == 0 || (p->pagetable = proc_pagetable(p)) == 0) {
     freeproc(p);
     spin_unlock(&p->lock);
@@ -213,6 +217,7 @@ int proc_start(struct proc *np) {
   spin_lock(&np->lock);
   np->state = RUNNABLE;
   spin_unlock(&np->lock);
+  ipi_wake_idle();
   return pid;
 }
 
@@ -327,9 +332,12 @@ int kill(int pid) {
         return -1;
       }
       p->killed = 1;
-      if (p->state == SLEEPING)
+      int woken = p->state == SLEEPING;
+      if (woken)
         p->state = RUNNABLE; // let it notice
       spin_unlock(&p->lock);
+      if (woken)
+        ipi_wake_idle(); // on an idle hart, if there is one
       return 0;
     }
     spin_unlock(&p->lock);

@@ -12,6 +12,8 @@
 #include "kernel/proc/syssnap.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscred.h"
+#include "kernel/proc/sysinject.h"
+#include "kernel/sync/rcu.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/fs/sysperm.h"
 #include "kernel/lib/printk.h"
@@ -39,12 +41,16 @@ static uint64 (*syscalls[])(void) = {
     [SYS_umask] = sys_umask,       [SYS_rcustat] = sys_rcustat,
     [SYS_credid] = sys_credid,
     [SYS_clonefile] = sys_clonefile, [SYS_fsstat] = sys_fsstat,
+    [SYS_inject] = sys_inject,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))
 
 void syscall(void) {
   struct proc *p = myproc();
+  // Just in from user mode: a quiescent state for RCU, which a long grace
+  // period may need (kernel/sync/rcu.c). One load when no report is owed.
+  rcu_syscall_entry();
   uint64 num = p->trapframe->a7;
   if (num > 0 && num < NSYSCALL && syscalls[num]) {
     p->trapframe->a0 = syscalls[num]();

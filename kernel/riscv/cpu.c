@@ -1,5 +1,5 @@
-// Per-hart state: the cpus[] array, indexed by hart id, and interrupt
-// nesting.
+// Per-hart state: the cpus[] array, indexed by hart id, interrupt
+// nesting, and ending a hart's turn under an emulator (cpu_yield_turn).
 //
 // Invariant: a hart touches only its own cpus[] entry, with interrupts off
 // (a process that reads mycpu() and is then moved to another hart would
@@ -39,6 +39,10 @@ void pop_off(void) {
   if (c->noff < 1)
     panic("pop_off: unbalanced");
   c->noff -= 1;
+  if (c->noff == 0 && c->yield_turn) {
+    c->yield_turn = 0;
+    cpu_yield_turn();
+  }
   if (c->noff == 0 && c->intena)
     intr_on();
 }
@@ -65,4 +69,14 @@ void cpu_yield_turn(void) {
   uint64 due = mycpu()->next_tick;
   if (due <= now || due > now + HOLDER_TURN) // (an overdue tick just waits 100 us)
     sbi_set_timer(now + HOLDER_TURN);
+}
+
+// After an IPI (kernel/riscv/ipi.c) the woken hart should run at once,
+// but not while we still hold a spinlock it may need: that would make it
+// spin (and yield back) until our next turn. So the yield waits for the
+// outermost pop_off.
+void cpu_yield_turn_unlocked(void) {
+  push_off();
+  mycpu()->yield_turn = 1;
+  pop_off();
 }

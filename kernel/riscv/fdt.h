@@ -9,7 +9,10 @@
 
 struct platform {
   uint64 ram_base, ram_size;
-  uint64 fdt_base, fdt_size; // where the blob itself lies (kept out of the allocator)
+  // Where the blob lay when parsed. Nothing reads it later: fdt_parse
+  // copies all it needs into platform before frame_init, which may then
+  // hand the blob's RAM out as free frames.
+  uint64 fdt_base, fdt_size;
   int nharts;                // harts listed under /cpus
   int hartids[8];            // their ids, in device-tree order
   uint64 uart;
@@ -27,7 +30,14 @@ extern struct platform platform;
 // Parse the blob at dtb into platform. Falls back to QEMU virt's
 // defaults for anything the tree does not say.
 void fdt_parse(uint64 dtb);
-// The value of key=value in bootargs, copied into buf; 0 if absent.
+// The same for a blob of which only the first avail bytes may be read
+// (fdt_parse vouches for as many as the blob's header says it has).
+// Resets platform first. 0 if the blob was read to its end token, -1 if
+// it was refused or cut short; either way platform holds what was read
+// and defaults for the rest.
+int fdt_read(const void *blob, uint64 avail);
+// The value of key=value in bootargs, copied into buf (cut to max - 1
+// bytes, NUL-terminated); 1 if found, 0 if absent or max < 1.
 int bootarg(const char *key, char *buf, int max);
 
 #endif

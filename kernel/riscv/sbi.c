@@ -1,12 +1,14 @@
 // SBI calls: the kernel's only way to ask the M-mode firmware for the
-// timer, for other harts, and for a system reset. An SBI call is an ecall
-// from S-mode: a7 names the extension, a6 the function, a0..a5 carry the
-// arguments, and the firmware answers in a0 (error) and a1 (value).
+// timer, for other harts (starting them, interrupting them), and for a
+// system reset. An SBI call is an ecall from S-mode: a7 names the
+// extension, a6 the function, a0..a5 carry the arguments, and the
+// firmware answers in a0 (error) and a1 (value).
 #include "kernel/riscv/sbi.h"
 
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_HSM 0x48534D
 #define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_IPI 0x735049
 
 static struct sbiret sbi_call(uint64 ext, uint64 fid, uint64 a0, uint64 a1, uint64 a2) {
   register uint64 r0 __asm__("a0") = a0;
@@ -30,6 +32,12 @@ long sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque) {
 long sbi_hart_status(uint64 hartid) {
   struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
   return r.error ? r.error : r.value;
+}
+
+// Raise a supervisor software interrupt (sip.SSIP) on each hart
+// hart_mask_base + i with bit i set in hart_mask.
+long sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base) {
+  return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;
 }
 
 // System reset: type 0 = shutdown; reason 0 = none, 1 = system failure.

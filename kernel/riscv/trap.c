@@ -8,11 +8,13 @@
 #include "kernel/riscv/trap.h"
 #include "kernel/riscv/plic.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/riscv/ipi.h"
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscall_dispatch.h"
 #include "kernel/mm/fault.h"
+#include "kernel/lock/lockcheck.h"
 #include "kernel/lib/printk.h"
 
 extern char trampoline[], uservec[], userret[];
@@ -32,14 +34,19 @@ void trap_route_irq(int irq, void (*handler)(void)) {
 
 void trap_inithart(void) {
   csr_write(stvec, (uint64)kernelvec);
-  csr_set(sie, SIE_SEIE);
+  csr_set(sie, SIE_SEIE | SIE_SSIE); // SSIE: IPIs from ipi_wake_idle
 }
 
-// Serve a device or timer interrupt. Returns NOT_DEVICE for anything else.
+// Serve a device, timer or software (IPI) interrupt. Returns NOT_DEVICE
+// for anything else.
 static int devintr(void) {
   uint64 scause = csr_read(scause);
   if (scause == SCAUSE_STI)
     return timer_intr() ? TIMER : DEVICE;
+  if (scause == SCAUSE_SSI) {
+    ipi_intr();
+    return DEVICE;
+  }
   if (scause != SCAUSE_SEI)
     return NOT_DEVICE;
   int irq = plic_claim();
@@ -97,6 +104,7 @@ void usertrapret(void) {
   // Interrupts off until sret: a trap now would go to uservec with the
   // kernel's page table still loaded.
   intr_off();
+  lockcheck_none_held("return to user space", p->trapframe->epc); // sret turns interrupts on
   uint64 trampoline_uservec = TRAMPOLINE + ((uint64)uservec - (uint64)trampoline);
   csr_write(stvec, trampoline_uservec);
 
@@ -129,6 +137,8 @@ void kerneltrap(void) {
     panic("kerneltrap: not from supervisor mode");
   if (intr_get())
     panic("kerneltrap: interrupts enabled");
+  if ((long)scause < 0) // an interrupt: interrupts were on, so no spinlock may be held
+    lockcheck_none_held("interrupt in the kernel", sepc);
 
   int dev = devintr();
   if (dev == NOT_DEVICE)

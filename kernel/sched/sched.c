@@ -14,7 +14,9 @@
 // This layer knows processes only as things to run: it never creates,
 // frees or reparents them (kernel/proc/proc.c does).
 #include "kernel/sched/sched.h"
+#include "kernel/lock/lockcheck.h"
 #include "kernel/sync/rcu.h"
+#include "kernel/riscv/ipi.h"
 #include "kernel/lib/printk.h"
 
 struct proc proc[NPROC];
@@ -29,6 +31,7 @@ void scheduler(void) {
     // Interrupts on, so a device can wake a sleeper and so a hart with
     // nothing to do does not deadlock the others.
     intr_on();
+    uint64 ticket = ipi_idle_prepare();
     int found = 0;
     for (struct proc *p = proc; p < &proc[NPROC]; p++) {
       // Between two processes (or after an idle wfi) this hart runs no
@@ -51,8 +54,7 @@ void scheduler(void) {
     }
     // Idle: an idle hart is quiescent for RCU as long as it sleeps.
     if (!found && rcu_idle_enter()) {
-      intr_on();
-      __asm__ volatile("wfi");
+      ipi_idle_wait(ticket); // wfi, unless a process became RUNNABLE since
       rcu_idle_exit();
     }
   }
@@ -65,6 +67,9 @@ void sched(void) {
   struct proc *p = myproc();
   if (rcu_read_depth() > 0) // checked first: it also holds push_off
     panic("sched: %s (pid %d) would sleep inside an RCU read-side section", p->name, p->pid);
+  // Any spinlock but p->lock, held across the switch, would be held by a
+  // hart that runs other code meanwhile (the checker names it).
+  lockcheck_switch(&p->lock, (uint64)__builtin_return_address(0));
   if (!spin_held(&p->lock))
     panic("sched: p->lock not held");
   if (mycpu()->noff != 1)
@@ -109,9 +114,12 @@ void wakeup(void *chan) {
     if (p == me)
       continue;
     spin_lock(&p->lock);
-    if (p->state == SLEEPING && p->chan == chan)
+    int woken = p->state == SLEEPING && p->chan == chan;
+    if (woken)
       p->state = RUNNABLE;
     spin_unlock(&p->lock);
+    if (woken)
+      ipi_wake_idle(); // an idle hart runs p now, not at its next tick
   }
 }
 

@@ -55,6 +55,7 @@ struct proc {
   struct snapset *snaps;       // live snapshots, or 0 (kernel/proc/snapshot.c)
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame
+  int inject;                  // fault injection's scope: 1 in, 2 children only (kernel/debug/inject.c)
 };
 
 // The process table. Slots are claimed and freed by kernel/proc/proc.c;

@@ -39,12 +39,17 @@ void synchronize_rcu(void);
 
 // The scheduler's side: a hart joins the grace-period machinery before it
 // first runs a process, and reports a quiescent state each time it is
-// between processes (which also runs its callbacks that are ready).
+// between processes (which also runs ready callbacks: its own, and those
+// idle harts left behind).
 void rcu_hart_online(void);
 void rcu_quiescent(void);
+// At a system call's entry from user mode, also a quiescent state: reports
+// if this hart has owed one for a while (the reason is in rcu.c).
+void rcu_syscall_entry(void);
 // Around an idle wfi: leave and rejoin the harts that grace periods wait
-// for. rcu_idle_enter returns 0 (and stays online) if this hart still has
-// callbacks to run: then it should look for work again instead of sleeping.
+// for. rcu_idle_enter returns 0 (and stays online) if leaving ended a grace
+// period, whose waiters may now be runnable: then the hart should look for
+// work again instead of sleeping.
 int rcu_idle_enter(void);
 void rcu_idle_exit(void);
 

@@ -21,6 +21,17 @@ void sleeplock_lock(struct sleeplock *lk) {
   spin_unlock(&lk->lk);
 }
 
+int sleeplock_trylock(struct sleeplock *lk) {
+  spin_lock(&lk->lk);
+  int free = !lk->locked;
+  if (free) {
+    lk->locked = 1;
+    lk->pid = myproc()->pid;
+  }
+  spin_unlock(&lk->lk);
+  return free;
+}
+
 void sleeplock_unlock(struct sleeplock *lk) {
   spin_lock(&lk->lk);
   lk->locked = 0;

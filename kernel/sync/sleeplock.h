@@ -15,6 +15,9 @@ struct sleeplock {
 
 void sleeplock_init(struct sleeplock *lk, char *name);
 void sleeplock_lock(struct sleeplock *lk);
+// Take the lock if it is free and return 1; return 0 at once if it is held.
+// Never sleeps, so it may be called with a spinlock held.
+int sleeplock_trylock(struct sleeplock *lk);
 void sleeplock_unlock(struct sleeplock *lk);
 int sleeplock_held(struct sleeplock *lk);
 

@@ -1,24 +1,13 @@
-// Host unit tests for kernel/proc/elfcheck.c, the ELF checks exec makes.
-// Built with the host compiler by tests/host_check.py; prints one line per
-// failed check and "elfcheck_test: N passed, M failed", exits 1 on any.
-#include <stdio.h>
+// cmocka unit tests for kernel/proc/elfcheck.c, the ELF checks exec makes.
+// Built with the host compiler and ASan/UBSan by tests/host_check.py.
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "kernel/proc/elfcheck.h"
-
-static int passed, failed;
-
-#define EXPECT(expr, want)                                                            \
-  do {                                                                                \
-    long got_ = (long)(expr);                                                         \
-    if (got_ == (long)(want)) {                                                       \
-      passed++;                                                                       \
-    } else {                                                                          \
-      failed++;                                                                       \
-      printf("elfcheck_test: line %d: %s is %ld, want %ld\n", __LINE__, #expr, got_, \
-             (long)(want));                                                           \
-    }                                                                                 \
-  } while (0)
 
 #define FILESZ 11592UL
 #define LIMIT 0x3fffffe000UL // TRAPFRAME
@@ -40,62 +29,85 @@ static struct proghdr good_segment(void) {
   return p;
 }
 
-static void headers(void) {
+static void header_magic(void **state) {
+  (void)state;
   struct elfhdr e = good_header();
-  EXPECT(elf_check_header(&e, FILESZ), 0);
+  assert_int_equal(elf_check_header(&e, FILESZ), 0);
   e.magic ^= 1;
-  EXPECT(elf_check_header(&e, FILESZ), -1);
-  e = good_header();
-  EXPECT(elf_check_header(&e, 64 + 3 * 56), 0);     // the table ends at the end
-  EXPECT(elf_check_header(&e, 64 + 3 * 56 - 1), -1); // one byte short
-  e.phoff = 0x100000040UL;                             // was read as 64
-  EXPECT(elf_check_header(&e, FILESZ), -1);
-  e.phoff = ~0UL - 8; // phoff + table wraps
-  EXPECT(elf_check_header(&e, FILESZ), -1);
-  e = good_header();
-  e.phentsize = 32;
-  EXPECT(elf_check_header(&e, FILESZ), -1);
-  e.phnum = 0; // no table: its entry size does not matter
-  EXPECT(elf_check_header(&e, FILESZ), 0);
+  assert_int_equal(elf_check_header(&e, FILESZ), -1);
 }
 
-static void segments(void) {
+static void header_table_inside_file(void **state) {
+  (void)state;
+  struct elfhdr e = good_header();
+  assert_int_equal(elf_check_header(&e, 64 + 3 * 56), 0);      // ends at the end
+  assert_int_equal(elf_check_header(&e, 64 + 3 * 56 - 1), -1); // one byte short
+  e.phoff = 0x100000040UL;                                       // was read as 64
+  assert_int_equal(elf_check_header(&e, FILESZ), -1);
+  e.phoff = ~0UL - 8; // phoff + table wraps
+  assert_int_equal(elf_check_header(&e, FILESZ), -1);
+}
+
+static void header_entry_size(void **state) {
+  (void)state;
+  struct elfhdr e = good_header();
+  e.phentsize = 32;
+  assert_int_equal(elf_check_header(&e, FILESZ), -1);
+  e.phnum = 0; // no table: its entry size does not matter
+  assert_int_equal(elf_check_header(&e, FILESZ), 0);
+}
+
+static void segment_file_bytes(void **state) {
+  (void)state;
   struct proghdr p = good_segment();
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), 0);
-  EXPECT(elf_check_segment(&p, FILESZ, 1, LIMIT), -1); // below the previous segment
-  p.off = 0x100001000UL;                                // was read as 0x1000
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
-  p = good_segment();
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), 0);
+  p.off = 0x100001000UL; // was read as 0x1000
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
   p.off = ~0UL - 0x10; // off + filesz wraps
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
-  p = good_segment();
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
   p.off = FILESZ - p.filesz; // ends exactly at the end
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), 0);
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), 0);
   p.off++;
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
-  p = good_segment();
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
+}
+
+static void segment_sizes_and_order(void **state) {
+  (void)state;
+  struct proghdr p = good_segment();
+  assert_int_equal(elf_check_segment(&p, FILESZ, 1, LIMIT), -1); // below the previous
   p.memsz = p.filesz - 1;
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
-  p = good_segment();
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
+}
+
+static void segment_addresses(void **state) {
+  (void)state;
+  struct proghdr p = good_segment();
   p.vaddr = 8;
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1); // not page aligned
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1); // not page aligned
   p.vaddr = LIMIT - 0x1000;
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), 0);
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), 0);
   p.vaddr = LIMIT;
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
   p.vaddr = ~0UL - 0xfff; // vaddr + memsz wraps
-  EXPECT(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
-  p = good_segment();
-  EXPECT(elf_segment_holds(&p, 0x132), 1);
-  EXPECT(elf_segment_holds(&p, 0x72f), 1);
-  EXPECT(elf_segment_holds(&p, 0x730), 0);
+  assert_int_equal(elf_check_segment(&p, FILESZ, 0, LIMIT), -1);
+}
+
+static void segment_holds_entry(void **state) {
+  (void)state;
+  struct proghdr p = good_segment();
+  assert_int_equal(elf_segment_holds(&p, 0x132), 1);
+  assert_int_equal(elf_segment_holds(&p, 0x72f), 1);
+  assert_int_equal(elf_segment_holds(&p, 0x730), 0);
   p.vaddr = 0x1000;
-  EXPECT(elf_segment_holds(&p, 0x10), 0);
+  assert_int_equal(elf_segment_holds(&p, 0x10), 0);
 }
 
 int main(void) {
-  headers();
-  segments();
-  printf("elfcheck_test: %d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(header_magic),          cmocka_unit_test(header_table_inside_file),
+      cmocka_unit_test(header_entry_size),     cmocka_unit_test(segment_file_bytes),
+      cmocka_unit_test(segment_sizes_and_order), cmocka_unit_test(segment_addresses),
+      cmocka_unit_test(segment_holds_entry),
+  };
+  return cmocka_run_group_tests(tests, 0, 0);
 }
