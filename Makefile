@@ -239,10 +239,12 @@ gdb:
 # harness runs most suites in one lane, and a second lane runs the checks
 # below (host tools, the autograder, gdb: some two and a half minutes,
 # mostly one core) and then the suites and tests in BESIDE, long ones (a
-# MAXFILE-block file, the fuzzer) chosen so that the two lanes take about
-# as long as each other. A suite or test that grows a lot may call for a
-# different choice (the PASS lines give each test's time).
-BESIDE ?= bigfile,reltest
+# MAXFILE-block file, the reliability findings' loops, credtest under
+# fault injection, the exhaustion test) chosen so that the two lanes take
+# about as long as each other (measured: some 450 s of test time each). A
+# suite or test that grows a lot may call for a different choice (the PASS
+# lines give each test's time).
+BESIDE ?= bigfile,reltest,inject-credtest,exhausttest
 # Through a variable: a recipe line naming $(MAKE) itself would run even
 # under make -n, and this one runs the whole harness.
 CHECKS = $(MAKE) --no-print-directory test-checks
