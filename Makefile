@@ -247,7 +247,10 @@ gdb:
 BESIDE ?= bigfile,reltest,inject-credtest,exhausttest
 # Through a variable: a recipe line naming $(MAKE) itself would run even
 # under make -n, and this one runs the whole harness.
-CHECKS = $(MAKE) --no-print-directory test-checks
+# The checks read the normal kernel/kernel (the one make bench measures),
+# whatever kernel the suites boot: KSAN= LOCKCHECK= make the sub-make's
+# KERNEL, which it exports to them, kernel/kernel.
+CHECKS = $(MAKE) --no-print-directory KSAN= LOCKCHECK= test-checks
 # The image for the tests carries tests/xv6compat (an xv6-style program,
 # built as EXTRA_USER programs are) for the harness's xv6compat test.
 # The suite boots a checking kernel: the LOCKCHECK one, or with KSAN=1 the
