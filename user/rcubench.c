@@ -72,10 +72,9 @@ static void own_creds(void) {
          (t2 - t1) * 1000 / CALLS);
 }
 
-// nwriters processes each make CHANGES identity changes (two commits each).
-static void storm(int nwriters) {
-  settle();
-  struct rcustat a = stat_now();
+// Fork nwriters processes that each make CHANGES identity changes (two
+// commits each), wait for all of them, and return the ticks that took.
+static uint64 run_writers(int nwriters) {
   uint64 t0 = rdtime();
   for (int w = 0; w < nwriters; w++) {
     int pid = fork();
@@ -93,7 +92,14 @@ static void storm(int nwriters) {
     if (wait(&st) < 0 || st != 0)
       fail("writer");
   }
-  uint64 t = rdtime() - t0;
+  return rdtime() - t0;
+}
+
+// nwriters processes each make CHANGES identity changes (two commits each).
+static void storm(int nwriters) {
+  settle();
+  struct rcustat a = stat_now();
+  uint64 t = run_writers(nwriters);
   struct rcustat b = stat_now();
   uint64 commits = 2 * (uint64)CHANGES * nwriters;
   printf("storm, %d writer%s: %ld commits in %ld ticks: %ld ticks each, %ld per virtual second\n",
@@ -191,24 +197,7 @@ static void getuid_beside_storm(int nwriters) {
 static void scale_storm(int nwriters) {
   settle();
   struct rcustat a = stat_now();
-  uint64 t0 = rdtime();
-  for (int w = 0; w < nwriters; w++) {
-    int pid = fork();
-    if (pid < 0)
-      fail("fork");
-    if (pid == 0) {
-      for (int i = 0; i < CHANGES; i++)
-        if (seteuid(1 + w) < 0 || seteuid(0) < 0)
-          fail("seteuid");
-      exit(0);
-    }
-  }
-  for (int w = 0; w < nwriters; w++) {
-    int st;
-    if (wait(&st) < 0 || st != 0)
-      fail("writer");
-  }
-  uint64 t = rdtime() - t0;
+  uint64 t = run_writers(nwriters);
   struct rcustat b = stat_now();
   uint64 commits = 2 * (uint64)CHANGES * nwriters;
   uint64 n = b.gp_completed - a.gp_completed;
