@@ -253,8 +253,12 @@ static void run(void) {
   printf("crashwork: %d steps\n", (int)NSTEPS);
   printf("crashwork: start writes=%ld\n", disk_writes());
   for (int i = 0; i < NSTEPS; i++) {
+    uint64 w = disk_writes();
     do_step(&steps[i]);
     printf("crashwork: step %d done\n", i + 1);
+    // The harness places crash points inside a truncation by its span.
+    if (steps[i].op == TRUNC)
+      printf("crashwork: truncate %s writes=%ld-%ld\n", steps[i].name, w, disk_writes());
   }
   printf("crashwork: end writes=%ld\n", disk_writes());
 }
