@@ -67,6 +67,8 @@ MKFS = os.environ.get("MKFS", os.path.join(ROOT, "mkfs", "mkfs"))
 FSFILES = [os.path.join(ROOT, "build", "README")]  # what the Makefile gives mkfs
 FSLIST = os.path.join(ROOT, "build", "fs.list")    # ... and the programs
 
+CRASH_CPUS = 1                         # crashwork is one process: on one hart the
+                                       # suite takes 70% of the time, half the CPU
 TRIMCAP = "trimcap=32"                 # the crash runs: a truncation step cuts at
                                        # most 32 blocks, so crashwork's TRUNC of E
                                        # takes several transactions
@@ -370,16 +372,19 @@ SUITES = {
         ]),
     ],
     # The largest file on the default disk, and big files freed in
-    # several transactions (O_TRUNC, unlink, close after unlink).
+    # several transactions (O_TRUNC, unlink, close after unlink). One
+    # process does all of it, and on one hart it takes about 2/3 of the
+    # time (disk completions need no IPI to reach it).
     "bigfile": [
-        Test("bigfiletest", timeout=900, bootargs="trimcap=64", steps=[
+        Test("bigfiletest", cpus=1, timeout=900, bootargs="trimcap=64", steps=[
             Step("bigfiletest", (r"(?m)^ALL BIGFILE TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
     ],
     "reflink": [
         # Its "full" test fills the disk: a small one (the default holds
-        # 100,000 blocks).
-        Test("reflinktest", timeout=300, fssize=8000, steps=[
+        # 100,000 blocks). One process clones and writes: one hart (about
+        # half the time of three; inject-reflinktest keeps three).
+        Test("reflinktest", cpus=1, timeout=300, fssize=8000, steps=[
             Step("reflinktest", (r"(?m)^ALL REFLINK TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
         # A fresh image shares no block; a clone of a one-block file
@@ -402,14 +407,14 @@ SUITES = {
     # writes, for N spread over crashwork's run, and check after a reboot
     # that the files are as after some prefix of its steps.
     "crash": [
-        Test("crash-setup", keep="crash-base", exit_code=0, steps=[
+        Test("crash-setup", cpus=CRASH_CPUS, keep="crash-base", exit_code=0, steps=[
             Step("crashwork setup", (r"(?m)^crashwork: setup done$",)),
             Step("crashwork check", (r"(?m)^crashwork: consistent at step 0 of \d+$",)),
             Step("poweroff", prompt=False),
         ]),
         # The whole run, to measure its span of disk writes [w0, w1); a
         # crash point that is never reached changes nothing.
-        Test("crash-run", disk="crash-base", bootargs="crashafter=1000000000 " + TRIMCAP,
+        Test("crash-run", cpus=CRASH_CPUS, disk="crash-base", bootargs="crashafter=1000000000 " + TRIMCAP,
              exit_code=0,
              steps=[
                  Step("crashwork run", (r"(?m)^crashwork: start writes=(?P<crash_w0>\d+)$",
@@ -431,7 +436,7 @@ SUITES = {
         # Orphans (docs/reclaim.md): files unlinked while open, and big and
         # reflinked files freed in several steps. The whole run must end
         # with the free counts it started with; then crash points in it.
-        Test("crash-orphans-run", disk="crash-base", exit_code=0,
+        Test("crash-orphans-run", cpus=CRASH_CPUS, disk="crash-base", exit_code=0,
              bootargs="crashafter=1000000000 " + TRIMCAP, steps=[
                  Step("crashwork orphans", (
                      r"(?m)^crashwork: orphans before free=(?P<orph_free>\d+) "
@@ -711,13 +716,14 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
             return None
         return check
 
-    return [Test(name + str(n), disk="crash-base",
+    return [Test(name + str(n), disk="crash-base", cpus=CRASH_CPUS,
                  bootargs="crashafter=%d %s%s" % (n, TRIMCAP, extra),
                  timeout=60,
                  steps=[Step("crashwork run", (r"(?m)^crashwork: start writes=%d$" % w0,
                                                r"(?m)^crash: disk stopped after %d writes$" % n),
                              absent=(r"crashwork: end writes",), prompt=False)],
-                 then=Test(name + "%d-reboot" % n, exit_code=0, timeout=90, steps=[
+                 then=Test(name + "%d-reboot" % n, cpus=CRASH_CPUS, exit_code=0, timeout=90,
+                           steps=[
                      Step("crashwork check",
                           (r"(?m)^crashwork: consistent at step %s of \d+$"
                            % ("0" if n == first else r"\d+"),)
@@ -745,12 +751,13 @@ def orphan_points(facts, npoints=ORPHAN_POINTS):
     half = npoints // 2
     ns = sorted({w0 + 1 + round(i * (wf - w0 - 1) / half) for i in range(half)} |
                 {wf + 1 + round(i * (w1 - wf - 1) / (half - 1)) for i in range(half)})
-    return [Test("crash-orphans-%d" % n, disk="crash-base", timeout=60,
+    return [Test("crash-orphans-%d" % n, disk="crash-base", cpus=CRASH_CPUS, timeout=60,
                  bootargs="crashafter=%d %s" % (n, TRIMCAP),
                  steps=[Step("crashwork orphans",
                              (r"(?m)^crash: disk stopped after %d writes$" % n,),
                              absent=(r"crashwork: orphans end",), prompt=False)],
-                 then=Test("crash-orphans-%d-reboot" % n, exit_code=0, timeout=90, steps=[
+                 then=Test("crash-orphans-%d-reboot" % n, cpus=CRASH_CPUS, exit_code=0,
+                           timeout=90, steps=[
                      Step("crashwork orphancheck " + before,
                           (r"(?m)^crashwork: orphans consistent$",), absent=(r"INCONSISTENT",)),
                      Step("poweroff", prompt=False),

@@ -33,6 +33,7 @@
 #include "kernel/spawn.h"
 #include "kernel/vmstat.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define MAXSYS 64          // call numbers 0..MAXSYS-1, then some past the end
 #define WATCHDOG_TICKS 30  // a worker still alive after this is killed
@@ -175,27 +176,13 @@ static void worker(int root, int calls, int out) {
 
 // ---- the round: workers, watchdog, strays ----
 
-static int base_pids[NPROC], nbase;
-
-static int is_base(int pid) {
-  for (int i = 0; i < nbase; i++)
-    if (base_pids[i] == pid)
-      return 1;
-  return 0;
-}
+static struct procset base_procs; // alive before the first round
 
 // Kill every process that was not there before the round, until none is
 // left (init reaps the orphans). Returns 0, or -1 if some outlive it.
 static int kill_strays(void) {
   for (int t = 0; t < SETTLE_TICKS; t++) {
-    int pids[NPROC];
-    int n = proclist(pids, NPROC), strays = 0;
-    for (int i = 0; i < n; i++)
-      if (!is_base(pids[i])) {
-        kill(pids[i]);
-        strays++;
-      }
-    if (strays == 0)
+    if (procset_strays(&base_procs, 1) == 0)
       return 0;
     while (wait(0) > 0) // our own children, if any are left
       ;
@@ -376,7 +363,7 @@ int main(int argc, char *argv[]) {
   remove_tree("/fz");
   dir_each("/", root_remember);
   cleanup();
-  nbase = proclist(base_pids, NPROC);
+  procset_note(&base_procs);
   struct counts base = counts_now(), now;
   long made = 0;
   for (int r = 0; r < rounds; r++) {

@@ -76,33 +76,13 @@ static int counts_same(struct counts a, struct counts b) {
          a.icached == b.icached;
 }
 
-static int base_pids[NPROC], nbase;
-
-static int was_there(int pid) {
-  for (int i = 0; i < nbase; i++)
-    if (base_pids[i] == pid)
-      return 1;
-  return 0;
-}
-
-// Processes that were not there before CMD: its orphans, still running.
-static int strays(int killem) {
-  int pids[NPROC], n = proclist(pids, NPROC), left = 0;
-  for (int i = 0; i < n; i++) {
-    if (was_there(pids[i]))
-      continue;
-    left++;
-    if (killem)
-      kill(pids[i]);
-  }
-  return left;
-}
+static struct procset base_procs; // alive before CMD: the rest are its orphans
 
 // Wait for the orphans to finish (killing them if they do not) and the
 // counts to come back; 0 if they do.
 static int settle(struct counts base, struct counts *now) {
   for (int t = 0; t < SETTLE_TICKS; t++) {
-    int left = strays(t >= KILL_AFTER);
+    int left = procset_strays(&base_procs, t >= KILL_AFTER);
     *now = counts_now();
     if (left == 0 && counts_same(base, *now))
       return 0;
@@ -122,7 +102,7 @@ static void run_child(char **argv) {
 }
 
 static int run(char **argv) {
-  nbase = proclist(base_pids, NPROC);
+  procset_note(&base_procs);
   struct counts base = counts_now(), now;
   struct injectstat st0 = stat_now();
   int pid = fork();
@@ -150,7 +130,7 @@ static int run(char **argv) {
     printf("inject run: LEAKED after %s: frames %ld->%ld creds %ld->%ld files %d->%d "
            "cached inodes %d->%d memcheck %d, processes left %d\n",
            argv[0], base.frames, now.frames, base.creds, now.creds, base.files, now.files,
-           base.icached, now.icached, bad, strays(0));
+           base.icached, now.icached, bad, procset_strays(&base_procs, 0));
     return 1;
   }
   printf("inject run: OK %s: frames, creds, files and inodes back, memcheck 0\n", argv[0]);

@@ -5,8 +5,12 @@
 // (exit(1) from fail()) or is killed cannot disturb the next one. The
 // runner counts free frames before forking and after reaping: whatever a
 // test allocated, the kernel must give back when the test's process is
-// gone. Invariant: a test passes only if its child exited 0 and every
-// count the suite watches reads the same after it as before.
+// gone. A test's orphans (grandchildren whose parent died or was killed)
+// are reaped by init, not by the runner: it waits for them to go before
+// it counts, and a test whose processes are still running after
+// STRAY_TICKS fails (they are killed). Invariant: a test passes only if
+// its child exited 0, left no process behind, and every count the suite
+// watches reads the same after it as before.
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"
@@ -47,6 +51,46 @@ uint64 free_frames(void) {
   return mem_stats().free_frames;
 }
 
+#define STRAY_TICKS 500 // 5 s for a test's orphans to finish
+
+void procset_note(struct procset *s) {
+  s->n = proclist(s->pids, NPROC);
+  check(s->n >= 0, "proclist");
+}
+
+static int procset_has(const struct procset *s, int pid) {
+  for (int i = 0; i < s->n; i++)
+    if (s->pids[i] == pid)
+      return 1;
+  return 0;
+}
+
+int procset_strays(const struct procset *s, int killem) {
+  int pids[NPROC], n = proclist(pids, NPROC), left = 0;
+  for (int i = 0; i < n; i++) {
+    if (procset_has(s, pids[i]))
+      continue;
+    left++;
+    if (killem)
+      kill(pids[i]);
+  }
+  return left;
+}
+
+// Wait for the processes not in s to be gone; if some still run after
+// STRAY_TICKS, kill them, wait for them too, and return how many there were.
+static int strays_settle(const struct procset *s) {
+  for (int t = 0; t < STRAY_TICKS; t++) {
+    if (procset_strays(s, 0) == 0)
+      return 0;
+    pause(1);
+  }
+  int left = procset_strays(s, 1);
+  while (procset_strays(s, 0) > 0)
+    pause(1);
+  return left;
+}
+
 // Wait for pid in particular; -1 if it is not our child.
 static int reap(int pid) {
   int st;
@@ -64,6 +108,8 @@ static int run_one(const struct test_suite *s, struct test *t) {
   test_name = t->name;
   uint64 watched = s->watch ? s->watch() : 0;
   uint64 before = free_frames();
+  struct procset alive;
+  procset_note(&alive);
   int pid = fork();
   if (pid < 0)
     fail("fork");
@@ -72,11 +118,15 @@ static int run_one(const struct test_suite *s, struct test *t) {
     exit(0);
   }
   int st = reap(pid);
+  int strays = strays_settle(&alive);
   uint64 after = free_frames();
   uint64 watched_after = s->watch ? s->watch() : 0;
 
   if (st != 0)
     printf("%s %s: FAILED\n", test_prog, t->name);
+  else if (strays)
+    printf("%s %s: FAILED: %d processes still running after it (killed)\n", test_prog,
+           t->name, strays);
   else if (s->memcheck && memcheck() != 0)
     printf("%s %s: FAILED: frame counts disagree with the page tables\n", test_prog, t->name);
   else if (after != before)

@@ -5,6 +5,7 @@
 #define CALF_TESTLIB_H
 
 #include "kernel/types.h"
+#include "kernel/param.h"
 #include "kernel/vmstat.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -52,6 +53,15 @@ void pages_fill(char *p, uint64 n, int v);
 int pages_all(char *p, uint64 n, int v);
 struct memstat mem_stats(void);
 uint64 free_frames(void);
+// The processes alive at one moment, so that the ones started since (a
+// test's orphans, which init reaps in its own time) can be told apart.
+struct procset {
+  int pids[NPROC];
+  int n;
+};
+void procset_note(struct procset *s);
+// How many processes alive now are not in s; with killem, kill them too.
+int procset_strays(const struct procset *s, int killem);
 // Run the tests named by argv[1] (all of them without one), each in its
 // own child, printing "PROG TEST: OK" or why it failed, then the summary.
 // Returns the exit status for main: 0 if all passed.
