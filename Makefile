@@ -241,7 +241,7 @@ gdb:
 # mostly one core) and then the suites and tests in BESIDE, long ones (a
 # MAXFILE-block file, the reliability findings' loops, credtest under
 # fault injection, the exhaustion test) chosen so that the two lanes take
-# about as long as each other (measured: some 450 s of test time each). A
+# about as long as each other (measured: some 330 s each). A
 # suite or test that grows a lot may call for a different choice (the PASS
 # lines give each test's time).
 BESIDE ?= bigfile,reltest,inject-credtest,exhausttest
