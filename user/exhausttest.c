@@ -92,9 +92,13 @@ static void holder(int ready, int go, char *path) {
 // Holders, each opening path (0: pipes) until it fails; returns how many
 // files they opened in all, with the holders still holding (go's write
 // end open). A holder has 11 descriptors free: 0-2 and its two pipe ends
-// are taken.
+// are taken. One holder at a time: pipe() takes a file, fails to get the
+// second and gives the first back, so holders racing for the last entries
+// could each see the table full while, once they are done, two entries
+// are free again, and the caller's pipe() would then succeed.
 static int fill(int ready[2], int go[2], int nholders, char *path) {
   CHECK(pipe(ready) == 0 && pipe(go) == 0);
+  int total = 0;
   for (int k = 0; k < nholders; k++) {
     int pid = fork();
     CHECK(pid >= 0);
@@ -103,15 +107,12 @@ static int fill(int ready[2], int go[2], int nholders, char *path) {
       close(go[1]);
       holder(ready[1], go[0], path);
     }
-  }
-  close(ready[1]);
-  close(go[0]);
-  int total = 0;
-  for (int k = 0; k < nholders; k++) {
     int n;
     EXPECT(read(ready[0], &n, sizeof(n)), sizeof(n));
     total += n;
   }
+  close(ready[1]);
+  close(go[0]);
   return total;
 }
 
