@@ -113,7 +113,7 @@ def fuzz_target(path, seconds):
 
 def main():
     ap = argparse.ArgumentParser(description="host unit tests and bounded libFuzzer runs")
-    ap.add_argument("--fuzz-seconds", type=int, default=10)
+    ap.add_argument("--fuzz-seconds", type=int, default=5)
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     results = [unit_test(p) for p in sorted(glob.glob(os.path.join(ROOT, "tests/host/*.c")))]
