@@ -239,12 +239,12 @@ gdb:
 # harness runs most suites in one lane, and a second lane runs the checks
 # below (host tools, the autograder, gdb: some two and a half minutes,
 # mostly one core) and then the suites and tests in BESIDE, long ones (a
-# MAXFILE-block file, the reliability findings' loops, credtest under
-# fault injection) chosen so that the two lanes take about as long as
+# MAXFILE-block file, the reliability findings' loops, credtest and
+# usertests under fault injection) chosen so that the two lanes take about as long as
 # each other (measured from a fresh clone: some 5 minutes each). A
 # suite or test that grows a lot may call for a different choice (the PASS
 # lines give each test's time).
-BESIDE ?= bigfile,reltest,inject-credtest
+BESIDE ?= bigfile,reltest,inject-credtest,inject-usertests
 # Through a variable: a recipe line naming $(MAKE) itself would run even
 # under make -n, and this one runs the whole harness.
 # The checks read the normal kernel/kernel (the one make bench measures),

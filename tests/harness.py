@@ -544,6 +544,14 @@ SUITES["reliability"] = [
     Test("reltest", cpus=4, timeout=400, steps=[
         Step("reltest", (r"(?m)^ALL RELIABILITY TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
+    # The test runner (user/testlib.c) fails a test that leaves a process
+    # running, kills it, and still finds the frames back.
+    Test("testlib-strays", steps=[
+        Step("reltest runner", (
+            r"(?m)^reltest stray: FAILED: 1 process\(es\) still running after it \(killed\)$",
+            r"(?m)^SOME RUNNER TESTS FAILED$")),
+        Step("ps", absent=(r"reltest",)),
+    ]),
     Test("exhausttest", cpus=2, timeout=400, fssize=8000, steps=[
         Step("exhausttest", (r"(?m)^ALL EXHAUSTION TESTS PASSED$",), absent=(r"FAILED",)),
     ]),

@@ -15,7 +15,11 @@
 // frames come back; the file-system tests also check the free blocks and
 // inodes, and the harness runs fsck on the image afterwards.
 //
-// usage: reltest [name]
+// `reltest runner` checks the runner itself instead: a test that leaves a
+// process running must fail, and the process must be killed (the harness
+// expects exactly that failure).
+//
+// usage: reltest [name | runner]
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
@@ -327,8 +331,26 @@ static struct test tests[] = {
     {"deaddir", deaddir},
 };
 
+// ---- runner: the runner fails a test that leaves a process behind ----
+
+// An orphan that would sleep for 100 s: the runner must kill it.
+static void stray(void) {
+  if (fork() == 0) {
+    pause(10000);
+    exit(0);
+  }
+}
+
+static struct test runner_tests[] = {
+    {"stray", stray},
+};
+
 int main(int argc, char *argv[]) {
   test_prog = "reltest";
+  if (argc == 2 && strcmp(argv[1], "runner") == 0) {
+    struct test_suite runner = {"RUNNER", runner_tests, NELEM(runner_tests), 1, 0, 0};
+    exit(run_tests(&runner, 1, argv));
+  }
   struct test_suite suite = {"RELIABILITY", tests, NELEM(tests), 1, 0, 0};
   exit(run_tests(&suite, argc, argv));
 }

@@ -51,7 +51,7 @@ uint64 free_frames(void) {
   return mem_stats().free_frames;
 }
 
-#define STRAY_TICKS 500 // 5 s for a test's orphans to finish
+#define STRAY_TICKS 300 // 3 s for a test's orphans to finish
 
 void procset_note(struct procset *s) {
   s->n = proclist(s->pids, NPROC);
@@ -125,7 +125,7 @@ static int run_one(const struct test_suite *s, struct test *t) {
   if (st != 0)
     printf("%s %s: FAILED\n", test_prog, t->name);
   else if (strays)
-    printf("%s %s: FAILED: %d processes still running after it (killed)\n", test_prog,
+    printf("%s %s: FAILED: %d process(es) still running after it (killed)\n", test_prog,
            t->name, strays);
   else if (s->memcheck && memcheck() != 0)
     printf("%s %s: FAILED: frame counts disagree with the page tables\n", test_prog, t->name);
