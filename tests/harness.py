@@ -677,8 +677,8 @@ SUITES["checkers"] = [
 ]
 
 
-CRASH_POINTS = 24  # crash points spread evenly over crashwork's run (at least 20)
-CRASH_WB_POINTS = 12  # ... and with the simulated write-back cache,
+CRASH_POINTS = 20  # crash points spread evenly over crashwork's run (at least 20)
+CRASH_WB_POINTS = 8  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes
 
 
