@@ -107,18 +107,25 @@ static void storm(int nwriters) {
   report_gps(&a, &b);
 }
 
-// One change at a time on an idle machine: the grace period then waits
-// for idle harts to wake from wfi on their next timer tick.
-static void idle(void) {
-  enum { ROUNDS = 20 };
+// rounds identity changes, one at a time, each left to settle (its grace
+// period over) before the next; *a and *b are the counters around them.
+static void single_changes(int rounds, struct rcustat *a, struct rcustat *b) {
   settle();
-  struct rcustat a = stat_now();
-  for (int i = 0; i < ROUNDS; i++) {
+  *a = stat_now();
+  for (int i = 0; i < rounds; i++) {
     if (seteuid(1) < 0 || seteuid(0) < 0)
       fail("seteuid");
     settle();
   }
-  struct rcustat b = stat_now();
+  *b = stat_now();
+}
+
+// One change at a time on an idle machine: the grace period then waits
+// for idle harts to wake from wfi on their next timer tick.
+static void idle(void) {
+  enum { ROUNDS = 20 };
+  struct rcustat a, b;
+  single_changes(ROUNDS, &a, &b);
   printf("idle: %d single changes\n", ROUNDS);
   report_gps(&a, &b);
 }
@@ -211,14 +218,8 @@ static void scale_idle(void) {
   uint64 avg[RUNS];
   printf("scale: idle grace period: runs");
   for (int r = 0; r < RUNS; r++) {
-    settle();
-    struct rcustat a = stat_now();
-    for (int i = 0; i < ROUNDS; i++) {
-      if (seteuid(1) < 0 || seteuid(0) < 0)
-        fail("seteuid");
-      settle();
-    }
-    struct rcustat b = stat_now();
+    struct rcustat a, b;
+    single_changes(ROUNDS, &a, &b);
     uint64 n = b.gp_completed - a.gp_completed;
     avg[r] = n ? (b.gp_time_total - a.gp_time_total) / n : 0;
     printf(" %ld", avg[r]);
