@@ -32,6 +32,8 @@ struct procstat {
   char name[16];        // the program's name
   int uid;              // its real user id
   int euid;             // ... and effective user id
+  uint64 runwait;       // time-CSR ticks (10 MHz) it waited for a hart after it was last
+                        // woken, killed or forked; if no hart has taken it up yet, so far
 };
 
 // procstat's state, as ps prints it

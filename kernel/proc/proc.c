@@ -151,7 +151,7 @@ void userinit(void) {
     panic("userinit: no memory");
   initproc = p;
   safestrcpy(p->name, "init", sizeof(p->name));
-  p->state = RUNNABLE;
+  make_runnable(p);
   spin_unlock(&p->lock);
 }
 
@@ -215,7 +215,7 @@ int proc_start(struct proc *np) {
   spin_unlock(&wait_lock);
 
   spin_lock(&np->lock);
-  np->state = RUNNABLE;
+  make_runnable(np);
   spin_unlock(&np->lock);
   ipi_wake_idle();
   return pid;
@@ -334,7 +334,7 @@ int kill(int pid) {
       p->killed = 1;
       int woken = p->state == SLEEPING;
       if (woken)
-        p->state = RUNNABLE; // let it notice
+        make_runnable(p); // let it notice
       spin_unlock(&p->lock);
       if (woken)
         ipi_wake_idle(); // on an idle hart, if there is one

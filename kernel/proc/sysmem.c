@@ -53,6 +53,7 @@ uint64 sys_procstat(void) {
   ps.cow_faults = p->cow_faults;
   ps.cow_copies = p->cow_copies;
   ps.state = proc_state_code(p->state);
+  ps.runwait = sched_runwait(p);
   safestrcpy(ps.name, p->name, sizeof(ps.name));
   // p->lock does not stop p from replacing its creds: read them under RCU.
   rcu_read_lock();

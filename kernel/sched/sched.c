@@ -45,6 +45,10 @@ void scheduler(void) {
       spin_lock(&p->lock);
       if (p->state == RUNNABLE) {
         p->state = RUNNING;
+        if (p->readied) {
+          p->runwait = r_time() - p->readied;
+          p->readied = 0;
+        }
         c->proc = p;
         swtch(&c->context, &p->context);
         c->proc = 0; // the process is done running for now
@@ -116,12 +120,19 @@ void wakeup(void *chan) {
     spin_lock(&p->lock);
     int woken = p->state == SLEEPING && p->chan == chan;
     if (woken)
-      p->state = RUNNABLE;
+      make_runnable(p);
     spin_unlock(&p->lock);
     if (woken)
       ipi_wake_idle(); // an idle hart runs p now, not at its next tick
   }
 }
+
+void make_runnable(struct proc *p) {
+  p->state = RUNNABLE;
+  p->readied = r_time();
+}
+
+uint64 sched_runwait(struct proc *p) { return p->readied ? r_time() - p->readied : p->runwait; }
 
 void setkilled(struct proc *p) {
   spin_lock(&p->lock);

@@ -29,6 +29,8 @@ struct proc {
   int killed;           // if non-zero, have been killed
   int xstate;           // exit status to be returned to parent's wait
   int pid;              // process ID
+  uint64 readied;       // time CSR when make_runnable last ran, until a hart takes p up (then 0)
+  uint64 runwait;       // ... and how long p then waited for a hart (procstat shows it)
 
   // wait_lock must be held when using this:
   struct proc *parent;
@@ -67,6 +69,13 @@ void sched(void);
 void yield(void);
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
+// Make a sleeping or new process RUNNABLE (caller holds p->lock), noting
+// when, so that the hart that takes it up can record how long it waited.
+// (A preempted process, in yield, is not "made runnable": it was running.)
+void make_runnable(struct proc *p);
+// How long p waited for a hart after make_runnable, or has waited so far if
+// none took it up yet (caller holds p->lock).
+uint64 sched_runwait(struct proc *p);
 // The kill flag, under p->lock: a sleeper that can wait long checks
 // killed(myproc()) each time it wakes.
 void setkilled(struct proc *p);
