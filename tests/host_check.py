@@ -37,6 +37,7 @@ SOURCES = {
     "fdt_test": FDT,
     "fdt_fuzz": FDT,
     "path_test": ["kernel/fs/path.c", "kernel/lib/string.c"],
+    "string_test": ["kernel/lib/string.c"],
     "diskfmt_test": ["mkfs/diskfmt.c"],
     "dirrules_test": ["mkfs/dirrules.c"],
 }
