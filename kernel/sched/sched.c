@@ -45,7 +45,7 @@ void scheduler(void) {
       spin_lock(&p->lock);
       if (p->state == RUNNABLE) {
         p->state = RUNNING;
-        if (p->readied) {
+        if (p->readied) { // woken, killed or forked: how long did it wait for us?
           p->runwait = r_time() - p->readied;
           p->readied = 0;
         }
