@@ -139,7 +139,7 @@ void kmain(uint64 hartid, uint64 dtb) {
   fileinit();
   devsw[CONSOLE] = (struct devsw){.read = console_read, .write = console_write};
   trap_route_irq(virtio_blk_init(), virtio_blk_intr);
-  plic_inithart();
+  plic_inithart(1); // the device interrupts come here
   timer_inithart();
   boot_selftest();
   choose_fork_mode();
@@ -158,7 +158,7 @@ void kmain_secondary(uint64 hartid) {
   __sync_synchronize();
   kvm_inithart();
   trap_inithart();
-  plic_inithart();
+  plic_inithart(0);
   timer_inithart();
   scheduler();
 }

@@ -302,40 +302,11 @@ static void cleanup(void) {
   chmod("/fz", 0777);
 }
 
-struct counts {
-  uint64 frames;
-  uint64 creds;
-  uint free_blocks, free_inodes;
-  uint files, icached; // open-file and in-memory inode table entries
-};
-
-static struct counts counts_now(void) {
-  struct counts c;
-  struct memstat ms;
-  struct rcustat rs;
-  struct fsstat fs;
-  memstat(&ms);
-  rcustat(&rs);
-  fsstat(&fs);
-  c.frames = ms.free_frames;
-  c.creds = rs.creds_live;
-  c.free_blocks = fs.free;
-  c.free_inodes = fs.ifree;
-  c.files = fs.files;
-  c.icached = fs.icached;
-  return c;
-}
-
-static int counts_same(struct counts a, struct counts b) {
-  return a.frames == b.frames && a.creds == b.creds && a.free_blocks == b.free_blocks &&
-         a.free_inodes == b.free_inodes && a.files == b.files && a.icached == b.icached;
-}
-
 // Wait (a little) for the counts to come back to base; 0 if they do.
-static int settle(struct counts base, struct counts *now) {
+static int settle(struct sys_counts base, struct sys_counts *now) {
   for (int t = 0; t < SETTLE_TICKS; t++) {
-    *now = counts_now();
-    if (counts_same(base, *now))
+    *now = sys_counts();
+    if (sys_counts_same(base, *now, 1))
       return 0;
     pause(1);
   }
@@ -364,7 +335,7 @@ int main(int argc, char *argv[]) {
   dir_each("/", root_remember);
   cleanup();
   procset_note(&base_procs);
-  struct counts base = counts_now(), now;
+  struct sys_counts base = sys_counts(), now;
   long made = 0;
   for (int r = 0; r < rounds; r++) {
     int root = r % 2 == 0;
@@ -381,11 +352,9 @@ int main(int argc, char *argv[]) {
       exit(1);
     }
     if (settle(base, &now) < 0) {
-      printf("fuzz: FAILED seed %ld round %d (%s): frames %ld->%ld creds %ld->%ld "
-             "free blocks %d->%d free inodes %d->%d files %d->%d cached inodes %d->%d\n",
-             seed, r, root ? "root" : "uid 5", base.frames, now.frames, base.creds, now.creds,
-             base.free_blocks, now.free_blocks, base.free_inodes, now.free_inodes, base.files,
-             now.files, base.icached, now.icached);
+      printf("fuzz: FAILED seed %ld round %d (%s): ", seed, r, root ? "root" : "uid 5");
+      sys_counts_print(base, now, 1);
+      printf("\n");
       dir_each("/", show);
       exit(1);
     }

@@ -56,35 +56,15 @@ static void show(void) {
 
 // ---- inject run ------------------------------------------------------------
 
-struct counts {
-  uint64 frames, creds;
-  uint files, icached;
-};
-
-static struct counts counts_now(void) {
-  struct memstat ms;
-  struct rcustat rs;
-  struct fsstat fs;
-  memstat(&ms);
-  rcustat(&rs);
-  fsstat(&fs);
-  return (struct counts){ms.free_frames, rs.creds_live, fs.files, fs.icached};
-}
-
-static int counts_same(struct counts a, struct counts b) {
-  return a.frames == b.frames && a.creds == b.creds && a.files == b.files &&
-         a.icached == b.icached;
-}
-
 static struct procset base_procs; // alive before CMD: the rest are its orphans
 
 // Wait for the orphans to finish (killing them if they do not) and the
 // counts to come back; 0 if they do.
-static int settle(struct counts base, struct counts *now) {
+static int settle(struct sys_counts base, struct sys_counts *now) {
   for (int t = 0; t < SETTLE_TICKS; t++) {
     int left = procset_strays(&base_procs, t >= KILL_AFTER);
-    *now = counts_now();
-    if (left == 0 && counts_same(base, *now))
+    *now = sys_counts();
+    if (left == 0 && sys_counts_same(base, *now, 0))
       return 0;
     pause(1);
   }
@@ -103,7 +83,7 @@ static void run_child(char **argv) {
 
 static int run(char **argv) {
   procset_note(&base_procs);
-  struct counts base = counts_now(), now;
+  struct sys_counts base = sys_counts(), now;
   struct injectstat st0 = stat_now();
   int pid = fork();
   if (pid < 0) {
@@ -127,10 +107,9 @@ static int run(char **argv) {
   printf("inject run %s: exit %d, injected %ld (frame %ld buf %ld disk %ld cred %ld)\n", argv[0],
          status, total, by[INJECT_FRAME], by[INJECT_BUF], by[INJECT_DISK], by[INJECT_CRED]);
   if (!ok || bad != 0) {
-    printf("inject run: LEAKED after %s: frames %ld->%ld creds %ld->%ld files %d->%d "
-           "cached inodes %d->%d memcheck %d, processes left %d\n",
-           argv[0], base.frames, now.frames, base.creds, now.creds, base.files, now.files,
-           base.icached, now.icached, bad, procset_strays(&base_procs, 0));
+    printf("inject run: LEAKED after %s: ", argv[0]);
+    sys_counts_print(base, now, 0);
+    printf(" memcheck %d, processes left %d\n", bad, procset_strays(&base_procs, 0));
     return 1;
   }
   printf("inject run: OK %s: frames, creds, files and inodes back, memcheck 0\n", argv[0]);

@@ -51,6 +51,29 @@ uint64 free_frames(void) {
   return mem_stats().free_frames;
 }
 
+struct sys_counts sys_counts(void) {
+  struct rcustat rs;
+  struct fsstat fs;
+  check(rcustat(&rs) == 0 && fsstat(&fs) == 0, "rcustat, fsstat");
+  return (struct sys_counts){free_frames(), rs.creds_live, fs.free, fs.ifree, fs.files,
+                             fs.icached};
+}
+
+int sys_counts_same(struct sys_counts a, struct sys_counts b, int with_disk) {
+  if (with_disk && (a.free_blocks != b.free_blocks || a.free_inodes != b.free_inodes))
+    return 0;
+  return a.frames == b.frames && a.creds == b.creds && a.files == b.files &&
+         a.icached == b.icached;
+}
+
+void sys_counts_print(struct sys_counts a, struct sys_counts b, int with_disk) {
+  printf("frames %ld->%ld creds %ld->%ld", a.frames, b.frames, a.creds, b.creds);
+  if (with_disk)
+    printf(" free blocks %d->%d free inodes %d->%d", a.free_blocks, b.free_blocks,
+           a.free_inodes, b.free_inodes);
+  printf(" files %d->%d cached inodes %d->%d", a.files, b.files, a.icached, b.icached);
+}
+
 #define STRAY_TICKS 300 // 3 s for a test's orphans to finish
 
 void procset_note(struct procset *s) {

@@ -53,6 +53,19 @@ void pages_fill(char *p, uint64 n, int v);
 int pages_all(char *p, uint64 n, int v);
 struct memstat mem_stats(void);
 uint64 free_frames(void);
+// What a leak shows in, machine-wide (docs/reliability.md): free frames,
+// live creds, free disk blocks and inodes, and the entries in use in the
+// open-file and in-memory inode tables.
+struct sys_counts {
+  uint64 frames, creds;
+  uint free_blocks, free_inodes, files, icached;
+};
+struct sys_counts sys_counts(void);
+// Do a and b agree? The disk's free blocks and inodes count only with_disk:
+// a command killed halfway may rightly leave its files behind.
+int sys_counts_same(struct sys_counts a, struct sys_counts b, int with_disk);
+// Print each count as "name a->b" on one line (no newline), for a failure.
+void sys_counts_print(struct sys_counts a, struct sys_counts b, int with_disk);
 // The processes alive at one moment, so that the ones started since (a
 // test's orphans, which init reaps in its own time) can be told apart.
 struct procset {

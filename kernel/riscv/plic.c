@@ -21,10 +21,17 @@ void plic_enable(int irq) {
   enabled[irq / 32] |= 1U << (irq % 32);
 }
 
-void plic_inithart(void) {
+// One hart takes the device interrupts. A source enabled for every hart
+// raises the external interrupt on all of them at once: each idle hart
+// leaves wfi, all race to claim, one wins and the rest find 0. Under QEMU
+// that is a host thread woken per hart for every disk completion, which
+// made single-process disk work on 3 harts take half again as long as on
+// one (docs/harts.md). Linux routes each irq to one CPU too, and moves it
+// for balance; calf keeps them all on the boot hart.
+void plic_inithart(int takes_irqs) {
   int ctx = SCONTEXT(cpuid());
-  reg(ENABLE(ctx))[0] = enabled[0];
-  reg(ENABLE(ctx))[1] = enabled[1];
+  reg(ENABLE(ctx))[0] = takes_irqs ? enabled[0] : 0;
+  reg(ENABLE(ctx))[1] = takes_irqs ? enabled[1] : 0;
   *reg(THRESHOLD(ctx)) = 0;
 }
 

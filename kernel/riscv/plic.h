@@ -4,7 +4,9 @@
 #define CALF_PLIC_H
 
 void plic_enable(int irq);  // global: give irq a non-zero priority
-void plic_inithart(void);   // this hart takes every enabled irq
+// Set up this hart's context: with takes_irqs it is sent every enabled irq,
+// without it none (calf sends all device interrupts to the boot hart).
+void plic_inithart(int takes_irqs);
 int plic_claim(void);       // the pending irq this hart should serve, or 0
 void plic_complete(int irq);
 
