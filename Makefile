@@ -240,8 +240,9 @@ gdb:
 # below (host tools, the autograder, gdb: some two and a half minutes,
 # mostly one core) and then the suites and tests in BESIDE, long ones (a
 # MAXFILE-block file, the reliability findings' loops, credtest and
-# usertests under fault injection) chosen so that the two lanes take about as long as
-# each other (measured from a fresh clone: some 5 minutes each). A
+# usertests under fault injection) chosen so that the two lanes take
+# about as long as each other (measured from a fresh clone: some 5
+# minutes each). A
 # suite or test that grows a lot may call for a different choice (the PASS
 # lines give each test's time).
 BESIDE ?= bigfile,reltest,inject-credtest,inject-usertests

@@ -417,8 +417,8 @@ SUITES = {
         ]),
         # The whole run, to measure its span of disk writes [w0, w1); a
         # crash point that is never reached changes nothing.
-        Test("crash-run", cpus=CRASH_CPUS, disk="crash-base", bootargs="crashafter=1000000000 " + TRIMCAP,
-             exit_code=0,
+        Test("crash-run", cpus=CRASH_CPUS, disk="crash-base",
+             bootargs="crashafter=1000000000 " + TRIMCAP, exit_code=0,
              steps=[
                  Step("crashwork run", (r"(?m)^crashwork: start writes=(?P<crash_w0>\d+)$",
                                         r"(?m)^crashwork: end writes=(?P<crash_w1>\d+)$",

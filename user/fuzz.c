@@ -179,16 +179,13 @@ static void worker(int root, int calls, int out) {
 static struct procset base_procs; // alive before the first round
 
 // Kill every process that was not there before the round, until none is
-// left (init reaps the orphans). Returns 0, or -1 if some outlive it.
+// left: the workers and the watchdog, which we reap, and their orphans,
+// which init reaps. Returns 0, or -1 if some outlive SETTLE_TICKS.
 static int kill_strays(void) {
-  for (int t = 0; t < SETTLE_TICKS; t++) {
-    if (procset_strays(&base_procs, 1) == 0)
-      return 0;
-    while (wait(0) > 0) // our own children, if any are left
-      ;
-    pause(1);
-  }
-  return -1;
+  procset_strays(&base_procs, 1);
+  while (wait(0) > 0)
+    ;
+  return procset_settle(&base_procs, 0, SETTLE_TICKS) < 0 ? -1 : 0;
 }
 
 // Run one round; returns the calls its workers reported.
@@ -302,17 +299,6 @@ static void cleanup(void) {
   chmod("/fz", 0777);
 }
 
-// Wait (a little) for the counts to come back to base; 0 if they do.
-static int settle(struct sys_counts base, struct sys_counts *now) {
-  for (int t = 0; t < SETTLE_TICKS; t++) {
-    *now = sys_counts();
-    if (sys_counts_same(base, *now, 1))
-      return 0;
-    pause(1);
-  }
-  return -1;
-}
-
 static int atoi_u(char *s) { return s ? atoi(s) : 0; }
 
 int main(int argc, char *argv[]) {
@@ -351,7 +337,7 @@ int main(int argc, char *argv[]) {
       printf("fuzz: FAILED seed %ld round %d: memcheck %d\n", seed, r, bad);
       exit(1);
     }
-    if (settle(base, &now) < 0) {
+    if (sys_counts_settle(base, &now, 1, SETTLE_TICKS) < 0) {
       printf("fuzz: FAILED seed %ld round %d (%s): ", seed, r, root ? "root" : "uid 5");
       sys_counts_print(base, now, 1);
       printf("\n");

@@ -61,14 +61,11 @@ static struct procset base_procs; // alive before CMD: the rest are its orphans
 // Wait for the orphans to finish (killing them if they do not) and the
 // counts to come back; 0 if they do.
 static int settle(struct sys_counts base, struct sys_counts *now) {
-  for (int t = 0; t < SETTLE_TICKS; t++) {
-    int left = procset_strays(&base_procs, t >= KILL_AFTER);
+  if (procset_settle(&base_procs, KILL_AFTER, SETTLE_TICKS) < 0) {
     *now = sys_counts();
-    if (left == 0 && sys_counts_same(base, *now, 0))
-      return 0;
-    pause(1);
+    return -1;
   }
-  return -1;
+  return sys_counts_settle(base, now, 0, SETTLE_TICKS);
 }
 
 // The child: put the children it makes in scope, then exec CMD. CMD itself

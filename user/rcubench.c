@@ -120,8 +120,8 @@ static void single_changes(int rounds, struct rcustat *a, struct rcustat *b) {
   *b = stat_now();
 }
 
-// One change at a time on an idle machine: the grace period then waits
-// for idle harts to wake from wfi on their next timer tick.
+// One change at a time on an idle machine: idle harts are in an extended
+// quiescent state (docs/rcu.md), so a grace period need not wait for them.
 static void idle(void) {
   enum { ROUNDS = 20 };
   struct rcustat a, b;

@@ -74,7 +74,17 @@ void sys_counts_print(struct sys_counts a, struct sys_counts b, int with_disk) {
   printf(" files %d->%d cached inodes %d->%d", a.files, b.files, a.icached, b.icached);
 }
 
-#define STRAY_TICKS 300 // 3 s for a test's orphans to finish
+int sys_counts_settle(struct sys_counts base, struct sys_counts *now, int with_disk, int limit) {
+  for (int t = 0; t < limit; t++) {
+    *now = sys_counts();
+    if (sys_counts_same(base, *now, with_disk))
+      return 0;
+    pause(1);
+  }
+  return -1;
+}
+
+#define STRAY_TICKS 300 // 3 s for a test's orphans to finish, as long again once killed
 
 void procset_note(struct procset *s) {
   s->n = proclist(s->pids, NPROC);
@@ -100,18 +110,18 @@ int procset_strays(const struct procset *s, int killem) {
   return left;
 }
 
-// Wait for the processes not in s to be gone; if some still run after
-// STRAY_TICKS, kill them, wait for them too, and return how many there were.
-static int strays_settle(const struct procset *s) {
-  for (int t = 0; t < STRAY_TICKS; t++) {
-    if (procset_strays(s, 0) == 0)
-      return 0;
+int procset_settle(const struct procset *s, int kill_after, int limit) {
+  int killed = 0;
+  for (int t = 0; t < limit; t++) {
+    int killem = t >= kill_after;
+    int left = procset_strays(s, killem);
+    if (left == 0)
+      return killed;
+    if (killem && killed == 0)
+      killed = left;
     pause(1);
   }
-  int left = procset_strays(s, 1);
-  while (procset_strays(s, 0) > 0)
-    pause(1);
-  return left;
+  return -1;
 }
 
 // Wait for pid in particular; -1 if it is not our child.
@@ -141,15 +151,18 @@ static int run_one(const struct test_suite *s, struct test *t) {
     exit(0);
   }
   int st = reap(pid);
-  int strays = strays_settle(&alive);
+  int strays = procset_settle(&alive, STRAY_TICKS, 2 * STRAY_TICKS);
   uint64 after = free_frames();
   uint64 watched_after = s->watch ? s->watch() : 0;
 
   if (st != 0)
     printf("%s %s: FAILED\n", test_prog, t->name);
-  else if (strays)
+  else if (strays > 0)
     printf("%s %s: FAILED: %d process(es) still running after it (killed)\n", test_prog,
            t->name, strays);
+  else if (strays < 0)
+    printf("%s %s: FAILED: processes still running after it, even once killed\n", test_prog,
+           t->name);
   else if (s->memcheck && memcheck() != 0)
     printf("%s %s: FAILED: frame counts disagree with the page tables\n", test_prog, t->name);
   else if (after != before)

@@ -66,6 +66,10 @@ struct sys_counts sys_counts(void);
 int sys_counts_same(struct sys_counts a, struct sys_counts b, int with_disk);
 // Print each count as "name a->b" on one line (no newline), for a failure.
 void sys_counts_print(struct sys_counts a, struct sys_counts b, int with_disk);
+// Wait up to limit ticks for the counts to read base again (creds wait for a
+// grace period, files for their last closer); *now gets the last reading.
+// 0 if they do, -1 if not.
+int sys_counts_settle(struct sys_counts base, struct sys_counts *now, int with_disk, int limit);
 // The processes alive at one moment, so that the ones started since (a
 // test's orphans, which init reaps in its own time) can be told apart.
 struct procset {
@@ -75,6 +79,11 @@ struct procset {
 void procset_note(struct procset *s);
 // How many processes alive now are not in s; with killem, kill them too.
 int procset_strays(const struct procset *s, int killem);
+// Wait up to limit ticks for the processes not in s to be gone, killing them
+// from kill_after ticks on. For orphans, which init reaps: the caller reaps
+// its own children. Returns how many had to be killed (0: they all ended by
+// themselves), or -1 if some outlived limit.
+int procset_settle(const struct procset *s, int kill_after, int limit);
 // Run the tests named by argv[1] (all of them without one), each in its
 // own child, printing "PROG TEST: OK" or why it failed, then the summary.
 // Returns the exit status for main: 0 if all passed.

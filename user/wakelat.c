@@ -55,13 +55,11 @@ static uint64 runwait(int pid) {
   return ps.runwait;
 }
 
-static uint64 read_returned; // pipe: when the child's read returned, after the write
-
 // A child asleep in read() on a pipe is woken by a write to it. It also
 // notes when its read returned, in user mode, which is printed but not
 // judged: under QEMU 7.2's -icount round robin, when the child's hart next
 // gets a turn is QEMU's choice, not the kernel's (docs/harts.md).
-static uint64 pipe_trial(int trial) {
+static uint64 pipe_trial(int trial, uint64 *read_returned) {
   int go[2], back[2];
   pipe2(go);
   pipe2(back);
@@ -82,7 +80,7 @@ static uint64 pipe_trial(int trial) {
   EXPECT(read(back[0], &ran, sizeof(ran)), sizeof(ran));
   uint64 waited = runwait(pid);
   EXPECT(wait(0), pid);
-  read_returned = ran - woke;
+  *read_returned = ran - woke;
   close(go[0]);
   close(go[1]);
   close(back[0]);
@@ -91,8 +89,9 @@ static uint64 pipe_trial(int trial) {
 }
 
 // A victim asleep in read() on a pipe nobody writes is killed. (If no hart
-// took it up during BUSY, runwait says how long it has waited so far.)
-static uint64 kill_trial(int trial) {
+// took it up during BUSY, runwait says how long it has waited so far.) A
+// killed process never returns to user mode: *read_returned stays 0.
+static uint64 kill_trial(int trial, uint64 *read_returned) {
   int block[2];
   pipe2(block);
   int victim = fork();
@@ -115,11 +114,13 @@ static uint64 kill_trial(int trial) {
   return waited;
 }
 
-static void trials(char *what, uint64 (*trial)(int)) {
+// trial(i, &r) wakes a process at point i and returns how long it waited
+// for a hart; a trial whose process reports back in user mode also sets r.
+static void trials(char *what, uint64 (*trial)(int, uint64 *)) {
   uint64 worst = 0;
   for (int i = 0; i < TRIALS; i++) {
-    read_returned = 0;
-    uint64 t = trial(i);
+    uint64 read_returned = 0;
+    uint64 t = trial(i, &read_returned);
     printf("wakelat %s: wakeup at %d/%d of a tick: ran after %ld ticks (%ld us)", what, i,
            TRIALS, t, t / 10);
     if (read_returned)

@@ -80,11 +80,9 @@ static uint claim(uint harts) {
 // that race cost single-process disk work on 3 harts a third of its time.
 void ipi_wake_idle(void) {
   __atomic_fetch_add(&runnable, 1, __ATOMIC_SEQ_CST);
-  push_off(); // stay on this hart while we look at our own bit
-  if (mycpu()->proc == 0) {
-    pop_off();
+  if (myproc() == 0)
     return;
-  }
+  push_off(); // stay on this hart while we look at our own bit
   uint target = claim(__atomic_load_n(&idle, __ATOMIC_SEQ_CST) & ~(1u << cpuid()));
   if (target) {
     sbi_send_ipi(target, 0);
