@@ -24,6 +24,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/pagecache.h"
 #include "kernel/fs/file.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/uart.h"
@@ -136,6 +137,7 @@ void kmain(uint64 hartid, uint64 dtb) {
   trap_route_irq(platform.uart_irq, uart_intr);
   binit();
   iinit();
+  pcache_init();
   fileinit();
   devsw[CONSOLE] = (struct devsw){.read = console_read, .write = console_write};
   trap_route_irq(virtio_blk_init(), virtio_blk_intr);

@@ -14,7 +14,8 @@
 // page and each process's kernel stack with an unmapped guard page below.
 //
 // User virtual, from 0:
-//   text, data, bss, guard page, stack, heap ... TRAPFRAME, TRAMPOLINE
+//   text, data, bss, guard page, stack, heap ... mmap regions (below
+//   MMAPTOP) ... TRAPFRAME, TRAMPOLINE
 #ifndef CALF_MEMLAYOUT_H
 #define CALF_MEMLAYOUT_H
 
@@ -40,5 +41,10 @@
 
 // Each process's trap frame lives just below the trampoline in user space.
 #define TRAPFRAME (TRAMPOLINE - PGSIZE)
+
+// mmap places mappings downwards from MMAPTOP, unless asked for an
+// address; none may reach into the trap frame's 2 MiB leaf table.
+#define MMAPTOP (1L << 37)
+#define MMAPMAX (TRAPFRAME & ~((1L << 21) - 1))
 
 #endif

@@ -55,5 +55,9 @@
 #define SYS_umask 52
 #define SYS_rcustat 53
 #define SYS_credid 54
+// 55-57: memory mappings (kernel/fs/sysfile.c, kernel/proc/sysmem.c)
+#define SYS_mmap 55
+#define SYS_munmap 56
+#define SYS_msync 57
 
 #endif

@@ -17,6 +17,11 @@ struct memstat {
   uint64 spt_tables;    // leaf page-table pages shared by more than one page table (fork=sharedpt)
   uint64 spt_copies;    // faults that copied a shared page table
   uint64 spt_reuses;    // ... that took one back in place: no one else held it any more
+  uint64 cache_frames;  // frames the page cache holds (kernel/fs/pagecache.c); not free
+  uint64 cache_idle;    // ... of which no process maps: an allocation that finds no
+                        // free frame evicts them, so free + idle is what is available
+  uint64 file_faults;   // faults that mapped a file page, or made a shared one writable
+  uint64 anon_faults;   // first touches of anonymous mmap pages
 };
 
 struct procstat {
@@ -34,6 +39,9 @@ struct procstat {
   int euid;             // ... and effective user id
   uint64 runwait;       // time-CSR ticks (10 MHz) it waited for a hart after it was last
                         // woken, killed or forked; if no hart has taken it up yet, so far
+  uint64 file_pages;    // resident pages that are the page cache's frames (a running
+                        // program's text, mapped files' pages not yet copied)
+  uint64 mapped_bytes;  // bytes of address space its mmap regions cover
 };
 
 // procstat's state, as ps prints it
@@ -47,6 +55,9 @@ struct frameinfo {
   int refs;  // its reference count, plus one per extra page table sharing
              // the leaf table that maps it (fork=sharedpt)
   int table_refs; // page tables sharing that leaf table (1: a private one)
+  int cached;     // 1 if the frame is the page cache's copy of a file page:
+  uint inum;      // ... of this inode
+  uint pgidx;     // ... at this page index (file offset / PGSIZE)
 };
 
 #define FORK_EAGER 0 // copy every page at fork (classic xv6)

@@ -14,6 +14,11 @@
 
 struct stat;
 
+// The C types mmap's interface names, as the MIT labs' user.h (2025) has
+// them.
+typedef unsigned long size_t;
+typedef long int off_t;
+
 // system calls
 int fork(void);
 int exit(int) __attribute__((noreturn));
@@ -78,6 +83,12 @@ int setgroups(int n, const int *gids); // root only; stored sorted
 int getgroups(int n, int *gids);       // n == 0: just the count
 int chmod(const char *path, int mode); // the owner or root
 int chown(const char *path, int uid, int gid); // root; -1 keeps an id
+// Memory mappings (docs/pagecache.md), with the MIT mmap lab's interface:
+// PROT_*, MAP_* and MS_* are in kernel/fcntl.h. mmap returns the address,
+// or (void *)-1 on error; munmap and msync 0 or -1.
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int munmap(void *addr, size_t len);
+int msync(void *addr, size_t len, int flags);
 int umask(int mask);                   // returns the old mask
 int rcustat(struct rcustat *);         // RCU and cred counters (docs/rcu.md)
 int credid(void); // debug: which cred object the caller uses

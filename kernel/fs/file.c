@@ -15,6 +15,7 @@
 #include "kernel/stat.h"
 #include "kernel/fs.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/filemap.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/reclaim.h"
@@ -86,6 +87,8 @@ void fileclose(struct file *f) {
   if (ff.type == FD_PIPE) {
     pipeclose(ff.pipe, ff.writable);
   } else if (ff.type == FD_INODE || ff.type == FD_DEVICE) {
+    if (ff.type == FD_INODE && ff.writable)
+      write_end(ff.ip); // counted by open (kernel/fs/filemap.c)
     begin_op(); // the last iput of an unlinked file frees it on disk
     iput(ff.ip);
     end_op();

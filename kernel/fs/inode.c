@@ -35,6 +35,8 @@
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/reclaim.h"
+#include "kernel/fs/pagecache.h"
+#include "kernel/mm/frame.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/sync/sleeplock.h"
@@ -94,6 +96,8 @@ struct inode *iget(uint dev, uint inum) {
     empty->inum = inum;
     empty->ref = 1;
     empty->valid = 0;
+    empty->writers = 0;
+    empty->running = 0;
   }
   spin_unlock(&itable.lock);
   return empty;
@@ -267,16 +271,11 @@ static struct buf *data_block(struct inode *ip, uint addr, uint run) {
   return ip->type == T_FILE ? bread_run_try(ip->dev, addr, run) : bread_run(ip->dev, addr, run);
 }
 
-// Read up to n bytes at offset off into dst (a user address if user_dst).
-// Returns the bytes read: fewer at end of file, -1 if the copy faults or
-// the disk fails before anything was read. Caller holds ip->lock. The blocks the read
-// covers that lie in a row on disk are read from the disk together.
-int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
-  if (off > ip->size || off + n < off)
-    return 0;
-  if (off + n > ip->size)
-    n = ip->size - off;
-
+// Read n bytes at offset off, all inside the file, from the disk into
+// dst (a user address if user_dst). Returns the bytes read: -1 if the
+// copy faults or the disk fails before anything was read. The blocks the
+// read covers that lie in a row on disk are read from the disk together.
+static int read_disk(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   uint tot = 0;
   uint ahead = 0; // blocks below this one came in an earlier block's run
   while (tot < n) {
@@ -304,6 +303,44 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   return tot;
 }
 
+int inode_read_blocks(struct inode *ip, char *dst, uint off, uint n) {
+  return read_disk(ip, 0, (uint64)dst, off, n);
+}
+
+// A regular file's bytes come from the page cache (kernel/fs/pagecache.c),
+// a page at a time: the same frames that mmap and exec map.
+static int read_cached(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
+  uint tot = 0;
+  while (tot < n) {
+    uint m = min_uint(n - tot, PGSIZE - off % PGSIZE);
+    frame_map_change_begin(); // a reference no PTE holds: see kernel/mm/frame.c
+    char *pa = pcache_get(ip, off / PGSIZE);
+    int bad = pa == 0 || either_copyout(user_dst, dst, pa + off % PGSIZE, m) == -1;
+    if (pa)
+      frame_put(pa);
+    frame_map_change_end();
+    if (bad)
+      return tot > 0 ? (int)tot : -1;
+    tot += m;
+    off += m;
+    dst += m;
+  }
+  return tot;
+}
+
+// Read up to n bytes at offset off into dst (a user address if user_dst).
+// Returns the bytes read: fewer at end of file, -1 if the copy faults or
+// the disk fails before anything was read. Caller holds ip->lock.
+int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
+  if (off > ip->size || off + n < off)
+    return 0;
+  if (off + n > ip->size)
+    n = ip->size - off;
+  if (ip->type == T_FILE)
+    return read_cached(ip, user_dst, dst, off, n);
+  return read_disk(ip, user_dst, dst, off, n);
+}
+
 // Write n bytes from src (a user address if user_src) at offset off,
 // growing the file if needed. Returns the bytes written, which is less
 // than n if the disk fills up, fails, or the source faults; -1 if off is past the
@@ -328,6 +365,8 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
       brelse(b);
       break;
     }
+    if (ip->type == T_FILE) // read() and mappings see the new bytes at once
+      pcache_update(ip, off, b->data + off % BSIZE, m);
     log_write(b);
     brelse(b);
     tot += m;

@@ -28,6 +28,8 @@ struct inode {
   int uid; // owner
   int gid;
   int mode; // rwx bits and S_ISUID/S_ISGID (kernel/stat.h); see kernel/fs/perm.c
+  int writers; // open files that may write it (kernel/fs/filemap.c: ETXTBSY)
+  int running; // processes running it as their program (atomic; the same)
 };
 
 extern struct superblock sb;
@@ -49,6 +51,10 @@ void inode_stats(uint dev, struct fsstat *st);
 // kernel address. Return bytes moved, or -1.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
 int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
+// Read n bytes at off, all inside the file, from the disk into kernel
+// memory, around the page cache (which fills itself with it). Returns n,
+// or less if the disk fails. Caller holds ip->lock.
+int inode_read_blocks(struct inode *ip, char *dst, uint off, uint n);
 
 int namecmp(const char *s, const char *t);
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff);

@@ -48,6 +48,7 @@
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/reclaim.h"
+#include "kernel/fs/pagecache.h"
 #include "kernel/fs/buf.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lock/spinlock.h"
@@ -153,6 +154,7 @@ static int trunc_step(struct inode *ip, uint maxput) {
   uint end = bmap_trim(ip, 0, TRIM_STEP_BLOCKS, maxput);
   if (ip->size > end * BSIZE)
     ip->size = end * BSIZE;
+  pcache_truncate(ip, ip->size); // before the blocks can hold another file's data
   iupdate(ip);
   return end == 0;
 }

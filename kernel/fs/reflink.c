@@ -24,6 +24,7 @@
 #include "kernel/fs.h"
 #include "kernel/fs/bmap.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/filemap.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
 #include "kernel/fs/reflink.h"
@@ -85,8 +86,23 @@ static int clone_into(struct inode *dp, char *name, struct inode *src) {
   return 0;
 }
 
+// What shared mappings of the source changed is part of it: written home
+// first, so the clone gets what msync would write (kernel/fs/filemap.c).
+static void flush_source(char *srcpath) {
+  struct inode *src = namei_in_op(srcpath);
+  if (src == 0)
+    return;
+  iunlock(src);
+  end_op();
+  file_flush_mapped(src);
+  begin_op();
+  iput(src);
+  end_op();
+}
+
 int clonefile(char *srcpath, char *dstpath) {
   char name[DIRSIZ];
+  flush_source(srcpath);
   begin_op_exclusive();
   int r = -1;
   struct inode *src = namei(srcpath);

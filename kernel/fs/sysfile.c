@@ -23,6 +23,7 @@
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/fs/balloc.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/filemap.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/perm.h"
@@ -33,6 +34,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/mmap.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/cred.h"
 #include "kernel/proc/sysargs.h"
@@ -327,6 +329,14 @@ static struct inode *open_inode(char *path, int omode) {
     iunlockput(ip);
     return 0;
   }
+  // A program some process runs may be neither written nor truncated
+  // (ETXTBSY, kernel/fs/filemap.c).
+  int writes = (omode & (O_WRONLY | O_RDWR)) != 0;
+  if (ip->type == T_FILE && (writes || (omode & O_TRUNC)) &&
+      (writes ? write_begin(ip) : exe_running(ip)) < 0) {
+    iunlockput(ip);
+    return 0;
+  }
   return ip;
 }
 
@@ -341,6 +351,8 @@ struct file *file_open(char *path, int omode) {
   }
   struct file *f = filealloc();
   if (f == 0) {
+    if (ip->type == T_FILE && (omode & (O_WRONLY | O_RDWR)))
+      ip->writers--; // open_inode counted it
     iunlockput(ip);
     end_op();
     return 0;
@@ -481,4 +493,20 @@ uint64 sys_clonefile(void) {
   if (argstr(0, srcpath, MAXPATH) < 0 || argstr(1, dstpath, MAXPATH) < 0)
     return -1;
   return clonefile(srcpath, dstpath);
+}
+
+// mmap(addr, len, prot, flags, fd, off): map a file (or, with
+// MAP_ANONYMOUS, fresh zeroed memory; fd is then ignored). Returns the
+// address, or -1 ((void *)-1 to the caller). docs/pagecache.md.
+uint64 sys_mmap(void) {
+  uint64 addr, len, off;
+  int prot, flags;
+  argaddr(0, &addr);
+  argaddr(1, &len);
+  argint(2, &prot);
+  argint(3, &flags);
+  argaddr(5, &off);
+  if (flags & MAP_ANONYMOUS)
+    return off == 0 ? vma_map(myproc(), addr, len, prot, flags, 0, 0, 0) : -1;
+  return file_mmap(argfd(4, 0), addr, len, prot, flags, off);
 }

@@ -18,6 +18,7 @@ uint64 sys_chdir(void);
 uint64 sys_pipe(void);
 uint64 sys_fsstat(void);
 uint64 sys_clonefile(void);
+uint64 sys_mmap(void);
 
 struct file;
 // Open path as an open file that no descriptor refers to yet; 0 on failure.

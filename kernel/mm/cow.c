@@ -34,7 +34,7 @@ static int share_pte(pte_t *pte, pte_t *npte) {
 }
 
 int uvm_share(pagetable_t old, pagetable_t new, uint64 sz) {
-  int r = uvm_for_each_pair(old, new, sz, share_pte);
+  int r = uvm_for_each_pair(old, new, 0, sz, share_pte);
   // The parent's PTEs lost PTE_W: drop any writable translation this hart
   // cached. Other harts flush on their next switch to this page table.
   sfence_vma();

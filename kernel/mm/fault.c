@@ -6,6 +6,9 @@
 //                                    then look at the PTE as below
 //   invalid, PTE_LAZY             -> first touch of sbrklazy memory: fill it
 //   valid, PTE_COW, and a store   -> write to a shared page: break COW
+//   inside one of p's mappings    -> ask the mapping (kernel/mm/mmap.c):
+//                                    first touch, or a store to a clean
+//                                    shared file page
 //   anything else                 -> the process made a bad access: kill it
 // The one walk that decides also names the reason for a kill, and every
 // fault counter, system-wide and per process, is kept here (count).
@@ -15,11 +18,13 @@
 #include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/sharedpt.h"
+#include "kernel/mm/mmap.h"
 #include "kernel/sched/sched.h"
 #include "kernel/vmstat.h"
 
 static struct {
   uint64 cow_faults, cow_copies, cow_reuses, lazy_faults, spt_copies, spt_reuses;
+  uint64 file_faults, anon_faults;
 } stats;
 
 static void bump(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
@@ -34,6 +39,10 @@ static void count(enum fault_result r, int cow, struct proc *p) {
     bump(&stats.spt_copies);
   if (r == FAULT_SPT_REUSE)
     bump(&stats.spt_reuses);
+  if (r == FAULT_FILE || r == FAULT_SHARED_WRITE)
+    bump(&stats.file_faults);
+  if (r == FAULT_ANON)
+    bump(&stats.anon_faults);
   if (!cow)
     return;
   bump(&stats.cow_faults);
@@ -77,8 +86,11 @@ static int allows(pte_t *pte, uint64 scause) {
 
 // Resolve the fault if its PTE says how, count it, and return 0 or the
 // reason it kills. Below a shared leaf table the table is made private
-// first; that may be all the access needed.
+// first; that may be all the access needed. Mappings are looked up in the
+// current process's own table only (exec's copyout builds a new one,
+// which has none).
 static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *p) {
+  struct proc *owner = myproc();
   pte_t *l1e = is_page_fault(scause) ? spt_entry(pt, va) : 0;
   if (l1e) {
     frame_map_change_begin(); // a table copy raises counts: see the frame audit
@@ -101,6 +113,11 @@ static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *
     frame_map_change_begin(); // a copy moves a reference: see the frame audit
     r = cow_break(pte);
     frame_map_change_end();
+  } else if (is_page_fault(scause) && owner && owner->pagetable == pt && va < MAXVA) {
+    const char *why;
+    r = vma_fault(owner, scause, va, &why);
+    if (r == FAULT_KILL && why)
+      return why;
   }
   count(r, cow, p);
   if (r == FAULT_OOM)
@@ -126,4 +143,7 @@ void vm_memstat(struct memstat *ms) {
   ms->spt_tables = spt_shared_tables();
   ms->spt_copies = stats.spt_copies;
   ms->spt_reuses = stats.spt_reuses;
+  ms->file_faults = stats.file_faults;
+  ms->anon_faults = stats.anon_faults;
+  frame_cache_stat(&ms->cache_frames, &ms->cache_idle);
 }

@@ -42,27 +42,40 @@ static void push_free(void *pa) {
   spin_unlock(&fl.lock);
 }
 
-// The count array lives at the start of [start, end); frames follow it.
+// The count array and the cache marks live at the start of [start, end);
+// frames follow them.
 void frame_init(uint64 start, uint64 end) {
   spin_init(&fl.lock, "frames");
   start = PGROUNDUP(start);
   end = PGROUNDDOWN(end);
   uint64 nframes = (end - start) / PGSIZE;
   frames.refs = (long *)start;
-  frames.base = PGROUNDUP(start + nframes * sizeof(long));
+  frames.cached = (uint8 *)(start + nframes * sizeof(long));
+  frames.base = PGROUNDUP(start + nframes * (sizeof(long) + 1));
   frames.limit = end;
   frames.base_pfn = frames.base / PGSIZE;
   frames.nframes = (frames.limit - frames.base) / PGSIZE;
-  memset(frames.refs, 0, (frames.limit - frames.base) / PGSIZE * sizeof(long));
+  memset(frames.refs, 0, frames.nframes * sizeof(long));
+  memset(frames.cached, 0, frames.nframes);
   for (uint64 pa = frames.base; pa < frames.limit; pa += PGSIZE)
     push_free((void *)pa);
 }
 
-// Pop a free frame and give it count 1; 0 if none is left (or fault
-// injection says so: every caller must already cope with 0).
-static void *frame_take(void) {
-  if (inject_fail(INJ_FRAME))
-    return 0;
+static const struct frame_cache_ops *cache_ops;
+
+void frame_cache_register(const struct frame_cache_ops *ops) { cache_ops = ops; }
+
+void frame_cache_stat(uint64 *nframes, uint64 *idle) {
+  *nframes = *idle = 0;
+  if (cache_ops)
+    cache_ops->stat(nframes, idle);
+}
+
+int frame_cache_whose(void *pa, uint *inum, uint *pgidx) {
+  return cache_ops && frame_is_cached(pa) ? cache_ops->whose(pa, inum, pgidx) : -1;
+}
+
+static struct run *pop_free(void) {
   spin_lock(&fl.lock);
   struct run *r = fl.freelist;
   if (r) {
@@ -70,6 +83,19 @@ static void *frame_take(void) {
     fl.nfree--;
   }
   spin_unlock(&fl.lock);
+  return r;
+}
+
+// Pop a free frame and give it count 1; 0 if none is left (or fault
+// injection says so: every caller must already cope with 0). With the
+// free list empty, idle page-cache frames are evicted until one is free:
+// they are memory no one is using, only remembering file contents.
+static void *frame_take(void) {
+  if (inject_fail(INJ_FRAME))
+    return 0;
+  struct run *r = pop_free();
+  while (r == 0 && cache_ops && cache_ops->evict())
+    r = pop_free();
   if (r == 0)
     return 0;
   *frame_ref(r) = 1;
@@ -215,6 +241,13 @@ int frame_audit_ref(void *pa) {
 // began during the comparison would make it wrong too. Mismatches are
 // printed only once the audit is known to be exact (the first few).
 #define AUDIT_SHOW 8
+// The page cache's own references count like PTEs: a cached frame that
+// processes map holds one more than they do. Only after a full begin.
+static void audit_cache(void) {
+  if (cache_ops && audit_npages != 0 && audit_pages[audit_npages - 1] != 0)
+    cache_ops->audit();
+}
+
 int frame_audit_end(void) {
   struct audit_miss {
     uint64 i;
@@ -222,6 +255,7 @@ int frame_audit_end(void) {
     int ptes;
   } shown[AUDIT_SHOW];
   int bad = 0;
+  audit_cache();
   for (uint64 i = 0; i < frames.nframes && audit_npages != 0; i++) {
     uint16 *page = audit_pages[i / AUDIT_PER_PAGE];
     if (page == 0)

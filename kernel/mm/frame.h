@@ -22,6 +22,7 @@ struct frame_table {
   uint64 nframes;     // (limit - base) / PGSIZE
   long *refs;         // one count per frame (64-bit: RISC-V's amoadd.d
                       // needs no sign extension afterwards)
+  uint8 *cached;      // one byte per frame: 1 while the page cache holds it
 };
 extern struct frame_table frames;
 void frame_bad(void *pa) __attribute__((noreturn, cold));
@@ -53,6 +54,25 @@ static inline void frame_put(void *pa) {
     frame_put_last(pa, old);
 }
 int frame_refs(void *pa); // the count, read with acquire ordering (frame.c)
+
+// The page cache (kernel/fs/pagecache.c) sits above mm. It registers these
+// operations at boot, so that an allocation that finds no free frame can
+// evict an idle cache page first, and the figures and the frame audit can
+// count the cache's frames, without mm naming the file system.
+struct frame_cache_ops {
+  int (*evict)(void); // free one frame no one but the cache holds: 1, or 0 if none
+  void (*stat)(uint64 *frames, uint64 *idle); // frames held, and of those idle
+  void (*audit)(void); // report the cache's own reference on each frame
+  int (*whose)(void *pa, uint *inum, uint *pgidx); // which file page pa caches: 0, or -1
+};
+void frame_cache_register(const struct frame_cache_ops *ops);
+void frame_cache_stat(uint64 *frames, uint64 *idle);
+int frame_cache_whose(void *pa, uint *inum, uint *pgidx);
+// The cache marks its frames, so procstat can tell a program's file pages.
+static inline void frame_set_cached(void *pa, int on) {
+  frames.cached[frame_ref(pa) - frames.refs] = on;
+}
+static inline int frame_is_cached(void *pa) { return frames.cached[frame_ref(pa) - frames.refs]; }
 void frame_copy(void *dst, const void *src); // word-sized page copy
 uint64 frame_shared_count(void);
 uint64 frame_free_count(void);

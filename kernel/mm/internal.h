@@ -28,12 +28,20 @@ enum fault_result {
   FAULT_LAZY,      // a lazy page got its zeroed frame
   FAULT_SPT_COPY,  // a shared leaf table was copied (kernel/mm/sharedpt.c)
   FAULT_SPT_REUSE, // a shared leaf table was taken back in place (sole holder)
+  FAULT_FILE,      // a mapped file page arrived (kernel/mm/mmap.c)
+  FAULT_ANON,      // an anonymous mapping's page got its zeroed frame
+  FAULT_SHARED_WRITE, // a clean shared file page was made writable (and dirty)
 };
 
 // Give the writer of the COW page at *pte a page of its own (cow.c).
 enum fault_result cow_break(pte_t *pte);
 // Back the lazy reservation at *pte with a zeroed frame (lazy.c).
 enum fault_result lazy_fill(pte_t *pte);
+
+struct proc;
+// Resolve a fault at va inside one of p's mappings (kernel/mm/mmap.c);
+// FAULT_KILL if va lies in none. *why, if set, says why a kill kills.
+enum fault_result vma_fault(struct proc *p, uint64 scause, uint64 va, const char **why);
 
 // A valid PTE at this level that points to the next level's table (no
 // R, W or X), rather than mapping memory: the table, else 0.
@@ -88,16 +96,18 @@ uvm_for_each_leaf(pagetable_t pt, void (*leaf)(pte_t *, uint64, void *),
   table(pt, arg);
 }
 
-// Apply fn to every used PTE of old below sz, paired with the child's PTE
-// for the same address in new (allocating its page-table pages), for the
-// fork strategies (eager copy in vm.c, COW share in cow.c). On a failure
-// the child's mappings so far are dropped and -1 returned.
+// Apply fn to every used PTE of old in [start, end), paired with the
+// child's PTE for the same address in new (allocating its page-table
+// pages), for the fork strategies (eager copy in vm.c, COW share in
+// cow.c) and mappings (mmap.c). start is page aligned. On a failure the
+// child's pages of the range so far are dropped and -1 returned.
 static inline __attribute__((always_inline)) int
-uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 sz, int (*fn)(pte_t *, pte_t *)) {
+uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 start, uint64 end,
+                  int (*fn)(pte_t *, pte_t *)) {
   int n;
-  for (uint64 va = 0; va < sz; va += n * PGSIZE) {
+  for (uint64 va = start; va < end; va += n * PGSIZE) {
     pte_t *pte;
-    n = leaf_run(old, va, sz, &pte);
+    n = leaf_run(old, va, end, &pte);
     if (pte == 0)
       continue;
     pte_t *npte = walk(new, va, 1);
@@ -109,7 +119,7 @@ uvm_for_each_pair(pagetable_t old, pagetable_t new, uint64 sz, int (*fn)(pte_t *
   }
   return 0;
 fail:
-  uvm_unmap(new, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  uvm_unmap(new, start, (PGROUNDUP(end) - start) / PGSIZE, 1);
   return -1;
 }
 

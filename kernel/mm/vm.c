@@ -197,6 +197,11 @@ uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm) {
   return newsz;
 }
 
+int uvm_map_frame(pagetable_t pt, uint64 va, void *pa, int xperm) {
+  int perm = PTE_R | PTE_U | (xperm & PTE_X) | ((xperm & PTE_W) ? PTE_COW : 0);
+  return map_pages(pt, va, PGSIZE, (uint64)pa, perm);
+}
+
 // Shrink user memory from oldsz to newsz. Returns the new size, or oldsz
 // if a shared page table the new end falls in could not be unshared.
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz) {
@@ -258,6 +263,7 @@ static void stat_page(pte_t e, int sharers, struct procstat *ps) {
   if ((e & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
     return;
   ps->rss_pages++;
+  ps->file_pages += frame_is_cached((void *)PTE2PA(e));
   if (sharers > 1 || frame_refs((void *)PTE2PA(e)) > 1)
     ps->shared_pages++;
   else
@@ -313,7 +319,7 @@ static int copy_pte(pte_t *pte, pte_t *npte) {
 }
 
 int uvm_copy(pagetable_t old, pagetable_t new, uint64 sz) {
-  return uvm_for_each_pair(old, new, sz, copy_pte);
+  return uvm_for_each_pair(old, new, 0, sz, copy_pte);
 }
 
 // Make a page inaccessible to user code: the guard page below the stack.

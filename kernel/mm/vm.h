@@ -20,6 +20,10 @@ int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
 
 pagetable_t uvm_create(void);
 uint64 uvm_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int xperm);
+// Map user page va to frame pa, whose reference the caller passes to the
+// PTE: a frame others hold too (the page cache's). A writable page
+// (PTE_W in xperm) is mapped copy-on-write. 0, or -1 if out of memory.
+int uvm_map_frame(pagetable_t pt, uint64 va, void *pa, int xperm);
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free);
 void uvm_free(pagetable_t pt);

@@ -1,5 +1,8 @@
 // exec: load an ELF program into a fresh page table and switch the process
-// to it.
+// to it. Text and read-only data are the page cache's frames, mapped
+// (shared by every process running the program); whole pages of
+// initialised data are mapped copy-on-write against the cache; the rest is
+// copied or zeroed (docs/pagecache.md).
 //
 // Everything is built on the side (a new page table, new stack, the
 // arguments) and committed only when nothing can fail any more. Until the
@@ -20,6 +23,9 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/frame.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/filemap.h"
+#include "kernel/fs/pagecache.h"
+#include "kernel/mm/mmap.h"
 #include "kernel/fs/log.h"
 #include "kernel/lib/string.h"
 
@@ -48,7 +54,48 @@ static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint64 off, uint
   return 0;
 }
 
-// Map and read every loadable segment of ip, growing *szp to the highest
+// May page va of segment ph be the page cache's own frame, mapped rather
+// than copied? Every byte of it must be the file's, at a page-aligned file
+// offset (the user linker script makes offset = address mod PGSIZE): the
+// page lies wholly inside the segment's file part, or the segment is
+// read-only, has nothing to zero (memsz == filesz) and ends in it. (Then
+// the rest of that last page shows whatever follows in the file, as on
+// Linux: read-only, so harmless.)
+static int cacheable(struct proghdr *ph, uint64 va) {
+  uint64 rel = va - ph->vaddr;
+  if (ph->off % PGSIZE != 0)
+    return 0;
+  if (rel + PGSIZE <= ph->filesz)
+    return 1;
+  return rel < ph->filesz && ph->memsz == ph->filesz && !(ph->flags & ELF_PROG_FLAG_WRITE);
+}
+
+// Map page va of segment ph: the cached frame (text and read-only data
+// shared by every process running the program; initialised data
+// copy-on-write against the cache), or a fresh page with the file's bytes
+// copied in (the page that holds the end of the data, and bss).
+static int load_page(pagetable_t pt, struct inode *ip, struct proghdr *ph, uint64 va) {
+  int perm = flags2perm(ph->flags);
+  uint64 rel = va - ph->vaddr;
+  if (cacheable(ph, va)) {
+    void *pa = pcache_get(ip, (ph->off + rel) / PGSIZE);
+    if (pa == 0)
+      return -1;
+    if (uvm_map_frame(pt, va, pa, perm) < 0) {
+      frame_put(pa);
+      return -1;
+    }
+    return 0;
+  }
+  if (uvm_alloc(pt, va, va + PGSIZE, perm) == 0)
+    return -1;
+  if (rel >= ph->filesz)
+    return 0; // bss: zero
+  uint64 n = ph->filesz - rel < PGSIZE ? ph->filesz - rel : PGSIZE;
+  return loadseg(pt, va, ip, ph->off + rel, n);
+}
+
+// Map every loadable segment of ip, growing *szp to the highest
 // address + 1 as it goes (so the caller can free a partial image). The
 // entry point must lie in one of them. Returns 0, or -1 on a malformed
 // file (kernel/proc/elfcheck.c) or no memory.
@@ -65,12 +112,14 @@ static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *elf, u
     if (elf_check_segment(&ph, ip->size, *szp, TRAPFRAME) < 0)
       return -1;
     entry_seen |= elf_segment_holds(&ph, elf->entry);
-    uint64 sz1 = uvm_alloc(pt, *szp, ph.vaddr + ph.memsz, flags2perm(ph.flags));
-    if (sz1 == 0)
+    // The gap below the segment, if any, is plain memory, as before.
+    if (PGROUNDUP(*szp) < ph.vaddr && uvm_alloc(pt, *szp, ph.vaddr, 0) == 0)
       return -1;
-    *szp = sz1;
-    if (loadseg(pt, ph.vaddr, ip, ph.off, ph.filesz) < 0)
-      return -1;
+    for (uint64 va = ph.vaddr; va < ph.vaddr + ph.memsz; va += PGSIZE) {
+      if (load_page(pt, ip, &ph, va) < 0)
+        return -1;
+      *szp = va + PGSIZE < ph.vaddr + ph.memsz ? va + PGSIZE : ph.vaddr + ph.memsz;
+    }
   }
   return *szp == 0 || !entry_seen ? -1 : 0;
 }
@@ -115,12 +164,15 @@ int image_load(struct proc *p, char *path, char **argv, struct image *img) {
   pagetable_t pt = 0;
   uint64 sz = 0;
 
+  img->exe = 0;
   struct inode *ip = namei_in_op(path);
   if (ip == 0)
     return -1;
-  // May the caller run it, and as whom (kernel/fs/perm.c)?
-  if (exec_prepare_creds(ip, &img->cred) < 0)
+  // May the caller run it, and as whom (kernel/fs/perm.c)? And is it not
+  // open for writing (kernel/fs/filemap.c)? From here on, it cannot be.
+  if (exec_prepare_creds(ip, &img->cred) < 0 || exe_begin(ip) < 0)
     goto bad;
+  img->exe = ip;
   if (readi(ip, 0, (uint64)&elf, 0, sizeof(elf)) != sizeof(elf) ||
       elf_check_header(&elf, ip->size) < 0)
     goto bad;
@@ -160,6 +212,8 @@ bad:
     iunlockput(ip);
     end_op();
   }
+  if (img->exe)
+    exe_end(img->exe);
   return -1;
 }
 
@@ -172,6 +226,9 @@ pagetable_t image_install(struct proc *p, struct image *img) {
   pagetable_t old = p->pagetable;
   p->pagetable = img->pt;
   p->sz = img->sz;
+  struct inode *old_exe = p->exe;
+  p->exe = img->exe;
+  img->exe = old_exe; // for the caller to end
   spin_unlock(&p->lock);
   if (img->cred)
     cred_install(p, img->cred); // the setuid/setgid switch, now it cannot fail
@@ -188,11 +245,14 @@ int exec(char *path, char **argv) {
   struct image img;
   if (image_load(p, path, argv, &img) < 0)
     return -1;
-  // Commit: nothing can fail from here on. The snapshots belong to the
-  // old program: they go with it.
+  // Commit: nothing can fail from here on. The snapshots and mappings
+  // belong to the old program: they go with it (shared pages written home).
   snap_drop_all(p);
+  vma_unmap_all(p);
   frame_map_change_begin(); // the old table is hidden, then freed: see frame.c
   proc_freepagetable(image_install(p, &img));
   frame_map_change_end();
+  if (img.exe)
+    exe_end(img.exe); // the old program: one process fewer runs it
   return img.argc; // the system call's return value lands in a0 as well
 }

@@ -17,6 +17,8 @@ struct image {
   int argc;
   char *name;   // last component of the path (points into the path)
   struct cred *cred; // the identity to run it with (setuid/setgid), or 0: unchanged
+  struct inode *exe; // the program's file (a reference, counted running); after
+                     // image_install, the program it replaced, or 0 (exe_end it)
 };
 
 // Returns argc (the new a0) on success, -1 with the old image intact on failure.

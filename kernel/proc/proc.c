@@ -18,11 +18,13 @@
 #include "kernel/memlayout.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/mmap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/riscv/trap.h"
 #include "kernel/riscv/ipi.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/filemap.h"
 #include "kernel/fs/log.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -161,7 +163,7 @@ int growproc(int n, int lazy) {
   struct proc *p = myproc();
   uint64 sz = p->sz;
   if (n > 0) {
-    if (sz + n > TRAPFRAME)
+    if (sz + n > vma_heap_limit(p)) // the heap stops below the mappings
       return -1;
     sz = lazy ? uvm_reserve(p->pagetable, sz, sz + n) : uvm_alloc(p->pagetable, sz, sz + n, PTE_W);
     if (sz == 0)
@@ -182,7 +184,7 @@ int fork(void) {
   struct proc *np, *p = myproc();
   if ((np = proc_alloc()) == 0)
     return -1;
-  if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0) {
+  if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0 || vma_fork(p, np) < 0) {
     proc_abort(np);
     return -1;
   }
@@ -194,6 +196,8 @@ int fork(void) {
     if (p->ofile[i])
       np->ofile[i] = filedup(p->ofile[i]);
   np->cwd = idup(p->cwd);
+  if (p->exe)
+    exe_dup(np->exe = p->exe);
   safestrcpy(np->name, p->name, sizeof(p->name));
   return proc_start(np);
 }
@@ -238,6 +242,10 @@ void exit(int status) {
   if (p == initproc)
     panic("init exiting");
   snap_drop_all(p);
+  vma_unmap_all(p); // shared pages written home
+  if (p->exe)
+    exe_end(p->exe);
+  p->exe = 0;
 
   for (int fd = 0; fd < NOFILE; fd++) {
     if (p->ofile[fd]) {

@@ -42,6 +42,8 @@ static uint64 (*syscalls[])(void) = {
     [SYS_credid] = sys_credid,
     [SYS_clonefile] = sys_clonefile, [SYS_fsstat] = sys_fsstat,
     [SYS_inject] = sys_inject,
+    [SYS_mmap] = sys_mmap,         [SYS_munmap] = sys_munmap,
+    [SYS_msync] = sys_msync,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -1,6 +1,8 @@
 // Memory introspection for tests, tools and students: memstat (the whole
 // machine), procstat (one process), frameinfo (one user page), and the
-// forkmode call that switches fork strategies at run time.
+// forkmode call that switches fork strategies at run time; and the two
+// mapping calls that need no file, munmap and msync (mmap itself is a
+// file call: kernel/fs/sysfile.c).
 #include "kernel/proc/sysmem.h"
 #include "kernel/proc/sysargs.h"
 #include "kernel/proc/proc.h"
@@ -10,6 +12,8 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/fault.h"
+#include "kernel/mm/mmap.h"
+#include "kernel/fcntl.h"
 #include "kernel/vmstat.h"
 #include "kernel/lib/string.h"
 
@@ -63,6 +67,7 @@ uint64 sys_procstat(void) {
   rcu_read_unlock();
   if (p->pagetable)
     uvm_stat(p->pagetable, &ps);
+  vma_stat(p, &ps);
   spin_unlock(&p->lock);
   return copyout(myproc()->pagetable, addr, &ps, sizeof(ps));
 }
@@ -90,8 +95,10 @@ uint64 sys_frameinfo(void) {
   argaddr(1, &addr);
   struct proc *p = myproc();
   struct frameinfo fi;
+  memset(&fi, 0, sizeof(fi));
   if (uvm_frameinfo(p->pagetable, va, &fi) < 0)
     return -1;
+  fi.cached = frame_cache_whose((void *)fi.pa, &fi.inum, &fi.pgidx) == 0;
   return copyout(p->pagetable, addr, &fi, sizeof(fi));
 }
 
@@ -124,4 +131,24 @@ uint64 sys_forkmode(void) {
   if (current_cred()->euid != 0)
     return -1;
   return fork_mode_set(mode);
+}
+
+uint64 sys_munmap(void) {
+  uint64 addr, len;
+  argaddr(0, &addr);
+  argaddr(1, &len);
+  return vma_unmap(myproc(), addr, len);
+}
+
+// msync(addr, len, flags): MS_SYNC, MS_ASYNC or MS_INVALIDATE (Linux's
+// values, not both of the first two); each writes home before returning.
+uint64 sys_msync(void) {
+  uint64 addr, len;
+  int flags;
+  argaddr(0, &addr);
+  argaddr(1, &len);
+  argint(2, &flags);
+  if ((flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
+    return -1;
+  return vma_sync(myproc(), addr, len);
 }

@@ -10,5 +10,7 @@ uint64 sys_frameinfo(void);
 uint64 sys_forkmode(void);
 uint64 sys_proclist(void);
 uint64 sys_memcheck(void);
+uint64 sys_munmap(void);
+uint64 sys_msync(void);
 
 #endif

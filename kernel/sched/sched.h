@@ -19,6 +19,7 @@ struct file;
 struct inode;
 struct cred;
 struct snapset;
+struct mmap_set;
 
 struct proc {
   struct spinlock lock;
@@ -55,6 +56,8 @@ struct proc {
   // replaces it (commit_creds); others read it under rcu_read_lock.
   struct cred *cred;
   struct snapset *snaps;       // live snapshots, or 0 (kernel/proc/snapshot.c)
+  struct mmap_set *mmaps;      // mmap regions, or 0 (kernel/mm/mmap.c); edited under p->lock
+  struct inode *exe;           // the running program's file: written to it fails (ETXTBSY)
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame
   int inject;                  // fault injection's scope: 1 in, 2 children only (kernel/debug/inject.c)

@@ -1,0 +1,163 @@
+// Files in address spaces: what the file system gives the memory layer
+// so that a mapping can show a file (the vm_object_ops of kernel/mm/mmap.h,
+// registered on each file mapping), and the rule that a program's file
+// does not change while processes run it.
+//
+// A file mapping holds a reference on the inode, not on the open file:
+// close(fd) leaves the mapping working, and unlink leaves the file on the
+// orphan list (kernel/fs/reclaim.c) until the last mapping lets go. The
+// pages themselves are the page cache's (kernel/fs/pagecache.c).
+//
+// The running-program rule (Linux's ETXTBSY): exec refuses a file that is
+// open for writing, and open refuses to write or truncate a file that a
+// process runs. exec maps a program's text from the page cache, shared
+// (kernel/proc/exec.c), so without the rule a write would change the
+// instructions of every process running it.
+//
+// Invariant: ip->writers counts the open files that may write ip and
+// changes under ip->lock; ip->running counts the processes whose program
+// ip is (p->exe). A count goes up only when the other is zero, checked
+// under ip->lock; fork raises running only where it is already >= 1.
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs/filemap.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/fs/reclaim.h"
+#include "kernel/fs/pagecache.h"
+#include "kernel/mm/mmap.h"
+#include "kernel/mm/frame.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/sleeplock.h"
+
+// ---- the operations a file mapping calls ----
+
+// The fault path may arrive here from a read() into a mapping of the same
+// file, which holds ip->lock already (readi copies out under it): then
+// the lock is ours and we must not take it again.
+static void *file_get_page(void *obj, uint64 pgoff, int *err) {
+  struct inode *ip = obj;
+  int held = sleeplock_held(&ip->lock);
+  if (!held)
+    ilock(ip);
+  void *pa = 0;
+  if (pgoff >= ((uint64)ip->size + PGSIZE - 1) / PGSIZE)
+    *err = VMOBJ_EOF;
+  else if ((pa = pcache_get(ip, pgoff)) == 0)
+    *err = VMOBJ_NOMEM;
+  if (!held)
+    iunlock(ip);
+  return pa;
+}
+
+static void file_page_dirty(void *obj, uint64 pgoff) { pcache_dirty(obj, pgoff); }
+
+static void file_page_clean(void *obj, uint64 pgoff) { pcache_clean(obj, pgoff); }
+
+// Write the part of the page that lies inside the file through the log,
+// like write() (a block a clone shares gets a copy: kernel/fs/bmap.c).
+// The file does not grow: bytes past its end stay in memory only.
+static void file_writeback(void *obj, uint64 pgoff, void *pa) {
+  struct inode *ip = obj;
+  begin_op();
+  ilock(ip);
+  uint64 off = pgoff * PGSIZE;
+  if (off < ip->size) {
+    uint n = ip->size - off < PGSIZE ? ip->size - off : PGSIZE;
+    writei(ip, 0, (uint64)pa, off, n);
+  }
+  iunlock(ip);
+  end_op();
+}
+
+static void file_get(void *obj) { idup(obj); }
+
+static void file_put(void *obj) {
+  begin_op(); // the last iput of an unlinked file frees it
+  iput(obj);
+  end_op();
+  reclaim_run();
+}
+
+static const struct vm_object_ops file_vm_ops = {
+    .get_page = file_get_page,
+    .page_dirty = file_page_dirty,
+    .writeback = file_writeback,
+    .page_clean = file_page_clean,
+    .get = file_get,
+    .put = file_put,
+};
+
+uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, uint64 off) {
+  if (f == 0 || f->type != FD_INODE || !f->readable || off % PGSIZE)
+    return -1;
+  if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
+    return -1;
+  ilock(f->ip);
+  int regular = f->ip->type == T_FILE;
+  iunlock(f->ip);
+  if (!regular)
+    return -1;
+  return vma_map(myproc(), addr, len, prot, flags, f->ip, &file_vm_ops, off / PGSIZE);
+}
+
+#define FLUSH_BATCH 32
+
+void file_flush_mapped(struct inode *ip) {
+  uint idx[FLUSH_BATCH];
+  int n = pcache_dirty_pages(ip, idx, FLUSH_BATCH);
+  for (int i = 0; i < n; i++) {
+    ilock(ip);
+    frame_map_change_begin(); // a reference no PTE holds: see kernel/mm/frame.c
+    void *pa = (uint64)idx[i] * PGSIZE < ip->size ? pcache_get(ip, idx[i]) : 0;
+    iunlock(ip);
+    if (pa) {
+      file_writeback(ip, idx[i], pa);
+      frame_put(pa);
+    }
+    frame_map_change_end();
+  }
+}
+
+// ---- the running-program rule ----
+
+int exe_begin(struct inode *ip) {
+  if (ip->writers > 0)
+    return -1;
+  __atomic_fetch_add(&ip->running, 1, __ATOMIC_SEQ_CST);
+  idup(ip);
+  return 0;
+}
+
+void exe_dup(struct inode *ip) {
+  __atomic_fetch_add(&ip->running, 1, __ATOMIC_SEQ_CST);
+  idup(ip);
+}
+
+void exe_end(struct inode *ip) {
+  __atomic_fetch_sub(&ip->running, 1, __ATOMIC_SEQ_CST);
+  begin_op();
+  iput(ip);
+  end_op();
+  reclaim_run();
+}
+
+int exe_running(struct inode *ip) {
+  return __atomic_load_n(&ip->running, __ATOMIC_SEQ_CST) > 0 ? -1 : 0;
+}
+
+int write_begin(struct inode *ip) {
+  if (exe_running(ip) < 0)
+    return -1;
+  ip->writers++;
+  return 0;
+}
+
+void write_end(struct inode *ip) {
+  ilock(ip);
+  ip->writers--;
+  iunlock(ip);
+}
