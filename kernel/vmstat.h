@@ -24,6 +24,10 @@ struct memstat {
   uint64 anon_faults;   // first touches of anonymous mmap pages
 };
 
+// Frames an allocation can have: free ones, and idle cache frames, which
+// it evicts first. A test that checks no frame leaked compares this.
+static inline uint64 memstat_avail(const struct memstat *m) { return m->free_frames + m->cache_idle; }
+
 struct procstat {
   int pid;
   uint64 rss_pages;     // user pages mapped (resident)

@@ -15,6 +15,11 @@ int main(int argc, char *argv[]) {
   printf("frames: total %ld, free %ld, used %ld, shared %ld\n", ms.total_frames,
          ms.free_frames, ms.total_frames - ms.free_frames, ms.shared_frames);
   printf("memory: total %ld KiB, free %ld KiB\n", ms.total_frames * 4, ms.free_frames * 4);
+  // The page cache's frames are used, not free; those no process maps are
+  // evicted when memory runs short, so they are available.
+  printf("page cache: %ld frames (%ld idle), available %ld\n", ms.cache_frames, ms.cache_idle,
+         memstat_avail(&ms));
+  printf("file faults: %ld, anonymous mapping faults: %ld\n", ms.file_faults, ms.anon_faults);
   printf("page-table pages: %ld\n", ms.pt_pages);
   printf("cow faults: %ld (copies %ld, reuses %ld)\n", ms.cow_faults, ms.cow_copies,
          ms.cow_reuses);

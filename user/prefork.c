@@ -208,7 +208,7 @@ static uint64 used_frames(void) {
   struct memstat ms;
   if (memstat(&ms) < 0)
     fail("memstat");
-  return ms.total_frames - ms.free_frames;
+  return ms.total_frames - memstat_avail(&ms);
 }
 
 // Pages of state worker w still shares with the parent, by procstat: its
@@ -264,7 +264,7 @@ static void sample(struct pool *p, uint64 base, uint64 before, uint64 other, str
   struct memstat ms;
   if (memstat(&ms) < 0)
     fail("memstat");
-  uint64 used = ms.total_frames - ms.free_frames;
+  uint64 used = ms.total_frames - memstat_avail(&ms);
   uint64 copies = used - base, shared = 0;
   for (int i = 0; i < NWORKERS; i++)
     shared += shared_by_procstat(&p->w[i], other);
@@ -346,7 +346,7 @@ static int run_setting(int rate, uint64 seed, struct result *r) {
   if (n != sizeof(*r) || st != 0)
     fail("the experiment failed");
   memstat(&m1);
-  return m1.free_frames == m0.free_frames;
+  return memstat_avail(&m1) == memstat_avail(&m0);
 }
 
 // The measured and predicted pages a worker shares, times 10, and the

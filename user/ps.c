@@ -26,13 +26,15 @@ int main(int argc, char *argv[]) {
     fprintf(2, "ps: proclist failed\n");
     exit(1);
   }
-  printf("PID\tSTATE\tNAME\t\tRSS\tSHARED\tPRIVATE\tUID\n");
+  // FILE: resident pages that are the page cache's (program text, mapped
+  // files); they count in SHARED or PRIVATE too.
+  printf("PID\tSTATE\tNAME\t\tRSS\tSHARED\tPRIVATE\tFILE\tUID\n");
   for (int i = 0; i < n; i++) {
     struct procstat ps;
     if (procstat(pids[i], &ps) < 0)
       continue; // exited since proclist
-    printf("%d\t%s\t%s\t\t%ld\t%ld\t%ld\t%d\n", ps.pid, state_name(ps.state), ps.name,
-           ps.rss_pages, ps.shared_pages, ps.private_pages, ps.uid);
+    printf("%d\t%s\t%s\t\t%ld\t%ld\t%ld\t%ld\t%d\n", ps.pid, state_name(ps.state), ps.name,
+           ps.rss_pages, ps.shared_pages, ps.private_pages, ps.file_pages, ps.uid);
   }
   exit(0);
 }
