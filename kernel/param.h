@@ -16,7 +16,9 @@
 #define READAHEAD 16              // most buffers the cache holds for reading ahead
 #define NBUF (LOGBLOCKS + 16 + READAHEAD) // size of disk block cache: a full log +
                                           // readers + read-ahead
-#define FSSIZE 100000             // size of file system in blocks (mkfs: the default image)
+#define FSSIZE 200000             // size of file system in blocks (mkfs: the default image):
+                                  // two MAXFILE files fit (the fs lab's bigfile, then
+                                  // usertests' writebig); the image file is sparse
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 1               // user stack pages
 

@@ -385,7 +385,7 @@ SUITES = {
     ],
     "reflink": [
         # Its "full" test fills the disk: a small one (the default holds
-        # 100,000 blocks). One process clones and writes: one hart (about
+        # 200,000 blocks). One process clones and writes: one hart (about
         # half the time of three; inject-reflinktest keeps three).
         Test("reflinktest", cpus=1, timeout=300, fssize=8000, steps=[
             Step("reflinktest", (r"(?m)^ALL REFLINK TESTS PASSED$",), absent=(r"FAILED",)),

@@ -19,6 +19,10 @@ struct stat;
 typedef unsigned long size_t;
 typedef long int off_t;
 
+// What sbrk and sbrklazy return when they cannot grow the heap: the
+// address -1, under the name xv6 2025's user.h gives it.
+#define SBRK_ERROR ((char *)-1)
+
 // system calls
 int fork(void);
 int exit(int) __attribute__((noreturn));

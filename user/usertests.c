@@ -1262,7 +1262,9 @@ static void t_sbrkfreed(void) {
   EXPECT(child_status(write_fault_addr), -1);
 }
 
-// Impossible sizes fail and change nothing.
+// Impossible growth fails and changes nothing. A shrink below address 0
+// changes nothing too, but is not an error: it returns the old break, as
+// xv6's sbrk does (sbrkbelow0 below).
 static void t_sbrkhuge(void) {
   align_heap();
   char *old = sbrk(0);
@@ -1270,15 +1272,43 @@ static void t_sbrkhuge(void) {
   EXPECT(sbrk(0), old);
   EXPECT(sbrk(1 << 30), SBRK_FAIL);
   EXPECT(sbrk(0), old);
-  EXPECT(sbrk(-0x7fffffff), SBRK_FAIL);
+  EXPECT(sbrk(-0x7fffffff), old); // below address 0
   EXPECT(sbrk(0), old);
-  EXPECT(sbrk(-(int)((uint64)old + PGSIZE)), SBRK_FAIL); // below address 0
+  EXPECT(sbrk(-(int)((uint64)old + PGSIZE)), old); // below address 0
   EXPECT(sbrk(0), old);
 
   char *p = sbrk(PGSIZE); // and the heap still works
   EXPECT(p, old);
   p[PGSIZE - 1] = 1;
   EXPECT(sbrk(-PGSIZE), old + PGSIZE);
+}
+
+// sbrk(-(sbrk(0) + 1)) asks to shrink to one byte below address 0. xv6
+// returns the old break and keeps every page (its new size, sz + n in
+// unsigned arithmetic, wraps to above sz), and xv6's usertests (lazy_copy)
+// checks exactly that; calf gives the same answer. Shrinking to exactly 0
+// is a real shrink, tested by the child (it can touch nothing afterwards).
+static char *below0_heap;
+
+static void shrink_to_zero(void) {
+  sbrk(-(int)(uint64)sbrk(0)); // frees the code too: the return from it faults
+  exit(0);                     // not reached
+}
+
+static void t_sbrkbelow0(void) {
+  align_heap();
+  below0_heap = sbrk(PGSIZE);
+  CHECK(below0_heap != SBRK_FAIL);
+  below0_heap[0] = 'h';
+  char *old = sbrk(0);
+  EXPECT(sbrk(-(int)((uint64)old + 1)), old);
+  EXPECT(sbrk(0), old);
+  EXPECT(below0_heap[0], 'h'); // the page is still there
+  EXPECT(sbrklazy(-(int)((uint64)old + 1)), old);
+  EXPECT(sbrk(0), old);
+  EXPECT(below0_heap[0], 'h');
+  EXPECT(child_status(shrink_to_zero), -1);
+  EXPECT(sbrk(-PGSIZE), old);
 }
 
 // Run the machine out of memory: sbrk and then fork must fail cleanly,
@@ -1633,6 +1663,7 @@ static struct test tests[] = {
     {"sbrkbasic", t_sbrkbasic},
     {"sbrkfreed", t_sbrkfreed},
     {"sbrkhuge", t_sbrkhuge},
+    {"sbrkbelow0", t_sbrkbelow0},
     {"sbrkfail", t_sbrkfail},
     {"stackguard", t_stackguard},
     {"textwrite", t_textwrite},

@@ -159,6 +159,11 @@ void userinit(void) {
 
 // Grow (n > 0) or shrink (n < 0) the process's memory by n bytes. Growth
 // is eager (frames now) or, with lazy set, reserved for the first touch.
+// Shrinking below address 0 is not an error but a no-op: xv6 computes the
+// new size as sz + n in unsigned arithmetic, which wraps to a huge value
+// above sz, and its uvmdealloc then keeps everything. Programs written for
+// xv6 rely on that (usertests' lazy_copy calls sbrk(-(sbrk(0) + 1)) and
+// expects the old break back), so calf gives the same answer on purpose.
 int growproc(int n, int lazy) {
   struct proc *p = myproc();
   uint64 sz = p->sz;
@@ -170,7 +175,7 @@ int growproc(int n, int lazy) {
       return -1;
   } else if (n < 0) {
     if ((uint64)-(long)n > sz)
-      return -1;
+      return 0; // below address 0: change nothing (see above)
     if ((sz = uvm_dealloc(p->pagetable, sz, sz + n)) != p->sz + n)
       return -1; // no frame to unshare a page table (kernel/mm/sharedpt.c)
   }

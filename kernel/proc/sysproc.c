@@ -28,7 +28,9 @@ uint64 sys_kill(void) {
 
 uint64 sys_getpid(void) { return myproc()->pid; }
 
-// sbrk(n): grow or shrink memory by n bytes; returns the old break.
+// sbrk(n): grow or shrink memory by n bytes; returns the old break, or -1
+// (user.h's SBRK_ERROR) if it cannot grow. A shrink below address 0
+// changes nothing and still returns the old break, as xv6's does (growproc).
 static uint64 sbrk(int lazy) {
   int n;
   argint(0, &n);

@@ -100,8 +100,12 @@ heap(void)
   printf("xv6compat: heap: break %p, grown by %d\n", top, top - (uint64)old);  // %p given a uint64, %d given a uint64
   if(top != (uint64)old + 10 * PGSIZE)
     fail("sbrk(0) after growing");
-  if(sbrk(-10 * PGSIZE) == (char*)-1 || sbrk(0) != old)
+  if(sbrk(-10 * PGSIZE) == SBRK_ERROR || sbrk(0) != old)
     fail("sbrk shrink");
+  // xv6 2025 (usertests lazy_copy): shrinking below address 0 changes
+  // nothing and returns the old break.
+  if(sbrk(-(((uint64)old) + 1)) != old || sbrk(0) != old)
+    fail("sbrk below address 0");
 }
 
 // pause sleeps for clock ticks.
