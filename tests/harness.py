@@ -255,6 +255,19 @@ SUITES = {
             Step("cowtest mode", (r"(?m)^fork mode: eager$",)),
         ]),
     ],
+    # The page cache and mmap (docs/pagecache.md): every rule, one test each,
+    # on one hart and on four; the fork test also switches fork strategies.
+    "mmap": [
+        Test("maptest", timeout=300, steps=[
+            Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("maptest-cpus1", cpus=1, timeout=300, steps=[
+            Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("maptest-cpus4", cpus=4, timeout=300, steps=[
+            Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+    ],
     "spawn": [
         Test("spawntest", timeout=300, steps=[
             Step("spawntest", (r"(?m)^ALL SPAWN TESTS PASSED$",), absent=(r"FAILED",)),
@@ -484,7 +497,7 @@ SUITES = {
 # fork=sharedpt (issue 16, docs/cow.md): spttest's cases that break naive
 # shared page tables, and the suites that exercise fork run again with the
 # boot argument fork=sharedpt (each test's name gets "-sharedpt").
-SHAREDPT_AGAIN = ("cowtest", "snaptest", "spawntest", "usertests",
+SHAREDPT_AGAIN = ("cowtest", "snaptest", "spawntest", "usertests", "maptest",
                   "prefork", "rcwalk", "pdsdemo", "dispatch")
 
 

@@ -81,7 +81,7 @@ static uint64 lowest_overlap(struct mmap_set *ms, uint64 start, uint64 end) {
 }
 
 static int range_ok(struct proc *p, uint64 start, uint64 len) {
-  return start % PGSIZE == 0 && start >= map_floor(p) && len <= MMAPMAX - start;
+  return start % PGSIZE == 0 && start >= map_floor(p) && start <= MMAPMAX && len <= MMAPMAX - start;
 }
 
 // Where len bytes go: the hint if it is free, else the highest free
