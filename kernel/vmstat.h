@@ -34,9 +34,10 @@ struct procstat {
   int euid;             // ... and effective user id
   uint64 runwait;       // time-CSR ticks (10 MHz) it waited for a hart after it was last
                         // woken, killed or forked; if no hart has taken it up yet, so far
-  uint64 wake_locks;    // process locks its wakeup() calls have taken: one per process
-                        // asleep on the channel woken, none for a channel nobody waits on
-                        // (docs/sleep.md); a running count, read it twice and subtract
+  uint64 wake_calls;    // wakeup() calls it has made (those of interrupt handlers
+                        // that interrupted it included; docs/sleep.md)
+  uint64 wake_locks;    // ... and the process locks they took: one per process asleep
+                        // on the channel woken, none for a channel nobody waits on
 };
 
 // procstat's state, as ps prints it

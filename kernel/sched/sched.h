@@ -62,7 +62,8 @@ struct proc {
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame
   int inject;                  // fault injection's scope: 1 in, 2 children only (kernel/debug/inject.c)
-  uint64 wake_locks;           // process locks its wakeup() calls took (procstat; atomic adds)
+  uint64 wake_calls;           // wakeup() calls it made (kernel/sched/sleep.c, procstat)
+  uint64 wake_locks;           // ... and the process locks they took
 };
 
 // The process table. Slots are claimed and freed by kernel/proc/proc.c;

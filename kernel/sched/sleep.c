@@ -71,6 +71,20 @@ static void dequeue(struct sleepq *q, struct proc *p) {
   p->chan = 0;
 }
 
+// Count a wakeup, and the process locks it took, for the process this
+// hart runs (procstat shows both; user/waketest.c checks them). An
+// interrupt handler's wakeup counts for the process it interrupted, or for
+// none in the scheduler loop. Plain adds: the caller holds a queue lock,
+// so interrupts are off, and only this hart writes the running process's
+// counts.
+static void count(int locked) {
+  struct proc *me = myproc();
+  if (me) {
+    me->wake_calls++;
+    me->wake_locks += locked;
+  }
+}
+
 // Sleep on chan, releasing lk while asleep and taking it back before
 // returning. p is on chan's queue, and SLEEPING, before lk is let go:
 // a wakeup(chan) from then on finds it.
@@ -100,9 +114,7 @@ void sleep(void *chan, struct spinlock *lk) {
 }
 
 // Wake every process sleeping on chan. The caller must not hold any
-// p->lock. Locks chan's queue, and only the processes asleep on chan;
-// each one locked is counted in the caller's wake_locks (procstat), the
-// figure the test of this file reads (user/waketest.c).
+// p->lock. Locks chan's queue, and only the processes asleep on chan.
 void wakeup(void *chan) {
   struct sleepq *q = queue_of(chan);
   int woken = 0, locked = 0;
@@ -123,12 +135,8 @@ void wakeup(void *chan) {
     }
     p = next;
   }
+  count(locked);
   spin_unlock(&q->lock);
-  // Atomic: an interrupt handler's wakeup on this hart counts for the
-  // process it interrupted, and may come between a load and a store.
-  struct proc *me = myproc();
-  if (me && locked)
-    __atomic_fetch_add(&me->wake_locks, locked, __ATOMIC_RELAXED);
   // After every lock is let go: the woken process's first act, back in
   // sleep(), may be to take q->lock.
   while (woken-- > 0)
