@@ -537,6 +537,15 @@ SUITES["harts"] = [
         Step("wakelat", (r"(?m)^wakelat pipe: OK$", r"(?m)^wakelat kill: OK$",
                          r"(?m)^ALL WAKELAT TESTS PASSED$"), absent=(r"FAILED",)),
     ]),
+    # A wakeup locks only the processes asleep on its channel, none when
+    # nobody waits (kernel/sched/sleep.c, docs/sleep.md): on one hart and
+    # on four, where the sleepers and the waker run side by side.
+    Test("harts-waketest1", cpus=1, timeout=120, steps=[
+        Step("waketest", (r"(?m)^ALL WAKE TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    Test("harts-waketest4", cpus=4, timeout=120, steps=[
+        Step("waketest", (r"(?m)^ALL WAKE TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
     Test("harts-disk2", cpus=2, timeout=300, steps=[
         Step("diskstorm 6 150", (r"(?m)^diskstorm: 6 processes x 150 blocks: OK$",),
              absent=(r"FAILED",)),

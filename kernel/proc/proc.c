@@ -139,6 +139,8 @@ static void freeproc(struct proc *p) {
   p->xstate = 0;
   p->cow_faults = 0;
   p->cow_copies = 0;
+  p->wake_calls = 0;
+  p->wake_locks = 0;
   if (p->cred)
     put_cred(p->cred); // through RCU: a reader may still be looking at it
   p->cred = 0;
