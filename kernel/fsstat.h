@@ -16,6 +16,8 @@ struct fsstat {
   uint64 flushes; // cache flushes the disk driver has issued since boot
   uint files;     // open-file table entries in use (of NFILE)
   uint icached;   // in-memory inode table entries in use (of NINODE)
+  uint64 commits; // log groups committed since boot (kernel/fs/log.c)
+  uint commitmode; // 0 commit=op, 1 commit=group, 2 commit=inplace
 };
 
 #endif

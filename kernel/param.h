@@ -11,10 +11,11 @@
 #define ROOTDEV 1                 // device number of the root file system
 #define MAXARG 32                 // max exec arguments
 #define MAXOPBLOCKS 32            // max # of blocks an ordinary FS op writes
-#define LOGBLOCKS (MAXOPBLOCKS * 3) // max data blocks in on-disk log
+#define LOGBLOCKS (MAXOPBLOCKS * 4) // max data blocks in on-disk log: commit=group commits
+                                    // at 3/4 full, which leaves one whole op's room
 #define LOGSIZE LOGBLOCKS         // xv6's older name for the same limit
 #define READAHEAD 16              // most buffers the cache holds for reading ahead
-#define NBUF (LOGBLOCKS + 16 + READAHEAD) // size of disk block cache: a full log +
+#define NBUF (LOGBLOCKS + 80 + READAHEAD) // size of disk block cache: a full log +
                                           // readers + read-ahead
 #define FSSIZE 200000             // size of file system in blocks (mkfs: the default image):
                                   // two MAXFILE files fit (the fs lab's bigfile, then

@@ -59,5 +59,8 @@
 #define SYS_mmap 55
 #define SYS_munmap 56
 #define SYS_msync 57
+// 58-59: durability (kernel/fs/sysfile.c, kernel/fs/log.c)
+#define SYS_fsync 58
+#define SYS_sync 59
 
 #endif

@@ -465,6 +465,24 @@ SUITES = {
              ]),
         Generated("crash-orphan-points", lambda facts: orphan_points(facts)),
     ],
+    # The journaling lesson (user/jdemo.c, docs/cow-in-practice.md): the
+    # same workload under the three commit modes; commit=group must write
+    # at most a quarter of commit=op's blocks per created file (issue 25).
+    "jdemo": [
+        Test("jdemo-inplace", cpus=1, timeout=300, bootargs="commit=inplace", steps=[
+            Step("jdemo", (r"(?m)^jdemo: OK$",)),
+        ]),
+        Test("jdemo-op", cpus=1, timeout=300, bootargs="commit=op", steps=[
+            Step("jdemo", (r"(?m)^ +create +\d+ +\d+ +(?P<jd_op_create>\d+\.\d\d) ",
+                           r"(?m)^jdemo: OK$")),
+        ]),
+        Generated("jdemo-group", lambda facts: [
+            Test("jdemo-group", cpus=1, timeout=300, bootargs="commit=group", steps=[
+                Step("jdemo 1000 %d" % round(float(facts["jd_op_create"]) * 100),
+                     (r"(?m)^jdemo: commit=group: .*: ok$", r"(?m)^jdemo: OK$"),
+                     absent=(r"FAILED",)),
+            ])]),
+    ],
     "bench": [
         Test("forkbench", cpus=1, mem="512M", icount=True, timeout=900, steps=[
             Step("forkbench", (r"spawn\+wait vs cow fork\+exec\+wait",)),
@@ -484,6 +502,12 @@ SUITES = {
         Test("clonebench", cpus=1, icount=True, timeout=600, steps=[
             Step("clonebench", (r"(?m)^clonebench: done$",)),
         ]),
+    ] + [
+        # jdemo under each commit mode (docs/benchmarks.md, issue 25).
+        Test("jdemo-bench-%s" % mode, cpus=1, icount=True, timeout=900,
+             bootargs="commit=" + mode, steps=[
+                 Step("jdemo", (r"(?m)^jdemo: OK$",)),
+             ]) for mode in ("inplace", "op", "group")
     ] + [
         # The scaling table (issue 15, docs/benchmarks.md): the same
         # figures on 1, 2, 4 and 8 harts; tests/bench.py gathers them.

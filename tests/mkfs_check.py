@@ -28,7 +28,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-NINODES = 200  # mkfs's choice, not a shared constant
+NINODES = 1200  # mkfs's choice, not a shared constant
 SETUID_ROOT = {"suidtest"}  # mkfs's setuid_root[] list
 T_DIR, T_FILE = 1, 2
 S_ISUID = 0o4000

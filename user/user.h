@@ -93,6 +93,8 @@ int chown(const char *path, int uid, int gid); // root; -1 keeps an id
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
 int msync(void *addr, size_t len, int flags);
+int fsync(int fd); // the file durable (commits the log: every change before it)
+int sync(void);    // every change made so far durable
 int umask(int mask);                   // returns the old mask
 int rcustat(struct rcustat *);         // RCU and cred counters (docs/rcu.md)
 int credid(void); // debug: which cred object the caller uses

@@ -172,6 +172,20 @@ static int inode_write(struct file *f, uint64 addr, int n) {
   return done == n ? n : -1;
 }
 
+// fsync(fd). calf has one log for the whole disk, so making this file's
+// changes durable commits every change made before it (ext3 did the
+// same): it costs what sync costs, plus writing back the pages a shared
+// mapping of the file dirtied, which only reach the file by msync,
+// munmap or here.
+int filesync(struct file *f) {
+  if (f->type == FD_PIPE)
+    return -1;
+  if (f->type == FD_INODE)
+    file_flush_mapped(f->ip);
+  log_sync();
+  return 0;
+}
+
 // Write n bytes from user address addr.
 int filewrite(struct file *f, uint64 addr, int n) {
   if (!f->writable)

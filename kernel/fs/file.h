@@ -38,6 +38,8 @@ void fileclose(struct file *f);
 struct file *filedup(struct file *f);
 int fileread(struct file *f, uint64 addr, int n);
 int filewrite(struct file *f, uint64 addr, int n);
+// fsync: the file's changes, mapped pages included, durable; -1 for a pipe.
+int filesync(struct file *f);
 int filestat(struct file *f, uint64 addr);
 
 #endif

@@ -103,10 +103,21 @@ struct inode *iget(uint dev, uint inum) {
   return empty;
 }
 
+// Where the next search for a free inode starts: after the one allocated
+// last. Starting from inode 1 every time, creating a thousand files reads
+// every allocated inode's block again for each one; a hint only saves
+// time (the buffer lock decides who gets an inode), so races on it are
+// harmless.
+static uint ialloc_hint = 1;
+
 // Allocate a free on-disk inode of the given type on dev and return it,
 // referenced but unlocked. Returns 0 if there is no free inode.
 struct inode *ialloc(uint dev, short type) {
-  for (uint inum = 1; inum < sb.ninodes; inum++) {
+  uint start = __atomic_load_n(&ialloc_hint, __ATOMIC_RELAXED);
+  if (start < 1 || start >= sb.ninodes)
+    start = 1;
+  for (uint k = 0; k < sb.ninodes - 1; k++) {
+    uint inum = 1 + (start - 1 + k) % (sb.ninodes - 1); // start..ninodes-1, then 1..
     struct buf *b = bread(dev, IBLOCK(inum, sb));
     struct dinode *dip = (struct dinode *)b->data + inum % IPB;
     if (dip->type == 0) {
@@ -117,6 +128,7 @@ struct inode *ialloc(uint dev, short type) {
         memset(dip, 0, sizeof(*dip));
         dip->type = type; // marks it allocated on disk
         log_write(b);
+        __atomic_store_n(&ialloc_hint, inum + 1, __ATOMIC_RELAXED);
       }
       brelse(b);
       return ip;

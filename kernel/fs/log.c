@@ -14,6 +14,26 @@
 // group happened; a crash after it is repaired at boot by redoing step 3.
 // Either way the file system sees all of a group's writes or none.
 //
+// When a group commits is the boot argument commit=MODE (docs/log.md):
+//   commit=op     (the default) when the last outstanding operation ends,
+//                 so a system call is durable when it returns: each group
+//                 is one call, or the few that overlapped it;
+//   commit=group  operations keep joining one open group, which commits
+//                 when it is three-quarters full (GROUP_FULL), when
+//                 someone asks (fsync, sync, a clone that needs the whole
+//                 log, poweroff), or when its oldest change is
+//                 commitsecs=S seconds old (default 5, ext4's interval;
+//                 0: never). A block changed by many operations goes to
+//                 the log once per group (absorption), where commit=op
+//                 writes it twice per call (log, home).
+//   commit=inplace no log at all: log_write writes the block home at
+//                 once. No crash safety: it exists to measure what the
+//                 log costs and saves (user/jdemo.c).
+// The time limit is checked whenever an operation begins or ends and at
+// every clock tick that interrupts a user process (log_tick, from the
+// trap path); calf has no kernel threads, so a machine on which nothing
+// runs keeps an expired group until something does.
+//
 // Steps 1 and 3 write straight from the pinned buffers, and in runs: the
 // log area is contiguous, so step 1 is one disk request (or a few: the
 // driver caps a request's length), and step 3 sends each run of
@@ -49,12 +69,19 @@
 // harmless; taking the locks of a whole run at once, by contrast, could
 // deadlock with a reader that holds one of them and waits for another.
 //
+// Groups are numbered: log.seq is the open one (the one being committed,
+// while log.committing), and every group below log.seq is durable. A
+// caller that needs the open group durable (sync) records it in
+// log.want; no operation joins the group once it is wanted, so the last
+// one to end commits it.
+//
 // Invariant: log.lock guards log. Every block in log.lh is pinned in the
 // buffer cache until installed, and log.buf[i] is the buffer holding
 // log.lh.block[i]. begin_op admits an operation only if the
 // log has room for every admitted operation's worst case (MAXOPBLOCKS
 // each, or the whole log for an exclusive one), so log_write can never run
-// out of space.
+// out of space. In commit=group an idle open group holds fewer than
+// GROUP_FULL blocks, so the next operation always fits.
 
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -65,6 +92,8 @@
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
 #include "kernel/lock/spinlock.h"
+#include "kernel/riscv/fdt.h"
+#include "kernel/riscv/timer.h"
 #include "kernel/sched/sched.h"
 
 // The log header, both on disk (in the log's first block) and in memory,
@@ -75,6 +104,11 @@ struct logheader {
 };
 _Static_assert(sizeof(struct logheader) <= BSIZE, "log header must fit in a block");
 
+// commit=group commits at three-quarters full; the quarter left is room
+// for one more operation, so an idle group never turns one away.
+#define GROUP_FULL (LOGBLOCKS * 3 / 4)
+_Static_assert(LOGBLOCKS - GROUP_FULL >= MAXOPBLOCKS, "a group at GROUP_FULL - 1 must admit an op");
+
 static struct {
   struct spinlock lock;
   int start;       // block number of the header block
@@ -84,6 +118,12 @@ static struct {
   int exclusive;   // calls waiting in, or inside, begin_op_exclusive
   int whole;       // an exclusive call is admitted and owns the whole log
   int committing;  // a commit is in progress; new operations wait
+  int mode;        // COMMIT_OP, COMMIT_GROUP or COMMIT_INPLACE
+  uint64 seq;      // the open group's number; every group below it is durable
+  uint64 want;     // the highest group someone waits to see durable
+  uint opened;     // ticks when the open group got its first block
+  uint limit;      // commit=group: commit a group this many ticks old (0: never)
+  uint64 commits;  // groups committed since boot (fsstat)
   int dev;
   struct logheader lh;
   struct buf *buf[LOGBLOCKS]; // the pinned buffer of each logged block
@@ -152,12 +192,46 @@ static void recover_from_log(void) {
   virtio_blk_flush();
 }
 
+// The number after key= in bootargs, or dflt.
+static uint bootarg_uint(const char *key, uint dflt) {
+  char arg[16];
+  if (!bootarg(key, arg, sizeof(arg)) || arg[0] < '0' || arg[0] > '9')
+    return dflt;
+  uint v = 0;
+  for (char *c = arg; *c >= '0' && *c <= '9'; c++)
+    v = v * 10 + (*c - '0');
+  return v;
+}
+
+static const char *mode_names[] = {[COMMIT_OP] = "op", [COMMIT_GROUP] = "group",
+                                   [COMMIT_INPLACE] = "inplace"};
+
 void initlog(int dev, struct superblock *sb) {
   spin_init(&log.lock, "log");
   log.start = sb->logstart;
   log.size = sb->nlog;
   log.dev = dev;
+  log.seq = 1;
+  log.mode = COMMIT_OP;
+  char arg[16];
+  if (bootarg("commit", arg, sizeof(arg))) {
+    for (int m = 0; m < sizeof(mode_names) / sizeof(mode_names[0]); m++)
+      if (strncmp(arg, mode_names[m], sizeof(arg)) == 0)
+        log.mode = m;
+    printf("log: commit=%s\n", mode_names[log.mode]);
+  }
+  log.limit = bootarg_uint("commitsecs", 5) * TICK_HZ;
+  // A group a previous boot committed is replayed whatever the mode now.
   recover_from_log();
+}
+
+int log_mode(void) { return log.mode; }
+
+void log_stats(uint64 *commits, uint *mode) {
+  spin_lock(&log.lock);
+  *commits = log.commits;
+  *mode = log.mode;
+  spin_unlock(&log.lock);
 }
 
 // Would the log overflow if an operation needing n more blocks joined the
@@ -171,25 +245,16 @@ static void admit(int n) {
   log.reserved += n;
 }
 
-void begin_op(void) {
-  spin_lock(&log.lock);
-  while (log.committing || log.exclusive || log_would_overflow(MAXOPBLOCKS))
-    sleep(&log, &log.lock);
-  admit(MAXOPBLOCKS);
-  spin_unlock(&log.lock);
+// Is the open group older than the time limit? Caller holds log.lock.
+static int expired(void) {
+  return log.mode == COMMIT_GROUP && log.limit > 0 && log.lh.n > 0 &&
+         __atomic_load_n(&ticks, __ATOMIC_RELAXED) - log.opened >= log.limit;
 }
 
-// Wait for the log to be empty and idle, then take all of it. Ordinary
-// operations that arrive meanwhile wait behind us, so a stream of them
-// cannot starve an exclusive one.
-void begin_op_exclusive(void) {
-  spin_lock(&log.lock);
-  log.exclusive++;
-  while (log.committing || log.outstanding > 0 || log_would_overflow(LOGBLOCKS))
-    sleep(&log, &log.lock);
-  admit(LOGBLOCKS);
-  log.whole = 1;
-  spin_unlock(&log.lock);
+// Must the open group commit once no operation is inside it?
+static int group_due(void) {
+  return log.mode != COMMIT_GROUP || log.lh.n >= GROUP_FULL || log.want >= log.seq ||
+         log.exclusive || expired();
 }
 
 // Copy the group's modified blocks, still cached, into the log area:
@@ -212,9 +277,67 @@ static void commit(void) {
   virtio_blk_flush();
 }
 
-void end_op(void) {
-  int do_commit = 0;
+// Commit the open group, which no operation is inside. Called with
+// log.lock held, returns with it held; drops it across the disk writes,
+// which sleep, while log.committing keeps everyone else out.
+static void commit_locked(void) {
+  log.committing = 1;
+  int had = log.lh.n > 0;
+  spin_unlock(&log.lock);
+  commit();
+  spin_lock(&log.lock);
+  log.commits += had;
+  log.seq++; // the group just committed is durable
+  log.committing = 0;
+  wakeup(&log);
+}
 
+void begin_op(void) {
+  spin_lock(&log.lock);
+  for (;;) {
+    // An idle group that is due (wanted, or too old) is ours to commit:
+    // nobody else is inside it to do so.
+    if (!log.committing && log.outstanding == 0 && log.lh.n > 0 && group_due()) {
+      commit_locked();
+      continue;
+    }
+    // Wait out a commit, an exclusive operation, a group someone wants
+    // closed (joining would delay it), and a log without room for us.
+    if (log.committing || log.exclusive || log.want >= log.seq ||
+        log_would_overflow(MAXOPBLOCKS)) {
+      sleep(&log, &log.lock);
+      continue;
+    }
+    break;
+  }
+  admit(MAXOPBLOCKS);
+  spin_unlock(&log.lock);
+}
+
+// Wait for the log to be empty and idle, then take all of it. Ordinary
+// operations that arrive meanwhile wait behind us, so a stream of them
+// cannot starve an exclusive one. Under commit=group the open group may
+// hold blocks with no operation inside it: we commit it ourselves.
+void begin_op_exclusive(void) {
+  spin_lock(&log.lock);
+  log.exclusive++;
+  for (;;) {
+    if (!log.committing && log.outstanding == 0 && log.lh.n > 0) {
+      commit_locked();
+      continue;
+    }
+    if (log.committing || log.outstanding > 0 || log_would_overflow(LOGBLOCKS)) {
+      sleep(&log, &log.lock);
+      continue;
+    }
+    break;
+  }
+  admit(LOGBLOCKS);
+  log.whole = 1;
+  spin_unlock(&log.lock);
+}
+
+void end_op(void) {
   spin_lock(&log.lock);
   if (log.committing)
     panic("end_op: operation ended during a commit");
@@ -226,31 +349,63 @@ void end_op(void) {
     log.reserved -= MAXOPBLOCKS;
   }
   log.outstanding--;
-  if (log.outstanding == 0) {
-    do_commit = 1;
-    log.committing = 1;
-  } else {
+  if (log.outstanding == 0 && group_due())
+    commit_locked(); // commit=op: always; commit=group: full, wanted or old
+  else
     // This operation's reserved space is free again, which may let a
     // waiting begin_op in.
     wakeup(&log);
+  spin_unlock(&log.lock);
+}
+
+// Make every operation that has ended durable: the open group, if it
+// holds anything, and the one being committed. Under commit=op there is
+// something to wait for only while operations of other processes overlap.
+// Called outside any operation.
+void log_sync(void) {
+  spin_lock(&log.lock);
+  uint64 need = log.seq; // the open (or committing) group
+  if (log.lh.n == 0 && !log.committing)
+    need = log.seq - 1; // nothing has ended in it: all done already
+  while (log.seq <= need) {
+    if (!log.committing && log.outstanding == 0) {
+      commit_locked();
+      continue;
+    }
+    if (log.want < need)
+      log.want = need; // the last operation to end commits it
+    sleep(&log, &log.lock);
   }
   spin_unlock(&log.lock);
+}
 
-  // commit() sleeps on disk I/O, so it must run without the spinlock;
-  // log.committing keeps everyone else out meanwhile.
-  if (do_commit) {
-    commit();
-    spin_lock(&log.lock);
-    log.committing = 0;
-    wakeup(&log);
-    spin_unlock(&log.lock);
-  }
+// A clock tick interrupted a user process: commit the open group if it
+// has outlived the time limit and nobody is inside it; if somebody is,
+// the last to end will (group_due). The unlocked look keeps the common
+// case, nothing to do, to a few loads.
+void log_tick(void) {
+  if (log.mode != COMMIT_GROUP || __atomic_load_n(&log.lh.n, __ATOMIC_RELAXED) == 0)
+    return;
+  spin_lock(&log.lock);
+  if (expired() && !log.committing && log.outstanding == 0)
+    commit_locked();
+  spin_unlock(&log.lock);
 }
 
 // Record that b, which the caller has modified and still holds, belongs
 // to the current group; it will be written at commit. A block logged
-// twice in one group takes a single log slot (absorption).
+// twice in one group takes a single log slot (absorption). Under
+// commit=inplace it is written home now instead.
 void log_write(struct buf *b) {
+  if (log.mode == COMMIT_INPLACE) {
+    spin_lock(&log.lock);
+    int inside = log.outstanding > 0;
+    spin_unlock(&log.lock);
+    if (!inside)
+      panic("log_write: outside of begin_op/end_op");
+    bwrite(b); // the caller holds b locked; it sleeps, so no spinlock here
+    return;
+  }
   spin_lock(&log.lock);
   if (log.outstanding < 1)
     panic("log_write: outside of begin_op/end_op");
@@ -261,6 +416,8 @@ void log_write(struct buf *b) {
   if (i == log.lh.n) {
     if (log.lh.n >= LOGBLOCKS || log.lh.n >= log.size - 1)
       panic("log_write: transaction too big");
+    if (log.lh.n == 0)
+      log.opened = __atomic_load_n(&ticks, __ATOMIC_RELAXED);
     log.lh.block[i] = b->blockno;
     log.buf[i] = b;
     log.lh.n++;

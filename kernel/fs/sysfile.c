@@ -124,6 +124,18 @@ uint64 sys_fstat(void) {
   return f ? filestat(f, st) : -1;
 }
 
+// fsync(fd): durable when it returns, under every commit mode.
+uint64 sys_fsync(void) {
+  struct file *f = argfd(0, 0);
+  return f ? filesync(f) : -1;
+}
+
+// sync(): every file system call that has returned is durable.
+uint64 sys_sync(void) {
+  log_sync();
+  return 0;
+}
+
 // Make a new name, new, for the existing file old.
 uint64 sys_link(void) {
   char old[MAXPATH], new[MAXPATH], name[DIRSIZ];
@@ -483,6 +495,7 @@ uint64 sys_fsstat(void) {
   block_stats(ROOTDEV, &st);
   inode_stats(ROOTDEV, &st);
   virtio_blk_stats(&st.writes, &st.flushes);
+  log_stats(&st.commits, &st.commitmode);
   st.files = file_table_used();
   return copyout(myproc()->pagetable, addr, (char *)&st, sizeof(st));
 }

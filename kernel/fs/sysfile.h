@@ -19,6 +19,8 @@ uint64 sys_pipe(void);
 uint64 sys_fsstat(void);
 uint64 sys_clonefile(void);
 uint64 sys_mmap(void);
+uint64 sys_fsync(void);
+uint64 sys_sync(void);
 
 struct file;
 // Open path as an open file that no descriptor refers to yet; 0 on failure.

@@ -43,7 +43,8 @@ static uint64 (*syscalls[])(void) = {
     [SYS_clonefile] = sys_clonefile, [SYS_fsstat] = sys_fsstat,
     [SYS_inject] = sys_inject,
     [SYS_mmap] = sys_mmap,         [SYS_munmap] = sys_munmap,
-    [SYS_msync] = sys_msync,
+    [SYS_msync] = sys_msync,       [SYS_fsync] = sys_fsync,
+    [SYS_sync] = sys_sync,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

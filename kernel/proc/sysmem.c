@@ -15,6 +15,7 @@
 #include "kernel/mm/mmap.h"
 #include "kernel/fcntl.h"
 #include "kernel/vmstat.h"
+#include "kernel/fs/log.h"
 #include "kernel/lib/string.h"
 
 uint64 sys_memstat(void) {
@@ -143,7 +144,8 @@ uint64 sys_munmap(void) {
 }
 
 // msync(addr, len, flags): MS_SYNC, MS_ASYNC or MS_INVALIDATE (Linux's
-// values, not both of the first two); each writes home before returning.
+// values, not both of the first two); each writes home before returning,
+// and MS_SYNC also makes that durable (commit=group's open log group).
 uint64 sys_msync(void) {
   uint64 addr, len;
   int flags;
@@ -152,5 +154,8 @@ uint64 sys_msync(void) {
   argint(2, &flags);
   if ((flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
     return -1;
-  return vma_sync(myproc(), addr, len);
+  int r = vma_sync(myproc(), addr, len);
+  if (r == 0 && (flags & MS_SYNC))
+    log_sync();
+  return r;
 }

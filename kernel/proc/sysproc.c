@@ -5,6 +5,7 @@
 #include "kernel/proc/cred.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/poweroff.h"
+#include "kernel/fs/log.h"
 
 uint64 sys_fork(void) { return fork(); }
 
@@ -73,8 +74,11 @@ uint64 sys_uptime(void) {
 }
 
 // Only root may stop the machine, as only root may halt a Unix system.
+// A clean shutdown first makes every finished file system call durable
+// (under commit=group the open group would otherwise be lost).
 uint64 sys_poweroff(void) {
   if (current_cred()->euid != 0)
     return -1;
+  log_sync();
   machine_stop(0);
 }

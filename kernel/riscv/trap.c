@@ -14,6 +14,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscall_dispatch.h"
 #include "kernel/mm/fault.h"
+#include "kernel/fs/log.h"
 #include "kernel/lock/lockcheck.h"
 #include "kernel/lib/printk.h"
 
@@ -93,8 +94,10 @@ void usertrap(void) {
 
   if (killed(p))
     exit(-1);
-  if (dev == TIMER)
+  if (dev == TIMER) {
+    log_tick(); // commit=group's time limit (kernel/fs/log.c)
     yield();
+  }
   usertrapret();
 }
 
