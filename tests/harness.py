@@ -72,6 +72,9 @@ CRASH_CPUS = 1                         # crashwork is one process: on one hart t
 TRIMCAP = "trimcap=32"                 # the crash runs: a truncation step cuts at
                                        # most 32 blocks, so crashwork's TRUNC of E
                                        # takes several transactions
+GROUP = "commit=group commitsecs=0"     # the crash runs under commit=group: no
+                                       # time limit, so commits fall at the same
+                                       # writes in every run
 BOOT_PROMPT = re.compile(r"(?m)^\$ ")  # the shell's first prompt after boot
 PROMPT = "$ "                          # the prompt that ends a command's output
 PANIC_PREFIX = "panic: "
@@ -391,8 +394,11 @@ SUITES = {
     # several transactions (O_TRUNC, unlink, close after unlink). One
     # process does all of it, and on one hart it takes about 2/3 of the
     # time (disk completions need no IPI to reach it).
+    # commit=group: the test checks what the files hold and the free
+    # counts, which no commit mode changes, and group commit writes the
+    # file in about a sixth of the commits (issue 25).
     "bigfile": [
-        Test("bigfiletest", cpus=1, timeout=900, bootargs="trimcap=64", steps=[
+        Test("bigfiletest", cpus=1, timeout=900, bootargs="trimcap=64 commit=group", steps=[
             Step("bigfiletest", (r"(?m)^ALL BIGFILE TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
     ],
@@ -464,6 +470,37 @@ SUITES = {
                  Step("poweroff", prompt=False),
              ]),
         Generated("crash-orphan-points", lambda facts: orphan_points(facts)),
+    ] + [
+        # The same under commit=group (kernel/fs/log.c): a transaction holds
+        # many steps, so a crash may lose several, but never one that an
+        # fsync or sync made durable ("durable through step k"). The time
+        # limit is off (commitsecs=0), so every run commits at the same
+        # writes and the crash points mean the same thing in each.
+        Test("crash-group-run", cpus=CRASH_CPUS, disk="crash-base",
+             bootargs="crashafter=1000000000 %s %s" % (TRIMCAP, GROUP), exit_code=0,
+             steps=[
+                 Step("crashwork run", (r"(?m)^crashwork: start writes=(?P<crash_gw0>\d+)$",
+                                        r"(?m)^crashwork: end writes=(?P<crash_gw1>\d+)$")),
+                 Step("crashwork check", (r"(?m)^crashwork: consistent at step (\d+) of \1$",)),
+                 Step("poweroff", prompt=False),
+             ]),
+        Generated("crash-group-points", lambda facts: crash_points(
+            int(facts["crash_gw0"]), int(facts["crash_gw1"]), mode="group")),
+        Generated("crash-group-wb-points", lambda facts: crash_points(
+            int(facts["crash_gw0"]), int(facts["crash_gw1"]), CRASH_WB_POINTS, "wb",
+            mode="group")),
+        Test("crash-group-orphans-run", cpus=CRASH_CPUS, disk="crash-base", exit_code=0,
+             bootargs="crashafter=1000000000 %s %s" % (TRIMCAP, GROUP), steps=[
+                 Step("crashwork orphans", (
+                     r"(?m)^crashwork: orphans before free=(?P<gorph_free>\d+) "
+                     r"ifree=(?P<gorph_ifree>\d+) dirsize=(?P<gorph_dir>\d+)$",
+                     r"(?m)^crashwork: orphans start writes=(?P<gorph_w0>\d+)$",
+                     r"(?m)^crashwork: orphans frees writes=(?P<gorph_wf>\d+)$",
+                     r"(?m)^crashwork: orphans end writes=(?P<gorph_w1>\d+) ",
+                     r"(?s)before free=(\d+) ifree=(\d+) .*end writes=\d+ free=\1 ifree=\2\s")),
+                 Step("poweroff", prompt=False),
+             ]),
+        Generated("crash-group-orphan-points", lambda facts: orphan_points(facts, mode="group")),
     ],
     # The journaling lesson (user/jdemo.c, docs/cow-in-practice.md): the
     # same workload under the three commit modes; commit=group must write
@@ -502,6 +539,14 @@ SUITES = {
         Test("clonebench", cpus=1, icount=True, timeout=600, steps=[
             Step("clonebench", (r"(?m)^clonebench: done$",)),
         ]),
+    ] + [
+        # bigfiletest's MAXFILE file written and read back, under commit=op
+        # and commit=group (issue 25: group at most half of op's ticks).
+        Test("bigfile-bench-%s" % mode, cpus=1, icount=True, timeout=1800,
+             bootargs="trimcap=64 commit=" + mode, steps=[
+                 Step("bigfiletest maxfile", (r"(?m)^bigfiletest: maxfile: write and read back",
+                                              r"(?m)^ALL BIGFILE TESTS PASSED$")),
+             ]) for mode in ("op", "group")
     ] + [
         # jdemo under each commit mode (docs/benchmarks.md, issue 25).
         Test("jdemo-bench-%s" % mode, cpus=1, icount=True, timeout=900,
@@ -728,7 +773,7 @@ CRASH_WB_POINTS = 8  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes
 
 
-def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
+def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None, mode=None):
     """One test per crash point N in (w0, w1): boot the crash-setup image
     with crashafter=N, start `crashwork run` and let the disk stop; fsck
     the image as the crash left it; boot it again, where `crashwork check`
@@ -741,7 +786,9 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
     writes (t0, t1] of crashwork's several-transaction truncation of E, adds
     points a third and two thirds into it, where at least one of its
     transactions has committed and the last has not: there the check must
-    find E cut part way ("part done")."""
+    find E cut part way ("part done"). mode="group" boots with commit=group
+    (tests named crash-group-N): then the check must also find at least
+    every step the run said was durable (fsync, sync) before the crash."""
     # The disk stops at the first write or flush after write N; with N = w0
     # that would be boot's own flush, before the run, so the points start
     # at the run's first write.
@@ -759,13 +806,25 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
         t0, t1 = trunc
         inside = {t0 + (t1 - t0) // 3, t0 + 2 * (t1 - t0) // 3}
         ns |= inside
-    name = "crash-%s-" % cache if cache else "crash-"
+    name = "crash-" + "".join(x + "-" for x in (mode, cache) if x)
     extra = " diskcache=%s" % cache if cache else ""
+    extra += " " + GROUP if mode == "group" else ""
     recovered = []  # (N, step reached) of the points that passed, by N
+    durable = {}    # N -> the last step the run made durable before the crash
+
+    def note_durable(n):
+        def check(out):
+            ks = re.findall(r"(?m)^crashwork: durable through step (\d+)$", out)
+            durable[n] = max(map(int, ks), default=0)
+            return None
+        return check
 
     def no_step_lost(n):
         def check(out):
             k = int(re.search(r"consistent at step (\d+)", out).group(1))
+            if k < durable.get(n, 0):
+                return ("recovered to step %d, but step %d was durable (fsync or sync) "
+                        "before the crash" % (k, durable[n]))
             if recovered and k < recovered[-1][1]:
                 return ("recovered to step %d, but the crash after %d writes kept %d steps"
                         % (k, recovered[-1][0], recovered[-1][1]))
@@ -778,7 +837,8 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
                  timeout=60,
                  steps=[Step("crashwork run", (r"(?m)^crashwork: start writes=%d$" % w0,
                                                r"(?m)^crash: disk stopped after %d writes$" % n),
-                             absent=(r"crashwork: end writes",), prompt=False)],
+                             absent=(r"crashwork: end writes",), prompt=False,
+                             check=note_durable(n))],
                  then=Test(name + "%d-reboot" % n, cpus=CRASH_CPUS, exit_code=0, timeout=90,
                            steps=[
                      Step("crashwork check",
@@ -795,25 +855,28 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
 ORPHAN_POINTS = 8  # crash points spread over crashwork's orphan workload
 
 
-def orphan_points(facts, npoints=ORPHAN_POINTS):
+def orphan_points(facts, npoints=ORPHAN_POINTS, mode=None):
     """One test per crash point N spread over `crashwork orphans`: boot the
     crash-setup image with crashafter=N, run the workload until the disk
     stops, fsck; boot again (the mount frees the orphans) and check that
     the free block and inode counts are the starting ones less what the
     files that still have names hold; fsck again."""
-    w0, wf, w1 = int(facts["orph_w0"]), int(facts["orph_wf"]), int(facts["orph_w1"])
-    before = "%s %s %s" % (facts["orph_free"], facts["orph_ifree"], facts["orph_dir"])
+    f = "g" if mode == "group" else ""  # the facts of the group run start with g
+    w0, wf, w1 = int(facts[f + "orph_w0"]), int(facts[f + "orph_wf"]), int(facts[f + "orph_w1"])
+    before = "%s %s %s" % (facts[f + "orph_free"], facts[f + "orph_ifree"], facts[f + "orph_dir"])
+    name = "crash-group-orphans-" if mode == "group" else "crash-orphans-"
+    extra = " " + GROUP if mode == "group" else ""
     # Half the points while the files are written and O1 is open but
     # unlinked; half in the multi-step frees of O2, O3 (reflinked) and O1.
     half = npoints // 2
     ns = sorted({w0 + 1 + round(i * (wf - w0 - 1) / half) for i in range(half)} |
                 {wf + 1 + round(i * (w1 - wf - 1) / (half - 1)) for i in range(half)})
-    return [Test("crash-orphans-%d" % n, disk="crash-base", cpus=CRASH_CPUS, timeout=60,
-                 bootargs="crashafter=%d %s" % (n, TRIMCAP),
+    return [Test(name + str(n), disk="crash-base", cpus=CRASH_CPUS, timeout=60,
+                 bootargs="crashafter=%d %s%s" % (n, TRIMCAP, extra),
                  steps=[Step("crashwork orphans",
                              (r"(?m)^crash: disk stopped after %d writes$" % n,),
                              absent=(r"crashwork: orphans end",), prompt=False)],
-                 then=Test("crash-orphans-%d-reboot" % n, cpus=CRASH_CPUS, exit_code=0,
+                 then=Test(name + "%d-reboot" % n, cpus=CRASH_CPUS, exit_code=0,
                            timeout=90, steps=[
                      Step("crashwork orphancheck " + before,
                           (r"(?m)^crashwork: orphans consistent$",), absent=(r"INCONSISTENT",)),

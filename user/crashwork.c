@@ -14,7 +14,10 @@
 // Every step is one system call that changes the disk, so one log
 // transaction: after a crash anywhere in `run` and a reboot, the file
 // system must hold the state after steps 1..k for some k, all of each
-// step or none of it. One exception: truncating a big file runs as
+// step or none of it. Under commit=group (kernel/fs/log.c) a transaction
+// holds many steps, and k may be any step up to the crash; but some steps
+// end with fsync or sync, and `run` prints "durable through step k" when
+// that returns: the harness then requires the check to find at least k. One exception: truncating a big file runs as
 // several transactions (kernel/fs/reclaim.c; the harness boots with
 // trimcap=32 so that E's truncation takes several), each cutting blocks
 // from the end. So a crash inside TRUNC may also leave the file cut to
@@ -64,12 +67,17 @@ struct node {
 
 enum op { CLONE, WRITE, UNLINK, TRUNC, MKDIR };
 
+// After a step, make it durable: fsync the file written (a WRITE) or
+// sync() everything.
+enum durable { NONE, FSYNC, SYNC };
+
 struct step {
   enum op op;
   const char *name; // the file or directory the step makes or changes
   const char *src;  // CLONE: the source
   uint off, len;    // WRITE: where and how much (at most CHUNK)
   int seed;         // WRITE: which pattern
+  enum durable durable;
 };
 
 // The starting files, made by setup: A with direct and indirect blocks, B
@@ -89,17 +97,17 @@ static const struct step steps[] = {
     {CLONE, "A2", "A"},
     {WRITE, "A2", 0, 5000, 3000, 11},
     {CLONE, "B2", "B"},
-    {WRITE, "B", 0, 290000, 4096, 12},
+    {WRITE, "B", 0, 290000, 4096, 12, FSYNC},
     {WRITE, "B2", 0, 100, 2000, 13},
     {MKDIR, "D"},
     {CLONE, "D/B3", "B2"},
-    {UNLINK, "B"},
+    {UNLINK, "B", 0, 0, 0, 0, SYNC},
     {TRUNC, "A"},
     {WRITE, "A", 0, 0, 1500, 14},
-    {WRITE, "D/B3", 0, 300 * BSIZE, 3000, 15},
+    {WRITE, "D/B3", 0, 300 * BSIZE, 3000, 15, FSYNC},
     {CLONE, "D/C2", "C"},
     {WRITE, "C", 0, 600, 400, 16},
-    {UNLINK, "A2"},
+    {UNLINK, "A2", 0, 0, 0, 0, SYNC},
     {TRUNC, "E"},
     {WRITE, "E", 0, 0, 2500, 17},
 };
@@ -176,7 +184,7 @@ static void die(const char *what, const char *name) {
 // Write len bytes of pattern `seed` at offset off of name, which already
 // holds at least off bytes (no lseek: read up to off first; reads change
 // nothing on disk, so the write is the step's one transaction).
-static void write_at(const char *name, uint off, uint len, int seed) {
+static void write_at(const char *name, uint off, uint len, int seed, int durable) {
   static char buf[CHUNK];
   char p[64];
   int fd = open(path(p, name), O_RDWR);
@@ -196,6 +204,8 @@ static void write_at(const char *name, uint off, uint len, int seed) {
       die("write", p);
     done += k;
   }
+  if (durable && fsync(fd) != 0)
+    die("fsync", p);
   close(fd);
 }
 
@@ -208,7 +218,7 @@ static void do_step(const struct step *s) {
       die("clonefile to", p);
     break;
   case WRITE:
-    write_at(s->name, s->off, s->len, s->seed);
+    write_at(s->name, s->off, s->len, s->seed, s->durable == FSYNC);
     break;
   case UNLINK:
     if (unlink(path(p, s->name)) != 0)
@@ -244,7 +254,7 @@ static void setup(void) {
     if (fd < 0)
       die("create", p);
     close(fd);
-    write_at(initial[i].name, 0, initial[i].size, initial[i].seed);
+    write_at(initial[i].name, 0, initial[i].size, initial[i].seed, 0);
   }
   printf("crashwork: setup done\n");
 }
@@ -255,7 +265,11 @@ static void run(void) {
   for (int i = 0; i < NSTEPS; i++) {
     uint64 w = disk_writes();
     do_step(&steps[i]);
+    if (steps[i].durable == SYNC && sync() != 0)
+      die("sync after step", steps[i].name);
     printf("crashwork: step %d done\n", i + 1);
+    if (steps[i].durable != NONE)
+      printf("crashwork: durable through step %d\n", i + 1);
     // The harness places crash points inside a truncation by its span.
     if (steps[i].op == TRUNC)
       printf("crashwork: truncate %s writes=%ld-%ld\n", steps[i].name, w, disk_writes());
@@ -478,6 +492,11 @@ static void orphans(void) {
   if (unlink(O3) != 0)
     die("unlink", O3);
   close(fd); // O1's last reference: freed now, in steps
+  // Under commit=group the frees are still in the open log group: commit
+  // them, so that the crash points the harness puts after "frees" fall in
+  // their writes (under commit=op this writes nothing).
+  if (sync() != 0)
+    die("sync", TOP);
   if (fsstat(&s) != 0)
     die("fsstat", TOP);
   printf("crashwork: orphans end writes=%ld free=%d ifree=%d\n", disk_writes(), s.free, s.ifree);
