@@ -505,7 +505,7 @@ SUITES = {
     # The journaling lesson (user/jdemo.c, docs/cow-in-practice.md): the
     # same workload under the three commit modes; commit=group must write
     # at most a quarter of commit=op's blocks per created file (issue 25).
-    "jdemo": [
+    "log": [
         Test("jdemo-inplace", cpus=1, timeout=300, bootargs="commit=inplace", steps=[
             Step("jdemo", (r"(?m)^jdemo: OK$",)),
         ]),
@@ -513,6 +513,10 @@ SUITES = {
             Step("jdemo", (r"(?m)^ +create +\d+ +\d+ +(?P<jd_op_create>\d+\.\d\d) ",
                            r"(?m)^jdemo: OK$")),
         ]),
+        # fsync and sync under each mode (user/synctest.c).
+        *[Test("synctest-" + mode, cpus=3, timeout=120, bootargs="commit=%s commitsecs=0" % mode,
+               steps=[Step("synctest", (r"(?m)^ALL SYNC TESTS PASSED$",), absent=(r"FAILED",))])
+          for mode in ("op", "group", "inplace")],
         Generated("jdemo-group", lambda facts: [
             Test("jdemo-group", cpus=1, timeout=300, bootargs="commit=group", steps=[
                 Step("jdemo 1000 %d" % round(float(facts["jd_op_create"]) * 100),
@@ -648,7 +652,10 @@ SUITES["reliability"] = [
     ]),
     # The short fuzz run of make test: three seeds, each 12 rounds of 4
     # workers x 64 calls on 4 harts (make fuzz SEED=n ITERS=n for a soak).
-    *[Test("fuzz-seed%d" % seed, cpus=4, timeout=300, steps=[
+    # Seed 2 runs under commit=group: fsync, sync and the last end_op then
+    # race to commit one open log group (kernel/fs/log.c).
+    *[Test("fuzz-seed%d" % seed, cpus=4, timeout=300,
+           bootargs="commit=group" if seed == 2 else None, steps=[
         Step("fuzz %d 12" % seed, (r"(?m)^fuzz: OK seed %d: " % seed,), absent=(r"FAILED",)),
     ]) for seed in (1, 2, 3)],
     Test("elftest", timeout=200, steps=[
@@ -696,8 +703,12 @@ SUITES["inject"] = [
         Step("inject test", (r"(?m)^ALL INJECT TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
     # One boot per suite: each gets a fresh image, checked by fsck after.
+    # reflinktest runs under commit=group: its clones take the whole log
+    # (begin_op_exclusive), which then commits the open group first, and
+    # its fsync and sync tests run with injected failures around them.
     *[Test("inject-" + cmd, timeout=300,
-           bootargs="inject=%s,seed:%d" % (INJECT_POLICY, INJECT_SEEDS[0]),
+           bootargs="inject=%s,seed:%d%s" % (INJECT_POLICY, INJECT_SEEDS[0],
+                                             " commit=group" if cmd == "reflinktest" else ""),
            steps=inject_steps(cmd)) for cmd in INJECT_SUITES],
 ]
 

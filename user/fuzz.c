@@ -5,7 +5,9 @@
 // Prints the seed first, so any failure replays with the same arguments.
 // Each round forks WORKERS children at once (default 4: one per hart),
 // each of which makes CALLS (default 64) system calls by ecall: every call
-// number, numbers past the end and negative ones, with arguments drawn
+// number (fsync and sync too: under commit=group, which the harness boots
+// one seed with, they commit the log under the other workers' operations),
+// numbers past the end and negative ones, with arguments drawn
 // from a hostile pool (kernel, unaligned, unmapped and read-only pointers,
 // huge and negative sizes, bad descriptors and ids, long and deep paths,
 // argv arrays with bad entries). Half the rounds run as root, half as
