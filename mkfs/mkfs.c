@@ -49,8 +49,12 @@
 #include "mkfs/diskfmt.h"
 #include "mkfs/dirrules.h"
 
-#define NINODES 1200 // inodes in the image, including unused inode 0: xv6 has 200;
-                     // calf keeps room for jdemo's 1,000 files in one directory
+// Inodes in the image, including unused inode 0: the default image has
+// room for jdemo's 1,000 files in one directory; a smaller one (-s, which
+// the tests that exhaust the disk and its inodes use) has xv6's 200.
+#define NINODES_DEFAULT 1200
+#define NINODES_SMALL 200
+#define NINODES (fssize < FSSIZE ? NINODES_SMALL : NINODES_DEFAULT)
 
 // Programs installed setuid root: credtest checks that exec honours it.
 static const char *setuid_root[] = {"suidtest"};
@@ -58,7 +62,7 @@ static const char *setuid_root[] = {"suidtest"};
 #define MAXFSSIZE 0x1000000 // blocks: 16 GiB, far more than anyone needs
 
 // The on-disk layout must be representable: an inode number fits a dirent.
-_Static_assert(NINODES <= 65536, "inode numbers must fit a ushort");
+_Static_assert(NINODES_DEFAULT <= 65536, "inode numbers must fit a ushort");
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
 
