@@ -521,6 +521,10 @@ SUITES = {
         *[Test("synctest-" + mode, cpus=3, timeout=120, bootargs="commit=%s commitsecs=0" % mode,
                steps=[Step("synctest", (r"(?m)^ALL SYNC TESTS PASSED$",), absent=(r"FAILED",))])
           for mode in ("op", "group", "inplace")],
+        # commit=group's time limit: a second.
+        Test("synctest-timer", cpus=1, timeout=120, bootargs="commit=group commitsecs=1",
+             steps=[Step("synctest timelimit", (r"(?m)^ALL SYNC TESTS PASSED$",),
+                         absent=(r"FAILED",))]),
         Generated("jdemo-group", lambda facts: [
             Test("jdemo-group", cpus=1, timeout=300, bootargs="commit=group", steps=[
                 Step("jdemo 1000 %d" % round(float(facts["jd_op_create"]) * 100),

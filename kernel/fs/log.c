@@ -14,7 +14,8 @@
 // group happened; a crash after it is repaired at boot by redoing step 3.
 // Either way the file system sees all of a group's writes or none.
 //
-// When a group commits is the boot argument commit=MODE (docs/log.md):
+// When a group commits is the boot argument commit=MODE (the lesson it
+// teaches, measured: docs/cow-in-practice.md, section 5):
 //   commit=op     (the default) when the last outstanding operation ends,
 //                 so a system call is durable when it returns: each group
 //                 is one call, or the few that overlapped it;
@@ -23,9 +24,9 @@
 //                 someone asks (fsync, sync, a clone that needs the whole
 //                 log, poweroff), or when its oldest change is
 //                 commitsecs=S seconds old (default 5, ext4's interval;
-//                 0: never). A block changed by many operations goes to
-//                 the log once per group (absorption), where commit=op
-//                 writes it twice per call (log, home).
+//                 0: never). A block changed by many operations is
+//                 logged and installed once per group (absorption),
+//                 where commit=op does both again in every call.
 //   commit=inplace no log at all: log_write writes the block home at
 //                 once. No crash safety: it exists to measure what the
 //                 log costs and saves (user/jdemo.c).
