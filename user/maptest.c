@@ -439,12 +439,54 @@ static void pressure(void) {
   unlink(F);
 }
 
+// Snapshots cover mappings: a rollback brings back the mappings of the
+// snapshot's time and their private pages; shared pages are the file's,
+// which is not rolled back (so a snapshot id kept there survives).
+static void snapshots(void) {
+  make_file(F, PGSIZE, 13);
+  char *a = mmap(0, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  check(a != FAILED, "anonymous map");
+  char *v = map_file(F, O_RDWR, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  char *s = map_file(F, O_RDWR, PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
+  a[0] = 1;
+  v[0] = '1';
+  s[0] = '1';
+  struct procstat ps0, ps1;
+  EXPECT(procstat(getpid(), &ps0), 0);
+  int id = snapshot();
+  check(id >= 0, "snapshot");
+  if (id > 0) {
+    memmove(s + 8, &id, sizeof(id));
+    a[0] = 2;
+    v[0] = '2';
+    s[0] = '2';
+    EXPECT(munmap(a, PGSIZE), 0);
+    char *n = mmap(0, 4 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    check(n != FAILED, "a mapping made after the snapshot");
+    n[0] = 5;
+    rollback(id);
+    fail("rollback returned");
+  }
+  EXPECT(a[0], 1);   // the mapping is back, with its page of then
+  EXPECT(v[0], '1'); // private: rolled back
+  EXPECT(s[0], '2'); // shared: the file's, not rolled back
+  EXPECT(procstat(getpid(), &ps1), 0);
+  EXPECT(ps1.mapped_bytes, ps0.mapped_bytes); // the later mapping is gone
+  memmove(&id, s + 8, sizeof(id));
+  EXPECT(snapdrop(id), 0);
+  EXPECT(munmap(a, PGSIZE), 0);
+  EXPECT(munmap(v, PGSIZE), 0);
+  EXPECT(munmap(s, PGSIZE), 0);
+  unlink(F);
+}
+
 static struct test tests[] = {
     {"private", private_read},   {"cow", private_cow},        {"seewrite", private_sees_write},
     {"shared", shared_write},    {"rights", rights},          {"fork", fork_modes},
     {"unlinked", unlinked},      {"holes", holes},            {"anon", anonymous},
     {"exec", execute},           {"badargs", bad_args},       {"textbusy", textbusy},
     {"text", exec_text},         {"reflink", reflinks},       {"pressure", pressure},
+    {"snapshot", snapshots},
 };
 
 // Free blocks and inodes, in-memory inodes and busy cache frames in one
