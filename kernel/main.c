@@ -130,6 +130,7 @@ void kmain(uint64 hartid, uint64 dtb) {
 
   frame_init((uint64)end, ram_end);
   kvm_init();
+  sleep_init();
   proc_init(); // maps the kernel stacks: before any hart loads the table
   kvm_inithart();
   trap_inithart();

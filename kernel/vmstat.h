@@ -46,6 +46,10 @@ struct procstat {
   uint64 file_pages;    // resident pages that are the page cache's frames (a running
                         // program's text, mapped files' pages not yet copied)
   uint64 mapped_bytes;  // bytes of address space its mmap regions cover
+  uint64 wake_calls;    // wakeup() calls it has made (those of interrupt handlers
+                        // that interrupted it included; docs/sleep.md)
+  uint64 wake_locks;    // ... and the process locks they took: one per process asleep
+                        // on the channel woken, none for a channel nobody waits on
 };
 
 // procstat's state, as ps prints it

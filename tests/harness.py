@@ -258,6 +258,19 @@ SUITES = {
             Step("cowtest mode", (r"(?m)^fork mode: eager$",)),
         ]),
     ],
+    # The page cache and mmap (docs/pagecache.md): every rule, one test each,
+    # on one hart and on four; the fork test also switches fork strategies.
+    "mmap": [
+        Test("maptest", timeout=300, steps=[
+            Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("maptest-cpus1", cpus=1, timeout=300, steps=[
+            Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+        Test("maptest-cpus4", cpus=4, timeout=300, steps=[
+            Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
+        ]),
+    ],
     "spawn": [
         Test("spawntest", timeout=300, steps=[
             Step("spawntest", (r"(?m)^ALL SPAWN TESTS PASSED$",), absent=(r"FAILED",)),
@@ -497,7 +510,7 @@ SUITES = {
 # fork=sharedpt (issue 16, docs/cow.md): spttest's cases that break naive
 # shared page tables, and the suites that exercise fork run again with the
 # boot argument fork=sharedpt (each test's name gets "-sharedpt").
-SHAREDPT_AGAIN = ("cowtest", "snaptest", "spawntest", "usertests",
+SHAREDPT_AGAIN = ("cowtest", "snaptest", "spawntest", "usertests", "maptest",
                   "prefork", "rcwalk", "pdsdemo", "dispatch")
 
 
@@ -536,6 +549,15 @@ SUITES["harts"] = [
     Test("harts-ipi-wakeup", cpus=4, icount=True, timeout=300, steps=[
         Step("wakelat", (r"(?m)^wakelat pipe: OK$", r"(?m)^wakelat kill: OK$",
                          r"(?m)^ALL WAKELAT TESTS PASSED$"), absent=(r"FAILED",)),
+    ]),
+    # A wakeup locks only the processes asleep on its channel, none when
+    # nobody waits (kernel/sched/sleep.c, docs/sleep.md): on one hart and
+    # on four, where the sleepers and the waker run side by side.
+    Test("harts-waketest1", cpus=1, timeout=120, steps=[
+        Step("waketest", (r"(?m)^ALL WAKE TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    Test("harts-waketest4", cpus=4, timeout=120, steps=[
+        Step("waketest", (r"(?m)^ALL WAKE TESTS PASSED$",), absent=(r"FAILED",)),
     ]),
     Test("harts-disk2", cpus=2, timeout=300, steps=[
         Step("diskstorm 6 150", (r"(?m)^diskstorm: 6 processes x 150 blocks: OK$",),

@@ -23,6 +23,8 @@
 #include "kernel/param.h"
 #include "kernel/stat.h"
 #include "kernel/fs.h"
+#include "kernel/fs/bmap.h"
+#include "kernel/fs/buf.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/path.h"
@@ -34,10 +36,38 @@
 
 int namecmp(const char *s, const char *t) { return strncmp(s, t, DIRSIZ); }
 
-// Read the directory entry at byte offset off. Returns 0 on success, -1
-// if the directory could not be read there.
-static int dirent_read(struct inode *dp, uint off, struct dirent *de) {
-  return readi(dp, 0, (uint64)de, off, sizeof(*de)) == sizeof(*de) ? 0 : -1;
+// Is e the entry dir_find looks for: name's, or with name 0 an empty slot?
+static int entry_is(struct dirent *e, char *name) {
+  return name ? e->inum != 0 && namecmp(name, e->name) == 0 : e->inum == 0;
+}
+
+// Scan dp's entries one block at a time, each block under one buffer
+// hold: a bread, a loop over the block's entries in b->data, a brelse.
+// (Reading entry by entry through readi cost a bread and a brelse per
+// entry, and every brelse of a buffer someone waits for wakes them.)
+// With name, find the entry holding it; with name 0, the first empty slot.
+// Returns 1 and fills *de and *poff if found, 0 if not, -1 if a block of
+// the directory could not be read (a hole in its map).
+static int dir_find(struct inode *dp, char *name, struct dirent *de, uint *poff) {
+  for (uint base = 0; base < dp->size; base += BSIZE) {
+    uint addr = bmap_read(dp, base / BSIZE);
+    if (addr == 0)
+      return -1;
+    struct buf *b = bread(dp->dev, addr);
+    uint n = (dp->size - base < BSIZE ? dp->size - base : BSIZE) / sizeof(*de);
+    struct dirent *e = (struct dirent *)b->data;
+    uint i = 0;
+    while (i < n && !entry_is(&e[i], name))
+      i++;
+    if (i < n) {
+      *de = e[i];
+      *poff = base + i * sizeof(*de);
+    }
+    brelse(b);
+    if (i < n)
+      return 1;
+  }
+  return 0;
 }
 
 // Look for name in directory dp. If found, return its inode (referenced,
@@ -46,21 +76,16 @@ static int dirent_read(struct inode *dp, uint off, struct dirent *de) {
 // read or the inode table is full: 0 means "no inode", not "no such
 // name", so a caller that must know the name is free asks dir_has_name.
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
-  struct dirent de;
-
   if (dp->type != T_DIR)
     panic("dirlookup: inode %d is not a directory", dp->inum);
 
-  for (uint off = 0; off < dp->size; off += sizeof(de)) {
-    if (dirent_read(dp, off, &de) < 0)
-      return 0;
-    if (de.inum == 0 || namecmp(name, de.name) != 0)
-      continue;
-    if (poff)
-      *poff = off;
-    return iget(dp->dev, de.inum);
-  }
-  return 0;
+  struct dirent de;
+  uint off;
+  if (dir_find(dp, name, &de, &off) != 1)
+    return 0;
+  if (poff)
+    *poff = off;
+  return iget(dp->dev, de.inum);
 }
 
 // Is name in directory dp? Looks at names only, never at the inodes they
@@ -68,13 +93,8 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
 // A directory that cannot be read counts as holding every name.
 static int dir_has_name(struct inode *dp, char *name) {
   struct dirent de;
-  for (uint off = 0; off < dp->size; off += sizeof(de)) {
-    if (dirent_read(dp, off, &de) < 0)
-      return 1;
-    if (de.inum != 0 && namecmp(name, de.name) == 0)
-      return 1;
-  }
-  return 0;
+  uint off;
+  return dir_find(dp, name, &de, &off) != 0;
 }
 
 // Add the entry (name, inum) to directory dp, reusing an empty slot or
@@ -87,12 +107,11 @@ int dirlink(struct inode *dp, char *name, uint inum) {
 
   struct dirent de;
   uint off;
-  for (off = 0; off < dp->size; off += sizeof(de)) {
-    if (dirent_read(dp, off, &de) < 0)
-      return -1;
-    if (de.inum == 0)
-      break;
-  }
+  int found = dir_find(dp, 0, &de, &off);
+  if (found < 0)
+    return -1;
+  if (found == 0)
+    off = dp->size; // no empty slot: append
 
   memset(&de, 0, sizeof(de));
   strncpy(de.name, name, DIRSIZ);

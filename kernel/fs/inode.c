@@ -271,31 +271,56 @@ static struct buf *data_block(struct inode *ip, uint addr, uint run) {
   return ip->type == T_FILE ? bread_run_try(ip->dev, addr, run) : bread_run(ip->dev, addr, run);
 }
 
-// Read n bytes at offset off, all inside the file, from the disk into
-// dst (a user address if user_dst). Returns the bytes read: -1 if the
-// copy faults or the disk fails before anything was read. The blocks the
-// read covers that lie in a row on disk are read from the disk together.
-static int read_disk(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
-  uint tot = 0;
-  uint ahead = 0; // blocks below this one came in an earlier block's run
+// One piece of a read: up to n bytes at offset off into dst (a user
+// address if user_dst), from one disk block or one cached page. Returns
+// the bytes moved, 0 if there is nothing there, -1 if the copy faults or
+// the disk fails.
+typedef int read_piece(struct inode *ip, int user_dst, uint64 dst, uint off, uint n, uint *ahead);
+
+// From the disk, through the buffer cache. The blocks the read covers
+// that lie in a row on disk are read together: *ahead is the first block
+// the last run did not bring.
+static int disk_piece(struct inode *ip, int user_dst, uint64 dst, uint off, uint n, uint *ahead) {
+  uint bn = off / BSIZE;
+  uint addr = bmap_read(ip, bn);
+  if (addr == 0)
+    return 0;
+  uint run = 1;
+  if (bn >= *ahead) {
+    run = disk_run(ip, bn, addr, (off + n - 1) / BSIZE);
+    *ahead = bn + run;
+  }
+  struct buf *b = data_block(ip, addr, run);
+  if (b == 0)
+    return -1;
+  uint m = min_uint(n, BSIZE - off % BSIZE);
+  int bad = either_copyout(user_dst, dst, b->data + off % BSIZE, m) == -1;
+  brelse(b);
+  return bad ? -1 : (int)m;
+}
+
+// A regular file's bytes come from the page cache (kernel/fs/pagecache.c),
+// a page at a time: the same frames that mmap and exec map.
+static int cache_piece(struct inode *ip, int user_dst, uint64 dst, uint off, uint n, uint *ahead) {
+  uint m = min_uint(n, PGSIZE - off % PGSIZE);
+  frame_map_change_begin(); // a reference no PTE holds: see kernel/mm/frame.c
+  char *pa = pcache_get(ip, off / PGSIZE);
+  int bad = pa == 0 || either_copyout(user_dst, dst, pa + off % PGSIZE, m) == -1;
+  if (pa)
+    frame_put(pa);
+  frame_map_change_end();
+  return bad ? -1 : (int)m;
+}
+
+// n bytes at off, all inside the file, piece by piece. Returns the bytes
+// read; -1 if the first piece failed.
+static int read_pieces(struct inode *ip, int user_dst, uint64 dst, uint off, uint n,
+                       read_piece *piece) {
+  uint tot = 0, ahead = 0;
   while (tot < n) {
-    uint bn = off / BSIZE;
-    uint addr = bmap_read(ip, bn);
-    if (addr == 0)
-      break;
-    uint run = 1;
-    if (bn >= ahead) {
-      run = disk_run(ip, bn, addr, (off + (n - tot) - 1) / BSIZE);
-      ahead = bn + run;
-    }
-    struct buf *b = data_block(ip, addr, run);
-    if (b == 0)
-      return tot > 0 ? (int)tot : -1;
-    uint m = min_uint(n - tot, BSIZE - off % BSIZE);
-    int bad = either_copyout(user_dst, dst, b->data + off % BSIZE, m) == -1;
-    brelse(b);
-    if (bad)
-      return tot > 0 ? (int)tot : -1;
+    int m = piece(ip, user_dst, dst, off, n - tot, &ahead);
+    if (m <= 0)
+      return tot > 0 || m == 0 ? (int)tot : -1;
     tot += m;
     off += m;
     dst += m;
@@ -304,28 +329,7 @@ static int read_disk(struct inode *ip, int user_dst, uint64 dst, uint off, uint 
 }
 
 int inode_read_blocks(struct inode *ip, char *dst, uint off, uint n) {
-  return read_disk(ip, 0, (uint64)dst, off, n);
-}
-
-// A regular file's bytes come from the page cache (kernel/fs/pagecache.c),
-// a page at a time: the same frames that mmap and exec map.
-static int read_cached(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
-  uint tot = 0;
-  while (tot < n) {
-    uint m = min_uint(n - tot, PGSIZE - off % PGSIZE);
-    frame_map_change_begin(); // a reference no PTE holds: see kernel/mm/frame.c
-    char *pa = pcache_get(ip, off / PGSIZE);
-    int bad = pa == 0 || either_copyout(user_dst, dst, pa + off % PGSIZE, m) == -1;
-    if (pa)
-      frame_put(pa);
-    frame_map_change_end();
-    if (bad)
-      return tot > 0 ? (int)tot : -1;
-    tot += m;
-    off += m;
-    dst += m;
-  }
-  return tot;
+  return read_pieces(ip, 0, (uint64)dst, off, n, disk_piece);
 }
 
 // Read up to n bytes at offset off into dst (a user address if user_dst).
@@ -336,9 +340,7 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
     return 0;
   if (off + n > ip->size)
     n = ip->size - off;
-  if (ip->type == T_FILE)
-    return read_cached(ip, user_dst, dst, off, n);
-  return read_disk(ip, user_dst, dst, off, n);
+  return read_pieces(ip, user_dst, dst, off, n, ip->type == T_FILE ? cache_piece : disk_piece);
 }
 
 // Write n bytes from src (a user address if user_src) at offset off,

@@ -28,8 +28,8 @@ void spin_init(struct spinlock *lk, char *name) {
 
 // Swap again until the lock is ours; the caller's first swap failed. A
 // long spin gives the holder a turn under an emulator (cpu_yield_turn).
-// Out of line, so that the uncontended path of spin_lock (every wakeup
-// alone takes 63 locks) carries no spin counter.
+// Out of line, so that the uncontended path of spin_lock, by far the
+// common one, carries no spin counter.
 static __attribute__((noinline)) void spin_contend(struct spinlock *lk) {
   uint spins = 1;
   do {

@@ -81,7 +81,7 @@ static uint64 lowest_overlap(struct mmap_set *ms, uint64 start, uint64 end) {
 }
 
 static int range_ok(struct proc *p, uint64 start, uint64 len) {
-  return start % PGSIZE == 0 && start >= map_floor(p) && len <= MMAPMAX - start;
+  return start % PGSIZE == 0 && start >= map_floor(p) && start <= MMAPMAX && len <= MMAPMAX - start;
 }
 
 // Where len bytes go: the hint if it is free, else the highest free
@@ -257,30 +257,48 @@ static int share_private(pte_t *pte, pte_t *npte) {
   return 0;
 }
 
-int vma_fork(struct proc *p, struct proc *np) {
-  if (p->mmaps == 0)
-    return 0;
+struct mmap_set *vma_share_set(struct mmap_set *ms, pagetable_t pt, pagetable_t npt) {
   struct mmap_set *set = frame_alloc_zero();
   if (set == 0)
-    return -1;
+    return 0;
   int r = 0;
   frame_map_change_begin(); // references before PTEs: see frame.c
-  for (struct vma *v = p->mmaps->v; v < p->mmaps->v + NVMA && r == 0; v++)
+  for (struct vma *v = ms->v; v < ms->v + NVMA && r == 0; v++)
     if (v->end)
-      r = uvm_for_each_pair(p->pagetable, np->pagetable, v->start, v->end,
+      r = uvm_for_each_pair(pt, npt, v->start, v->end,
                             (v->flags & MAP_SHARED) ? share_shared : share_private);
   frame_map_change_end();
-  sfence_vma(); // the parent's private pages lost PTE_W
+  sfence_vma(); // pt's private pages lost PTE_W
   if (r < 0) {
     frame_put(set);
-    return -1;
+    return 0;
   }
-  *set = *p->mmaps;
+  *set = *ms;
   for (struct vma *v = set->v; v < set->v + NVMA; v++)
     if (v->end && v->obj)
       v->ops->get(v->obj);
-  np->mmaps = set; // np is not running yet: no one else reads it
-  return 0;
+  return set;
+}
+
+void vma_set_put(struct mmap_set *set) {
+  for (struct vma *v = set->v; v < set->v + NVMA; v++)
+    if (v->end && v->obj)
+      v->ops->put(v->obj);
+  frame_put(set);
+}
+
+void vma_set_install(struct proc *p, struct mmap_set *set) {
+  spin_lock(&p->lock);
+  p->mmaps = set;
+  spin_unlock(&p->lock);
+}
+
+int vma_fork(struct proc *p, struct proc *np) {
+  if (p->mmaps == 0)
+    return 0;
+  // np is not running yet: no one else reads its mmaps.
+  np->mmaps = vma_share_set(p->mmaps, p->pagetable, np->pagetable);
+  return np->mmaps ? 0 : -1;
 }
 
 void vma_unmap_all(struct proc *p) {

@@ -64,6 +64,17 @@ int vma_sync(struct proc *p, uint64 addr, uint64 len);
 // ones copy-on-write, under every fork strategy. 0, or -1 (np's page
 // table may hold some of the pages; freeing it drops them).
 int vma_fork(struct proc *p, struct proc *np);
+// Snapshots (kernel/proc/snapshot.c) keep a copy of a process's mappings
+// with their pages in a page table of their own, shared the way fork
+// shares them. vma_share_set: share the pages of every mapping in ms from
+// pt into npt and return a copy of ms holding its own object references;
+// 0 if memory ran out (npt may hold some of the pages: freeing it drops
+// them). vma_set_put drops a copy (may sleep). vma_set_install makes a
+// copy p's mappings; p must have none.
+struct mmap_set;
+struct mmap_set *vma_share_set(struct mmap_set *ms, pagetable_t pt, pagetable_t npt);
+void vma_set_put(struct mmap_set *set);
+void vma_set_install(struct proc *p, struct mmap_set *set);
 // Unmap everything (exit, exec, spawn's image change): shared pages are
 // written home, objects let go. May sleep.
 void vma_unmap_all(struct proc *p);

@@ -139,6 +139,8 @@ static void freeproc(struct proc *p) {
   p->xstate = 0;
   p->cow_faults = 0;
   p->cow_copies = 0;
+  p->wake_calls = 0;
+  p->wake_locks = 0;
   if (p->cred)
     put_cred(p->cred); // through RCU: a reader may still be looking at it
   p->cred = 0;
@@ -280,6 +282,13 @@ void exit(int status) {
 // or the caller is killed.
 int wait(uint64 addr) {
   struct proc *p = myproc();
+  // The status is stored under spinlocks, where a fault may not sleep: a
+  // page of a file mapping not yet read in must arrive now (a load brings
+  // it; the store later at most breaks COW or marks it dirty, which do not
+  // sleep). A bad address fails below, as before.
+  int ignored;
+  if (addr != 0)
+    copyin(p->pagetable, (char *)&ignored, addr, sizeof(ignored));
   spin_lock(&wait_lock);
   for (;;) {
     int havekids = 0;

@@ -58,6 +58,8 @@ uint64 sys_procstat(void) {
   ps.cow_copies = p->cow_copies;
   ps.state = proc_state_code(p->state);
   ps.runwait = sched_runwait(p);
+  ps.wake_calls = p->wake_calls;
+  ps.wake_locks = p->wake_locks;
   safestrcpy(ps.name, p->name, sizeof(ps.name));
   // p->lock does not stop p from replacing its creds: read them under RCU.
   rcu_read_lock();

@@ -32,7 +32,7 @@ struct cpu {
 // The alignment keeps the size a power of two (256 bytes; the fields take
 // 140). Then &cpus[cpuid()], which push_off, pop_off and mycpu compute on
 // every lock and unlock, is one shift of the hart id; at 136 bytes it took
-// three instructions each time, and one wakeup alone takes 63 locks.
+// three instructions each time, and a wakeup then took 63 locks.
 _Static_assert((sizeof(struct cpu) & (sizeof(struct cpu) - 1)) == 0,
                "struct cpu: keep the size a power of two");
 

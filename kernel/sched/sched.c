@@ -1,12 +1,10 @@
-// The scheduler: each hart's loop that runs RUNNABLE processes, the
-// switch back into it (sched, yield), and sleep/wakeup.
+// The scheduler: each hart's loop that runs RUNNABLE processes, and the
+// switch back into it (sched, yield). Sleep and wakeup, built on sched(),
+// are kernel/sched/sleep.c.
 //
-// Locking: p->lock guards p->state, chan and killed, and is held across
-// every context switch into or out of p: the scheduler takes it before
+// Locking: p->lock guards p->state and killed, and is held across every
+// context switch into or out of p: the scheduler takes it before
 // switching to p, and p holds it when it calls sched() to switch back.
-// sleep() takes p->lock before it releases the caller's lock, and
-// wakeup() needs p->lock to change a sleeper's state, so a wakeup cannot
-// fall between a sleeper's check of its condition and its sleep.
 //
 // Invariant: a process is RUNNING on at most one hart, and a hart runs a
 // process only from its scheduler loop, which it re-enters through sched().
@@ -94,37 +92,6 @@ void yield(void) {
   p->state = RUNNABLE;
   sched();
   spin_unlock(&p->lock);
-}
-
-// Sleep on chan, releasing lk while asleep and taking it back before
-// returning. Holding p->lock from before lk is released until the switch
-// means a wakeup(chan) cannot slip in between: wakeup needs p->lock too.
-void sleep(void *chan, struct spinlock *lk) {
-  struct proc *p = myproc();
-  spin_lock(&p->lock);
-  spin_unlock(lk);
-  p->chan = chan;
-  p->state = SLEEPING;
-  sched();
-  p->chan = 0;
-  spin_unlock(&p->lock);
-  spin_lock(lk);
-}
-
-// Wake every process sleeping on chan. Caller must not hold any p->lock.
-void wakeup(void *chan) {
-  struct proc *me = myproc();
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p == me)
-      continue;
-    spin_lock(&p->lock);
-    int woken = p->state == SLEEPING && p->chan == chan;
-    if (woken)
-      make_runnable(p);
-    spin_unlock(&p->lock);
-    if (woken)
-      ipi_wake_idle(); // an idle hart runs p now, not at its next tick
-  }
 }
 
 void make_runnable(struct proc *p) {

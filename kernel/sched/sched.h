@@ -1,6 +1,6 @@
 // The process structure and the scheduler: each hart's scheduler loop,
-// giving up the hart (sched, yield), and sleep/wakeup, the one way kernel
-// code waits (kernel/sched/sched.c). Sleep locks, drivers, the file system
+// giving up the hart (sched, yield) (kernel/sched/sched.c), and
+// sleep/wakeup, the one way kernel code waits (kernel/sched/sleep.c). Sleep locks, drivers, the file system
 // and RCU's grace periods all wait through it; creating and ending
 // processes is the layer above (kernel/proc/proc.h).
 #ifndef CALF_SCHED_H
@@ -24,9 +24,13 @@ struct mmap_set;
 struct proc {
   struct spinlock lock;
 
+  // On a sleep queue (kernel/sched/sleep.c); its lock guards these:
+  void *chan;           // if non-zero, on chan's sleep queue
+  struct proc *sq_next; // the queue's other processes
+  struct proc *sq_prev;
+
   // p->lock must be held when using these:
   enum procstate state; // process state
-  void *chan;           // if non-zero, sleeping on chan
   int killed;           // if non-zero, have been killed
   int xstate;           // exit status to be returned to parent's wait
   int pid;              // process ID
@@ -61,6 +65,8 @@ struct proc {
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame
   int inject;                  // fault injection's scope: 1 in, 2 children only (kernel/debug/inject.c)
+  uint64 wake_calls;           // wakeup() calls it made (kernel/sched/sleep.c, procstat)
+  uint64 wake_locks;           // ... and the process locks they took
 };
 
 // The process table. Slots are claimed and freed by kernel/proc/proc.c;
@@ -70,6 +76,8 @@ extern struct proc proc[NPROC];
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void yield(void);
+// Sleep and wakeup (kernel/sched/sleep.c). sleep_init runs once at boot.
+void sleep_init(void);
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 // Make a sleeping or new process RUNNABLE (caller holds p->lock), noting

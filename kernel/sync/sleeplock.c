@@ -1,7 +1,10 @@
 // Sleep locks: a flag guarded by a spinlock; waiters sleep on the lock.
-// Built on the scheduler's sleep and wakeup (kernel/sched/sched.c), so
+// Built on the scheduler's sleep and wakeup (kernel/sched/sleep.c), so
 // they sit a layer above it, with RCU, not beside the spinlocks.
-// Invariant: locked == 1 exactly while one process (pid) owns the lock.
+// Invariant: locked == 1 exactly while one process (pid) owns the lock;
+// waiters counts the processes inside sleeplock_lock's sleep loop, so an
+// unlock with none calls no wakeup at all (most unlocks: a buffer or an
+// inode is seldom wanted by two processes at once).
 #include "kernel/sync/sleeplock.h"
 #include "kernel/sched/sched.h"
 
@@ -10,12 +13,17 @@ void sleeplock_init(struct sleeplock *lk, char *name) {
   lk->name = name;
   lk->locked = 0;
   lk->pid = 0;
+  lk->waiters = 0;
 }
 
 void sleeplock_lock(struct sleeplock *lk) {
   spin_lock(&lk->lk);
-  while (lk->locked)
-    sleep(lk, &lk->lk);
+  if (lk->locked) {
+    lk->waiters++;
+    while (lk->locked)
+      sleep(lk, &lk->lk);
+    lk->waiters--;
+  }
   lk->locked = 1;
   lk->pid = myproc()->pid;
   spin_unlock(&lk->lk);
@@ -36,7 +44,8 @@ void sleeplock_unlock(struct sleeplock *lk) {
   spin_lock(&lk->lk);
   lk->locked = 0;
   lk->pid = 0;
-  wakeup(lk);
+  if (lk->waiters)
+    wakeup(lk);
   spin_unlock(&lk->lk);
 }
 

@@ -11,6 +11,7 @@ struct sleeplock {
   struct spinlock lk; // protects this sleep lock
   char *name;
   int pid; // process holding the lock
+  int waiters; // processes asleep waiting for it
 };
 
 void sleeplock_init(struct sleeplock *lk, char *name);
