@@ -270,6 +270,12 @@ SUITES = {
         Test("maptest-cpus4", cpus=4, timeout=300, steps=[
             Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        # The mmap lab's own test (docs/labs/mmap.md), on the classic calls.
+        Test("labmmap", timeout=120, steps=[
+            Step("labmmap", (r"(?m)^labmmap private: ok$", r"(?m)^labmmap shared: ok$",
+                             r"(?m)^labmmap exit: ok$", r"(?m)^labmmap fork: ok$",
+                             r"(?m)^ALL LABMMAP TESTS PASSED$"), absent=(r"FAILED",)),
+        ]),
     ],
     "spawn": [
         Test("spawntest", timeout=300, steps=[

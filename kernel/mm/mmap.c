@@ -152,9 +152,21 @@ static void for_each_page(struct proc *p, struct vma *v, uint64 lo, uint64 hi,
 // (the PTE keeps the frame alive meanwhile).
 static void release_page(struct vma *v, uint64 va, pte_t *pte, void *arg) {
   void *pa = (void *)PTE2PA(*pte);
+  // LAB mmap: BEGIN SOLUTION
+  // A shared file page is writable only after a store counted it dirty
+  // (fill_file, vma_fault), so PTE_W is the "must go home" mark. Write it
+  // while the PTE still holds the frame: after frame_put it may be gone.
   int dirty = is_shared_file(v) && (*pte & PTE_W);
   if (dirty)
     v->ops->writeback(v->obj, page_of(v, va), pa);
+  // LAB mmap: END SOLUTION
+  // LAB mmap: BEGIN STUB
+  // // Your job: a page of a MAP_SHARED file mapping that the process has
+  // // written (its PTE has PTE_W) must reach the file before it goes, and
+  // // be counted clean after (see the dirty/clean protocol in mmap.h).
+  // // As it is, munmap and exit just drop the page and its changes.
+  // int dirty = 0;
+  // LAB mmap: END STUB
   frame_map_change_begin(); // the PTE goes before its reference: see frame.c
   *pte = 0;
   sfence_vma();
@@ -340,10 +352,13 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
     *why = "file page touched while the kernel holds a lock";
     return FAULT_KILL;
   }
+  // LAB mmap: BEGIN SOLUTION
   int err, perm = page_perm(v);
   frame_map_change_begin(); // a reference before its PTE: see frame.c
   void *pa = v->ops->get_page(v->obj, page_of(v, va), &err);
   if (pa && store && (v->flags & MAP_PRIVATE)) {
+    // The first touch is a store: copy now rather than map the cache's
+    // frame COW and take a second fault to break it at once.
     void *mem = frame_alloc();
     if (mem)
       frame_copy(mem, pa);
@@ -352,6 +367,10 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
     err = VMOBJ_NOMEM;
     perm |= PTE_W;
   } else if (pa && (v->prot & PROT_WRITE)) {
+    // Private: the cache is the other sharer, so a later store breaks
+    // COW (cow.c). Shared: writable now only for a store, which is then
+    // counted dirty below; a load leaves it clean until vma_fault sees
+    // the first store.
     perm |= (v->flags & MAP_PRIVATE) ? PTE_COW : store ? PTE_W : 0;
   }
   if (pa)
@@ -364,6 +383,17 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
   if (store && (v->flags & MAP_SHARED))
     v->ops->page_dirty(v->obj, page_of(v, va));
   return FAULT_FILE;
+  // LAB mmap: END SOLUTION
+  // LAB mmap: BEGIN STUB
+  // // Your job: fill the PTE with page page_of(v, va) of the file, from
+  // // v->ops->get_page (one frame reference for this PTE). A load maps the
+  // // cache's own frame read-only; a store to a MAP_PRIVATE mapping gets a
+  // // private copy; a MAP_SHARED page becomes writable on a store, and is
+  // // then counted dirty with v->ops->page_dirty. Until then, touching a
+  // // file mapping kills the process.
+  // *why = "file mappings are not implemented yet (lab mmap)";
+  // return FAULT_KILL;
+  // LAB mmap: END STUB
 }
 
 static enum fault_result fill_anon(struct vma *v, pte_t *pte) {
