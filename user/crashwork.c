@@ -496,7 +496,7 @@ static int matches_pages(int k, const struct seen *seen) {
   if (k >= NSTEPS || (steps[k].op != MSYNC && steps[k].op != MUNMAP))
     return 0;
   int i = lookup(steps[k].name);
-  struct node old[NNAMES], new[NNAMES];
+  static struct node old[NNAMES], new[NNAMES]; // static: the stack is one page
   model(k, old);
   model(k + 1, new);
   if (!matches_with(k, seen, 0, -1, 0, i))
