@@ -445,13 +445,21 @@ SUITES = {
                  Step("crashwork run", (r"(?m)^crashwork: start writes=(?P<crash_w0>\d+)$",
                                         r"(?m)^crashwork: end writes=(?P<crash_w1>\d+)$",
                                         r"(?m)^crashwork: truncate E writes=(?P<trunc_w0>\d+)-"
-                                        r"(?P<trunc_w1>\d+)$")),
+                                        r"(?P<trunc_w1>\d+)$",
+                                        r"(?m)^crashwork: msync M writes=(?P<msync_w0>\d+)-"
+                                        r"(?P<msync_w1>\d+)$",
+                                        r"(?m)^crashwork: msync M2 writes=(?P<msync2_w0>\d+)-"
+                                        r"(?P<msync2_w1>\d+)$",
+                                        r"(?m)^crashwork: munmap M writes=(?P<munmap_w0>\d+)-"
+                                        r"(?P<munmap_w1>\d+)$")),
                  Step("crashwork check", (r"(?m)^crashwork: consistent at step (\d+) of \1$",)),
                  Step("poweroff", prompt=False),
              ]),
         Generated("crash-points", lambda facts: crash_points(
             int(facts["crash_w0"]), int(facts["crash_w1"]),
-            trunc=(int(facts["trunc_w0"]), int(facts["trunc_w1"])))),
+            trunc=(int(facts["trunc_w0"]), int(facts["trunc_w1"])),
+            writeback=[(int(facts[k + "_w0"]), int(facts[k + "_w1"]), k != "munmap")
+                       for k in ("msync", "msync2", "munmap")])),
         # The same run on a disk with a simulated volatile write cache
         # (diskcache=wb): at the crash, every write since the last flush
         # is lost but the newest. Passes only if the log flushes where
@@ -723,7 +731,7 @@ CRASH_WB_POINTS = 8  # ... and with the simulated write-back cache,
 COMMIT_WINDOW = 12    # plus every point of the last commit's writes
 
 
-def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
+def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None, writeback=()):
     """One test per crash point N in (w0, w1): boot the crash-setup image
     with crashafter=N, start `crashwork run` and let the disk stop; fsck
     the image as the crash left it; boot it again, where `crashwork check`
@@ -736,7 +744,13 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
     writes (t0, t1] of crashwork's several-transaction truncation of E, adds
     points a third and two thirds into it, where at least one of its
     transactions has committed and the last has not: there the check must
-    find E cut part way ("part done")."""
+    find E cut part way ("part done"). writeback, spans (t0, t1, whole) of
+    crashwork's msync and munmap write-backs (one transaction per page),
+    adds points a third and two thirds into each; where its pages are of
+    one size (whole), the check must find the step part done: some pages
+    new, the rest old, none torn. And at every point, each step the run
+    reported done or synced before the disk stopped must have survived:
+    write() and msync are durable when they return."""
     # The disk stops at the first write or flush after write N; with N = w0
     # that would be boot's own flush, before the run, so the points start
     # at the run's first write.
@@ -754,13 +768,30 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
         t0, t1 = trunc
         inside = {t0 + (t1 - t0) // 3, t0 + 2 * (t1 - t0) // 3}
         ns |= inside
+    inside_wb = set()
+    for t0, t1, whole in writeback:
+        thirds = {t0 + (t1 - t0) // 3, t0 + 2 * (t1 - t0) // 3}
+        ns |= thirds
+        if whole:
+            inside_wb |= thirds
     name = "crash-%s-" % cache if cache else "crash-"
     extra = " diskcache=%s" % cache if cache else ""
     recovered = []  # (N, step reached) of the points that passed, by N
+    durable = {}    # N -> the last step the crashed run reported done or synced
+
+    def note_durable(n):
+        def check(out):
+            done = re.findall(r"(?m)^crashwork: step (\d+) (?:done|synced)$", out)
+            durable[n] = max([int(d) for d in done] + [0])
+            return None
+        return check
 
     def no_step_lost(n):
         def check(out):
             k = int(re.search(r"consistent at step (\d+)", out).group(1))
+            if k < durable.get(n, 0):
+                return ("recovered to step %d, but step %d had returned before the crash"
+                        % (k, durable[n]))
             if recovered and k < recovered[-1][1]:
                 return ("recovered to step %d, but the crash after %d writes kept %d steps"
                         % (k, recovered[-1][0], recovered[-1][1]))
@@ -773,14 +804,17 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None):
                  timeout=60,
                  steps=[Step("crashwork run", (r"(?m)^crashwork: start writes=%d$" % w0,
                                                r"(?m)^crash: disk stopped after %d writes$" % n),
-                             absent=(r"crashwork: end writes",), prompt=False)],
+                             absent=(r"crashwork: end writes",), prompt=False,
+                             check=note_durable(n))],
                  then=Test(name + "%d-reboot" % n, cpus=CRASH_CPUS, exit_code=0, timeout=90,
                            steps=[
                      Step("crashwork check",
                           (r"(?m)^crashwork: consistent at step %s of \d+$"
                            % ("0" if n == first else r"\d+"),)
                           + ((r"(?m)^crashwork: and step \d+ \(truncate E\) part done",)
-                             if n in inside else ()),
+                             if n in inside else ())
+                          + ((r"(?m)^crashwork: and step \d+ \((msync|munmap) M2?\) part done",)
+                             if n in inside_wb else ()),
                           absent=(r"INCONSISTENT",), check=no_step_lost(n)),
                      Step("poweroff", prompt=False),
                  ]))

@@ -80,8 +80,13 @@ static uint64 lowest_overlap(struct mmap_set *ms, uint64 start, uint64 end) {
   return low;
 }
 
+// [start, start + len) lies between the heap's tables and MMAPMAX. start
+// is checked against MMAPMAX before the subtraction: above it, MMAPMAX -
+// start would wrap to a huge length and let a mapping cover the trap
+// frame and trampoline (whose frames its munmap or exit would then free).
 static int range_ok(struct proc *p, uint64 start, uint64 len) {
-  return start % PGSIZE == 0 && start >= map_floor(p) && start <= MMAPMAX && len <= MMAPMAX - start;
+  return start % PGSIZE == 0 && start >= map_floor(p) && start <= MMAPMAX &&
+         len <= MMAPMAX - start;
 }
 
 // Where len bytes go: the hint if it is free, else the highest free
