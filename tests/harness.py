@@ -270,6 +270,11 @@ SUITES = {
         Test("maptest-cpus4", cpus=4, timeout=300, steps=[
             Step("maptest", (r"(?m)^ALL MMAP TESTS PASSED$",), absent=(r"FAILED",)),
         ]),
+        # Two readers, each reading into a mapping of the other's file: no
+        # inode lock may be held while a copy faults (user/mapabba.c).
+        Test("mapabba", cpus=2, timeout=120, steps=[
+            Step("mapabba", (r"(?m)^mapabba: OK$",), absent=(r"FAILED",)),
+        ]),
         # The mmap lab's own test (docs/labs/mmap.md), on the classic calls.
         Test("labmmap", timeout=120, steps=[
             Step("labmmap", (r"(?m)^labmmap private: ok$", r"(?m)^labmmap shared: ok$",
@@ -627,7 +632,8 @@ INJECT_POLICY = "frame:r97,buf:r29,disk:r7,cred:5"
 # Seeds: the boot argument sets the first; `inject set` the rest. make test
 # runs two; INJECT_SEEDS=1,2,3,4 runs the four of docs/reliability.md's table.
 INJECT_SEEDS = tuple(int(s) for s in os.environ.get("INJECT_SEEDS", "1,2").split(","))
-INJECT_SUITES = ("cowtest", "snaptest", "spawntest", "credtest", "reflinktest", "usertests")
+INJECT_SUITES = ("cowtest", "snaptest", "spawntest", "credtest", "reflinktest", "usertests",
+                 "maptest")
 
 
 def injected_some(out):

@@ -1,13 +1,17 @@
 // mapabba: read() of file A into a mapping of file B in one process while
-// another reads B into a mapping of A. Each read holds its file's inode
-// lock while copyout faults in the other file's page, which takes the
-// other inode lock: both processes wait for ever (an ABBA deadlock).
+// another reads B into a mapping of A, and now and then write()s of A from
+// a mapping of B (and the reverse). Had a read or a write held its file's
+// inode lock while its copy faulted in the other file's page (which takes
+// the other inode lock), both processes would wait for ever: an ABBA
+// deadlock. readi copies a page out without its lock, and write()
+// faults its source in before taking it (docs/pagecache.md).
 // Prints "mapabba: OK" if both finish ROUNDS rounds.
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
 
-#define ROUNDS 2000
+#define ROUNDS 1000
+#define WRITE_EVERY 10 // a write() is a logged transaction: fewer of them
 
 static void make(char *name) {
   static char page[4096];
@@ -25,7 +29,15 @@ static void reader(char *from, char *into) {
       exit(1);
     close(src);
     src = open(from, O_RDONLY);
-    read(src, m, 4 * 4096); // copyout faults m's pages in under from's lock
+    read(src, m, 4 * 4096); // copyout faults m's pages in
+    if (r % WRITE_EVERY == 0) {
+      int w = open(from, O_RDWR);
+      munmap(m, 4 * 4096); // a fresh mapping: its pages are not in yet
+      m = mmap(0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, dst, 0);
+      if (m == (char *)-1 || write(w, m, 4 * 4096) != 4 * 4096) // copyin faults them in
+        exit(1);
+      close(w);
+    }
     munmap(m, 4 * 4096);
   }
   exit(0);

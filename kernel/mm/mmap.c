@@ -64,6 +64,13 @@ static struct vma *find(struct mmap_set *ms, uint64 va) {
   return 0;
 }
 
+static int free_slots(struct mmap_set *ms) {
+  int n = 0;
+  for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
+    n += v->end == 0;
+  return n;
+}
+
 static struct vma *free_slot(struct mmap_set *ms) {
   for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
     if (v->end == 0)
@@ -108,11 +115,23 @@ static uint64 page_of(struct vma *v, uint64 va) { return v->pgoff + (va - v->sta
 
 static int is_shared_file(struct vma *v) { return v->obj && (v->flags & MAP_SHARED); }
 
+// Can stores through v reach its object? (It then counts as a writer of
+// the file: kernel/fs/filemap.c.)
+static int writes(struct vma *v) { return is_shared_file(v) && (v->prot & PROT_WRITE); }
+
 // Edit p's array under p->lock (see the invariant).
 static void set_vma(struct proc *p, struct vma *slot, struct vma *v) {
   spin_lock(&p->lock);
   *slot = *v;
   spin_unlock(&p->lock);
+}
+
+// Does unmapping [addr, end) split a mapping in two (and so need a slot)?
+static int needs_split(struct mmap_set *ms, uint64 addr, uint64 end) {
+  for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
+    if (v->end != 0 && v->start < addr && v->end > end)
+      return 1;
+  return 0;
 }
 
 uint64 vma_map(struct proc *p, uint64 addr, uint64 len, int prot, int flags, void *obj,
@@ -123,17 +142,24 @@ uint64 vma_map(struct proc *p, uint64 addr, uint64 len, int prot, int flags, voi
       (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) || pgoff > (MAXVA / PGSIZE))
     return -1;
   len = round_up(len, PGSIZE);
-  if ((flags & MAP_FIXED) && (!range_ok(p, addr, len) || vma_unmap(p, addr, len) < 0))
+  int fixed = flags & MAP_FIXED;
+  if (fixed && !range_ok(p, addr, len))
     return -1;
   if (p->mmaps == 0 && (p->mmaps = frame_alloc_zero()) == 0)
     return -1;
-  struct vma *slot = free_slot(p->mmaps);
-  uint64 start = (flags & MAP_FIXED) ? addr : place(p, p->mmaps, addr, len);
-  if (slot == 0 || start == 0)
+  // Everything that can fail before anything changes: MAP_FIXED's unmap
+  // of what was there may split a mapping (one slot), and the new mapping
+  // needs one.
+  int need = 1 + (fixed && needs_split(p->mmaps, addr, addr + len));
+  uint64 start = fixed ? addr : place(p, p->mmaps, addr, len);
+  if (free_slots(p->mmaps) < need || start == 0)
     return -1;
+  if (fixed)
+    vma_unmap(p, addr, len); // cannot fail now: the slot is there
+  struct vma *slot = free_slot(p->mmaps);
   struct vma v = {start, start + len, pgoff, prot, flags, obj, ops};
   if (obj)
-    ops->get(obj);
+    ops->get(obj, writes(&v));
   set_vma(p, slot, &v);
   return start;
 }
@@ -161,6 +187,8 @@ static void release_page(struct vma *v, uint64 va, pte_t *pte, void *arg) {
   // A shared file page is writable only after a store counted it dirty
   // (fill_file, vma_fault), so PTE_W is the "must go home" mark. Write it
   // while the PTE still holds the frame: after frame_put it may be gone.
+  // (If the write fails, munmap and exit have no one to tell: the changes
+  // are lost, as on Linux. msync reports it.)
   int dirty = is_shared_file(v) && (*pte & PTE_W);
   if (dirty)
     v->ops->writeback(v->obj, page_of(v, va), pa);
@@ -185,14 +213,6 @@ static void release_pages(struct proc *p, struct vma *v, uint64 lo, uint64 hi) {
   for_each_page(p, v, lo, hi, release_page, 0);
 }
 
-// Does unmapping [addr, end) split a mapping in two (and so need a slot)?
-static int needs_split(struct mmap_set *ms, uint64 addr, uint64 end) {
-  for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
-    if (v->end != 0 && v->start < addr && v->end > end)
-      return 1;
-  return 0;
-}
-
 // Cut [lo, hi) out of *v (whose pages there are gone): shrink it, split
 // it, or free the slot.
 static void cut(struct proc *p, struct vma *v, uint64 lo, uint64 hi) {
@@ -203,11 +223,11 @@ static void cut(struct proc *p, struct vma *v, uint64 lo, uint64 hi) {
   int keep_left = lo > v->start, keep_right = hi < v->end;
   if (keep_left && keep_right) {
     if (v->obj)
-      v->ops->get(v->obj); // the right half holds obj too
+      v->ops->get(v->obj, writes(v)); // the right half holds obj too
     set_vma(p, free_slot(p->mmaps), &right);
   }
   if (!keep_left && !keep_right && v->obj)
-    v->ops->put(v->obj);
+    v->ops->put(v->obj, writes(v));
   set_vma(p, v, keep_left ? &left : keep_right ? &right : &none);
 }
 
@@ -231,9 +251,10 @@ int vma_unmap(struct proc *p, uint64 addr, uint64 len) {
   return 0;
 }
 
+// msync's step: a dirty page home; arg counts the writes that failed.
 static void sync_page(struct vma *v, uint64 va, pte_t *pte, void *arg) {
-  if (*pte & PTE_W)
-    v->ops->writeback(v->obj, page_of(v, va), (void *)PTE2PA(*pte));
+  if ((*pte & PTE_W) && v->ops->writeback(v->obj, page_of(v, va), (void *)PTE2PA(*pte)) < 0)
+    (*(int *)arg)++;
 }
 
 int vma_sync(struct proc *p, uint64 addr, uint64 len) {
@@ -247,12 +268,14 @@ int vma_sync(struct proc *p, uint64 addr, uint64 len) {
       return -1;
     va = v->end;
   }
+  int failed = 0;
   for (struct vma *v = p->mmaps->v; v < p->mmaps->v + NVMA; v++) {
     if (!overlap(v, addr, end) || !is_shared_file(v))
       continue;
-    for_each_page(p, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end, sync_page, 0);
+    for_each_page(p, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end, sync_page,
+                  &failed);
   }
-  return 0;
+  return failed ? -1 : 0;
 }
 
 // fork: a shared page is the same frame in the child, read-only there
@@ -293,14 +316,14 @@ struct mmap_set *vma_share_set(struct mmap_set *ms, pagetable_t pt, pagetable_t 
   *set = *ms;
   for (struct vma *v = set->v; v < set->v + NVMA; v++)
     if (v->end && v->obj)
-      v->ops->get(v->obj);
+      v->ops->get(v->obj, writes(v));
   return set;
 }
 
 void vma_set_put(struct mmap_set *set) {
   for (struct vma *v = set->v; v < set->v + NVMA; v++)
     if (v->end && v->obj)
-      v->ops->put(v->obj);
+      v->ops->put(v->obj, writes(v));
   frame_put(set);
 }
 
