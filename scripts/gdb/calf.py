@@ -37,7 +37,7 @@ PGSIZE = 4096
 MAXVA = 1 << 38  # Sv39, as in kernel/riscv.h: one bit less than the hardware's
 PTE_BITS = [("V", 1 << 0), ("R", 1 << 1), ("W", 1 << 2), ("X", 1 << 3), ("U", 1 << 4)]
 PTE_A, PTE_D = 1 << 6, 1 << 7
-PTE_COW, PTE_LAZY = 1 << 8, 1 << 9  # the RSW bits calf uses (docs/cow.md)
+PTE_COW = 1 << 8  # the RSW bit calf uses (docs/cow.md)
 PTE_SHARED_PT = 1 << 8  # in an invalid level-1 entry: a shared leaf table (kernel/mm/internal.h)
 L1SPAN = 512 * PGSIZE   # what one leaf table maps
 
@@ -305,8 +305,6 @@ def flags_str(pte):
     s = " ".join(c if pte & bit else "-" for c, bit in PTE_BITS)
     if pte & PTE_COW:
         s += " COW"
-    if pte & PTE_LAZY:
-        s += " LAZY"
     return s
 
 
@@ -321,8 +319,8 @@ def is_shared_table(pte, level):
 
 def walk(pagetable):
     """Yield (va, pte, pte_address) for every user-half leaf entry that is
-    valid, or lazily reserved (invalid with PTE_LAZY), in address order,
-    looking through shared leaf tables (fork=sharedpt)."""
+    valid, in address order, looking through shared leaf tables
+    (fork=sharedpt)."""
     def down(table_pa, level, va):
         for i, pte in enumerate(_entries(table_pa)):
             v = va | (i << (12 + 9 * level))
@@ -333,8 +331,6 @@ def walk(pagetable):
                 yield from down((pte >> 10) << 12, 0, v)
                 continue
             if not pte & 1:
-                if level == 0 and pte & PTE_LAZY:
-                    yield v, pte, at
                 continue
             if level == 0 or pte & 0xE:  # a leaf: R, W or X set
                 yield v, pte, at
@@ -496,7 +492,7 @@ class Pt(CalfCommand):
     """calf-pt [PID [VA]]: walk a process's page table.
 
 Each user page: its virtual address, the frame it maps, the flags
-(V R W X U, and COW or LAZY, calf's software bits 8 and 9), the frame's
+(V R W X U, and COW, calf's software bit 8), the frame's
 reference count, and the address of the PTE itself (what cow_break's
 `pte` argument points at). Without PID: the process on the current hart.
 With VA: that one page, with its raw PTE."""
