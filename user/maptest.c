@@ -358,7 +358,55 @@ static void textbusy(void) {
   EXPECT(wait(&st), pid);
   EXPECT(st, 7);
   close(fd);
+  // A shared writable mapping writes the file as surely as a descriptor:
+  // it too keeps the file from being run, after its descriptor is closed.
+  fd = open("echo2", O_RDWR);
+  char *w = mmap(0, PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  check(w != FAILED, "map the copy shared and writable");
+  close(fd);
+  pid = fork();
+  if (pid == 0) {
+    exec("echo2", argv);
+    exit(7);
+  }
+  EXPECT(wait(&st), pid);
+  EXPECT(st, 7);
+  EXPECT(munmap(w, PGSIZE), 0);
+  pid = fork();
+  if (pid == 0) {
+    exec("echo2", argv); // no writer left: it runs (and prints "textbusy")
+    exit(7);
+  }
+  EXPECT(wait(&st), pid);
+  EXPECT(st, 0);
   unlink("echo2");
+}
+
+// A process has NVMA mapping slots. A call that needs more fails with -1
+// and changes nothing: MAP_FIXED over the middle of a mapping needs one
+// slot for the new mapping and one for the split, munmap of a middle page
+// one for the split.
+static void slots(void) {
+  int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+  char *big = mmap(0, 3 * PGSIZE, rw, anon, -1, 0);
+  check(big != FAILED, "map");
+  big[PGSIZE] = 'm';
+  char *one[15];
+  for (int i = 0; i < 15; i++)
+    check((one[i] = mmap(0, PGSIZE, rw, anon, -1, 0)) != FAILED, "map a page");
+  EXPECT((long)mmap(0, PGSIZE, rw, anon, -1, 0), -1); // all 16 slots used
+  EXPECT((long)mmap(big + PGSIZE, PGSIZE, rw, anon | MAP_FIXED, -1, 0), -1);
+  EXPECT(munmap(big + PGSIZE, PGSIZE), -1);
+  EXPECT(big[PGSIZE], 'm'); // both left it as it was
+  EXPECT(munmap(one[0], PGSIZE), 0);
+  EXPECT((long)mmap(big + PGSIZE, PGSIZE, rw, anon | MAP_FIXED, -1, 0), -1); // needs two
+  EXPECT(big[PGSIZE], 'm');
+  EXPECT(munmap(one[1], PGSIZE), 0);
+  check(mmap(big + PGSIZE, PGSIZE, rw, anon | MAP_FIXED, -1, 0) == big + PGSIZE, "MAP_FIXED");
+  EXPECT(big[PGSIZE], 0); // the new page
+  EXPECT(munmap(big, 3 * PGSIZE), 0);
+  for (int i = 2; i < 15; i++)
+    EXPECT(munmap(one[i], PGSIZE), 0);
 }
 
 // Our own text is the page cache's frame, named by frameinfo; and exec
@@ -439,12 +487,54 @@ static void pressure(void) {
   unlink(F);
 }
 
+// Snapshots cover mappings: a rollback brings back the mappings of the
+// snapshot's time and their private pages; shared pages are the file's,
+// which is not rolled back (so a snapshot id kept there survives).
+static void snapshots(void) {
+  make_file(F, PGSIZE, 13);
+  char *a = mmap(0, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  check(a != FAILED, "anonymous map");
+  char *v = map_file(F, O_RDWR, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  char *s = map_file(F, O_RDWR, PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
+  a[0] = 1;
+  v[0] = '1';
+  s[0] = '1';
+  struct procstat ps0, ps1;
+  EXPECT(procstat(getpid(), &ps0), 0);
+  int id = snapshot();
+  check(id >= 0, "snapshot");
+  if (id > 0) {
+    memmove(s + 8, &id, sizeof(id));
+    a[0] = 2;
+    v[0] = '2';
+    s[0] = '2';
+    EXPECT(munmap(a, PGSIZE), 0);
+    char *n = mmap(0, 4 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    check(n != FAILED, "a mapping made after the snapshot");
+    n[0] = 5;
+    rollback(id);
+    fail("rollback returned");
+  }
+  EXPECT(a[0], 1);   // the mapping is back, with its page of then
+  EXPECT(v[0], '1'); // private: rolled back
+  EXPECT(s[0], '2'); // shared: the file's, not rolled back
+  EXPECT(procstat(getpid(), &ps1), 0);
+  EXPECT(ps1.mapped_bytes, ps0.mapped_bytes); // the later mapping is gone
+  memmove(&id, s + 8, sizeof(id));
+  EXPECT(snapdrop(id), 0);
+  EXPECT(munmap(a, PGSIZE), 0);
+  EXPECT(munmap(v, PGSIZE), 0);
+  EXPECT(munmap(s, PGSIZE), 0);
+  unlink(F);
+}
+
 static struct test tests[] = {
     {"private", private_read},   {"cow", private_cow},        {"seewrite", private_sees_write},
     {"shared", shared_write},    {"rights", rights},          {"fork", fork_modes},
     {"unlinked", unlinked},      {"holes", holes},            {"anon", anonymous},
     {"exec", execute},           {"badargs", bad_args},       {"textbusy", textbusy},
     {"text", exec_text},         {"reflink", reflinks},       {"pressure", pressure},
+    {"snapshot", snapshots},     {"slots", slots},
 };
 
 // Free blocks and inodes, in-memory inodes and busy cache frames in one

@@ -19,6 +19,8 @@
 //
 // Only memory and registers are recorded: open files and their offsets,
 // the file system, credentials and other processes are not rolled back.
+// Memory includes mmap regions: their private pages roll back; their
+// shared pages are the file's, which is not rolled back.
 //
 // Invariant: each live snapshot's page table holds one reference on every
 // frame it maps, like any page table (kernel/mm/frame.c); p->snaps is
@@ -33,6 +35,7 @@
 #include "kernel/proc/snapshot.h"
 #include "kernel/proc/proc.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/mmap.h"
 #include "kernel/mm/frame.h"
 #include "kernel/lib/string.h"
 
@@ -41,6 +44,7 @@ struct snap {
   pagetable_t pt; // user pages only: no trampoline, no trap frame
   uint64 sz;
   struct trapframe tf;
+  struct mmap_set *mmaps; // the mappings then (their pages are in pt), or 0
 };
 
 struct snapset {
@@ -65,8 +69,11 @@ static struct snap *find(struct proc *p, int id) {
   return 0;
 }
 
-// Unpublish s, then free its page table (and the set, if s was the last).
+// Unpublish s, then free its page table (and the set, if s was the last)
+// and let go of its mappings' objects.
 static void drop(struct proc *p, struct snap *s) {
+  struct mmap_set *mmaps = s->mmaps; // s may be freed with the set
+  s->mmaps = 0;
   frame_map_change_begin();
   spin_lock(&snap_lock);
   pagetable_t pt = s->pt;
@@ -82,6 +89,8 @@ static void drop(struct proc *p, struct snap *s) {
   if (set)
     frame_put(set);
   frame_map_change_end();
+  if (mmaps)
+    vma_set_put(mmaps);
 }
 
 void snap_drop_all(struct proc *p) {
@@ -139,6 +148,13 @@ int snap_take(struct proc *p) {
   // // goto fail. Until then every snapshot fails.
   // goto fail;
   // LAB snapshots: END STUB
+  // The mappings (docs/pagecache.md) are recorded the same way: their
+  // private pages COW-shared into s->pt, their shared pages shared.
+  s->mmaps = 0;
+  if (p->mmaps && (s->mmaps = vma_share_set(p->mmaps, p->pagetable, s->pt)) == 0) {
+    uvm_free(s->pt);
+    goto fail;
+  }
   spin_lock(&snap_lock);
   int id = s->id = p->snaps->next_id++;
   p->snaps->live++;
@@ -168,12 +184,17 @@ int snap_rollback(struct proc *p, int id) {
   // From the first shared reference to freeing the old table: a mapping
   // change, for the frame audit.
   frame_map_change_begin();
-  if (uvm_share(s->pt, pt, s->sz) < 0) {
+  struct mmap_set *mmaps = 0;
+  if (uvm_share(s->pt, pt, s->sz) < 0 ||
+      (s->mmaps && (mmaps = vma_share_set(s->mmaps, s->pt, pt)) == 0)) {
     proc_freepagetable(pt);
     frame_map_change_end();
     return -1;
   }
-  // Commit: nothing can fail from here on.
+  // Commit: nothing can fail from here on. Today's mappings go (shared
+  // pages written home: a file is not rolled back); the snapshot's return.
+  vma_unmap_all(p);
+  vma_set_install(p, mmaps);
   spin_lock(&p->lock); // see image_install: procstat may be walking it
   pagetable_t old = p->pagetable;
   p->pagetable = pt;
