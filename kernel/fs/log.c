@@ -361,9 +361,14 @@ void end_op(void) {
 
 // Make every operation that has ended durable: the open group, if it
 // holds anything, and the one being committed. Under commit=op there is
-// something to wait for only while operations of other processes overlap.
+// something to wait for only while operations of other processes overlap;
+// under commit=inplace only the disk's cache to flush.
 // Called outside any operation.
 void log_sync(void) {
+  if (log.mode == COMMIT_INPLACE) {
+    virtio_blk_flush(); // the blocks are home, maybe in the disk's cache
+    return;
+  }
   spin_lock(&log.lock);
   uint64 need = log.seq; // the open (or committing) group
   if (log.lh.n == 0 && !log.committing)
