@@ -377,7 +377,7 @@ SUITES = {
             Step("chown 5:7 s ; runas 5 7 cat s", (r"(?m)^secret$",)),
             Step("runas 5 7 kill 1", (COMPLAINT,)),
             Step("runas 5 7 runas 0 0 id", (r"only root",), absent=(r"uid=0",)),
-            Step("ps", (r"(?m)^1\s+sleep\s+init\s+\d+\s+\d+\s+\d+\s+0$",)),
+            Step("ps", (r"(?m)^1\s+sleep\s+init\s+\d+\s+\d+\s+\d+\s+\d+\s+0$",)),
             Step("rcustat", (r"(?m)^grace periods: \d+", r"(?m)^creds: live \d+")),
             # Only root may stop the machine; the console is everyone's.
             Step("runas 5 7 poweroff", (r"(?m)^poweroff: permission denied",)),

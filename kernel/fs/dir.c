@@ -78,11 +78,11 @@ static int dir_find(struct inode *dp, char *name, struct dirent *de, uint *poff)
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   if (dp->type != T_DIR)
     panic("dirlookup: inode %d is not a directory", dp->inum);
-  // A removed directory (nlink 0, so empty) names nothing, not even its
-  // "..": its parent may have been removed and freed since, and the inode
-  // number reused (xv6's usertests unlinkcwd: a process whose cwd was
-  // removed opens "../").
-  if (dp->nlink < 1)
+  // A removed directory (nlink 0, so empty) names nothing but itself, not
+  // even its "..": its parent may have been removed and freed since, and
+  // the inode number reused (xv6's usertests unlinkcwd: a process whose
+  // cwd was removed opens "../").
+  if (dp->nlink < 1 && namecmp(name, ".") != 0)
     return 0;
 
   struct dirent de;

@@ -28,26 +28,28 @@ static void little_endian_fields(void **state) {
   assert_int_equal(get16((const uchar *)"\xcd\xab"), 0xabcd);
 }
 
-// The default image: 100,000 blocks, mkfs's 200 inodes (8 per block).
+// The default image: 200,000 blocks (as the MIT fs lab's, so that its
+// bigfile and xv6's usertests fit in one boot), mkfs's 200 inodes (8 per
+// block).
 static void layout_default_image(void **state) {
   (void)state;
-  assert_int_equal(FSSIZE, 100000);
+  assert_int_equal(FSSIZE, 200000);
   assert_int_equal(LOGBLOCKS, 96);
   assert_int_equal(IPB, 8);
   struct superblock sb;
   memset(&sb, 0xAA, sizeof(sb));
-  layout_plan(&sb, 100000, 200);
+  layout_plan(&sb, 200000, 200);
   assert_int_equal(sb.magic, FSMAGIC);
-  assert_int_equal(sb.size, 100000);
+  assert_int_equal(sb.size, 200000);
   assert_int_equal(sb.ninodes, 200);
   assert_int_equal(sb.logstart, 2);
   assert_int_equal(sb.nlog, 97);        // header + 96
   assert_int_equal(sb.inodestart, 99);  // 200 / 8 + 1 = 26 blocks
-  assert_int_equal(sb.bmapstart, 125);  // 100000 / 8192 + 1 = 13 blocks
-  assert_int_equal(sb.refstart, 138);   // 100000 / 512 + 1 = 196 blocks
-  assert_int_equal(sb.nblocks, 100000 - 334);
+  assert_int_equal(sb.bmapstart, 125);  // 200000 / 8192 + 1 = 25 blocks
+  assert_int_equal(sb.refstart, 150);   // 200000 / 512 + 1 = 391 blocks
+  assert_int_equal(sb.nblocks, 200000 - 541);
   assert_int_equal(sb.norphan, 0);
-  assert_int_equal(layout_meta(100000, 200), 138 + 196);
+  assert_int_equal(layout_meta(200000, 200), 150 + 391);
 }
 
 // One spare block per area: a whole bitmap block more at every BPB blocks.
