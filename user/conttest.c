@@ -117,9 +117,16 @@ static int blocks_intact(const char *path, int nblocks) {
 
 static const char *image_progs[] = {"conttest", "echo", "cat"};
 
+// A fresh TOP. A test that failed (under fault injection, say) may have
+// left its tree behind: the test after it starts clean all the same.
+static void fresh(void) {
+  tree_remove(TOP);
+  CHECK(mkdir(TOP) == 0);
+}
+
 // The image: programs, data/motd (0666), data/big (BIG_BLOCKS blocks).
 static void build_image(void) {
-  CHECK(mkdir(TOP) == 0);
+  fresh();
   CHECK(mkdir(IMG) == 0);
   CHECK(mkdir(IMG "/data") == 0);
   char src[32], dst[64];
@@ -237,7 +244,7 @@ static struct cost clone_cost(const char *src, const char *dst) {
 // of 1 block and 16 of 64 blocks cost the same inodes, and the big ones
 // one index block more each; no data block is copied.
 static void t_cost(void) {
-  CHECK(mkdir(TOP) == 0);
+  fresh();
   make_tree(TOP "/small", 16, 1);
   make_tree(TOP "/big", 16, 64);
   struct cost s = clone_cost(TOP "/small", TOP "/small2");
@@ -782,8 +789,7 @@ static int costs(void) {
   static const int nfiles[] = {8, 32}, nblocks[] = {1, 64, 256};
   test_prog = "conttest";
   test_name = "costs";
-  tree_remove(TOP);
-  CHECK(mkdir(TOP) == 0);
+  fresh();
   printf("files  blocks/file  data blocks | new blocks  inodes  newly shared  disk writes     ticks  ticks/file\n");
   for (int i = 0; i < NELEM(nfiles); i++) {
     for (int j = 0; j < NELEM(nblocks); j++) {
