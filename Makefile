@@ -278,6 +278,7 @@ test-checks:
 	python3 tests/host_check.py
 	python3 tests/plot_bench.py --check
 	MAKEFLAGS= python3 tests/gradescope_check.py # its own makes, without this one's flags
+	MAKEFLAGS= python3 tests/handout_check.py # builds the mmap handout: its stub must fail labmmap
 	python3 tests/gdb_check.py
 
 # A fuzz soak (docs/reliability.md): user/fuzz SEED ITERS rounds on 4

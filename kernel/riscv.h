@@ -106,12 +106,10 @@ static inline int intr_get(void);
 #define PTE_D (1L << 7)
 #define PTE_RSW0 (1L << 8) // two bits reserved for software
 #define PTE_RSW1 (1L << 9)
-// calf's software bits. PTE_COW: the page is shared copy-on-write (set only
-// with PTE_V and without PTE_W). PTE_LAZY: the page is reserved by sbrklazy
-// but has no frame yet (set only without PTE_V, when hardware ignores the
-// other bits).
+// calf's software bit. PTE_COW: the page is shared copy-on-write (set only
+// with PTE_V and without PTE_W). (Lazily reserved pages have no PTE at
+// all: kernel/mm/lazy.c.)
 #define PTE_COW PTE_RSW0
-#define PTE_LAZY PTE_RSW1
 
 // A PTE holds the physical page number from bit 10 up.
 #define PA2PTE(pa) ((((uint64)pa) >> 12) << 10)

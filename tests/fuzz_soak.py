@@ -5,6 +5,7 @@ for docs/reliability.md.
 
     python3 tests/fuzz_soak.py --seeds 1 --rounds 100
     python3 tests/fuzz_soak.py --seeds 1-20 --rounds 40
+    python3 tests/fuzz_soak.py --seeds 1-5 --cpus 1 --map-pct 100   # mapping calls only
 
 Exit status 0 only if every seed ended with "fuzz: OK" and a clean fsck.
 Python 3 standard library only; it reuses tests/harness.py to boot."""
@@ -28,12 +29,15 @@ def main():
     ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--calls", type=int, default=64)
+    ap.add_argument("--cpus", type=int, default=4)
+    ap.add_argument("--map-pct", type=int, default=25,
+                    help="percent of calls that are mmap/munmap/msync/touches")
     args = ap.parse_args()
     calls = failed = 0
     seeds = seeds_of(args.seeds)
     for seed in seeds:
-        cmd = "fuzz %d %d %d %d" % (seed, args.rounds, args.workers, args.calls)
-        t = harness.Test("fuzz-soak-%d" % seed, cpus=4, timeout=120 + args.rounds * 6, steps=[
+        cmd = "fuzz %d %d %d %d %d" % (seed, args.rounds, args.workers, args.calls, args.map_pct)
+        t = harness.Test("fuzz-soak-%d" % seed, cpus=args.cpus, timeout=120 + args.rounds * 6, steps=[
             harness.Step(cmd, (r"(?m)^fuzz: OK seed %d: \d+ rounds, (?P<made>\d+) calls" % seed,),
                          absent=(r"FAILED",))])
         ok, reason, secs = harness.run_test(t)
@@ -45,8 +49,9 @@ def main():
         failed += not ok
         print("%s seed %d: %d calls, %.0fs%s" % ("PASS" if ok else "FAIL", seed, made, secs,
                                                   "" if ok else ": " + reason), flush=True)
-    print("fuzz soak: %d seeds, %d failed, %d calls in all (4 harts, %d workers, fsck after each)"
-          % (len(seeds), failed, calls, args.workers))
+    print("fuzz soak: %d seeds, %d failed, %d calls in all (%d harts, %d workers, %d%% mapping "
+          "calls, fsck after each)" % (len(seeds), failed, calls, args.cpus, args.workers,
+                                       args.map_pct))
     return 1 if failed else 0
 
 

@@ -11,7 +11,10 @@ gdb's script reports `GDB-CHECK: OK` and the test program then finishes
 with `cowtest frames: OK`. A broken helper fails the check. The second
 check, gdb-spt, does the same with tests/gdb_spt.py and `spttest
 threeway` on a machine booted with fork=sharedpt: calf-pt must show the
-shared leaf table the faulting process holds, with its count.
+shared leaf table the faulting process holds, with its count. The third,
+gdb-mmap, runs tests/gdb_mmap.py on `labmmap shared`: calf-pt, calf-frame
+and calf-cache must name the file page a mapping's frame caches, and
+calf-cache must show the page counted dirty before munmap and clean after.
 
 Invariant: neither QEMU nor gdb outlives this script. Both run in their
 own process groups with a parent-death signal (harness.py's machinery),
@@ -53,6 +56,7 @@ CHECKS = [
     Check("gdb-cow", "tests/gdb_cow.py", "cowtest frames", "cowtest frames: OK"),
     Check("gdb-spt", "tests/gdb_spt.py", "spttest threeway", "spttest threeway: OK",
           bootargs="fork=sharedpt"),
+    Check("gdb-mmap", "tests/gdb_mmap.py", "labmmap shared", "labmmap shared: ok"),
 ]
 
 

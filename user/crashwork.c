@@ -20,7 +20,18 @@
 // from the end. So a crash inside TRUNC may also leave the file cut to
 // a whole number of blocks between its old size and zero, its remaining
 // bytes unchanged: `check` accepts that as "step k, then step k+1
-// partly done". The test harness stops the disk after N block
+// partly done".
+//
+// Mapped files (docs/pagecache.md): MSYNC stores through a MAP_SHARED
+// mapping and msyncs, MUNMAP stores and unmaps (munmap writes the dirty
+// pages home), CWRITE write()s a file whose pages are cached and mapped
+// (and checks the mapping shows the new bytes). A page's write-back is
+// one transaction (kernel/fs/filemap.c), so a crash inside an msync or
+// munmap of several pages may leave each page old or new, never a mix
+// within a page: `check` accepts that as step k+1 partly done too. What
+// msync promises is checked by the harness: every step `run` reported
+// done, or synced (printed once msync returned, before the munmap that
+// follows it), is on disk after the reboot. The test harness stops the disk after N block
 // writes (boot argument crashafter=N) for many N across the run, reboots,
 // and runs `check`.
 //
@@ -33,6 +44,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/stat.h"
 #include "kernel/fs.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
 
 #define TOP "/cw"
@@ -42,7 +54,7 @@
 
 // The names the workload uses, relative to TOP. A name with a '/' lives
 // in the directory named before it.
-static const char *names[] = {"A", "B", "C", "A2", "B2", "D", "D/B3", "D/C2", "E"};
+static const char *names[] = {"A", "B", "C", "A2", "B2", "D", "D/B3", "D/C2", "E", "M", "M2"};
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
 #define MAXPATCH 8
@@ -62,29 +74,36 @@ struct node {
   struct patch patch[MAXPATCH];
 };
 
-enum op { CLONE, WRITE, UNLINK, TRUNC, MKDIR };
+enum op { CLONE, WRITE, UNLINK, TRUNC, MKDIR, MSYNC, MUNMAP, CWRITE };
 
 struct step {
   enum op op;
   const char *name; // the file or directory the step makes or changes
   const char *src;  // CLONE: the source
-  uint off, len;    // WRITE: where and how much (at most CHUNK)
-  int seed;         // WRITE: which pattern
+  uint off, len;    // WRITE: where and how much (at most CHUNK); MSYNC,
+                    // MUNMAP, CWRITE: the same, inside the file
+  int seed;         // WRITE, MSYNC, MUNMAP, CWRITE: which pattern
 };
 
 // The starting files, made by setup: A with direct and indirect blocks, B
 // reaching into the doubly indirect ones (past block 267), C small, E
-// big enough that truncating it takes several steps of 32 blocks.
+// big enough that truncating it takes several steps of 32 blocks, M for
+// the mappings: seven pages and a part page.
 static const struct {
   const char *name;
   uint size;
   int seed;
-} initial[] = {{"A", 20 * BSIZE, 1}, {"B", 300 * BSIZE, 2}, {"C", 700, 3}, {"E", 150 * BSIZE, 4}};
+} initial[] = {{"A", 20 * BSIZE, 1}, {"B", 300 * BSIZE, 2}, {"C", 700, 3}, {"E", 150 * BSIZE, 4},
+               {"M", 7 * PGSIZE + 100, 5}};
 
 // Clones, writes to both sides of a clone (in the direct, indirect and
 // doubly indirect parts), a clone of a clone in a new directory,
 // unlinking a source, truncating one and writing it anew, appending, and
-// truncating a big file in several transactions.
+// truncating a big file in several transactions; then a mapped file:
+// write() to cached, mapped pages, msync of four whole pages, a clone of
+// it and msync of three of the clone's pages (write-back to shared
+// blocks: the clone gets its own, M stays), and munmap of dirty pages up
+// to the part page at the end.
 static const struct step steps[] = {
     {CLONE, "A2", "A"},
     {WRITE, "A2", 0, 5000, 3000, 11},
@@ -102,6 +121,11 @@ static const struct step steps[] = {
     {UNLINK, "A2"},
     {TRUNC, "E"},
     {WRITE, "E", 0, 0, 2500, 17},
+    {CWRITE, "M", 0, 2000, 3000, 18},
+    {MSYNC, "M", 0, 1000, 3 * PGSIZE + 500, 19},       // pages 0-3
+    {CLONE, "M2", "M"},
+    {MSYNC, "M2", 0, 17000, 9000, 20},                 // pages 4-6
+    {MUNMAP, "M", 0, 22000, 7 * PGSIZE + 100 - 22000, 21}, // pages 5-7 (7 is a part page)
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -143,6 +167,9 @@ static void model(int k, struct node *st) {
       *f = st[lookup(p->src)];
       break;
     case WRITE:
+    case MSYNC:
+    case MUNMAP:
+    case CWRITE:
       f->patch[f->npatch++] = (struct patch){p->off, p->len, p->seed};
       if (p->off + p->len > f->size)
         f->size = p->off + p->len;
@@ -199,7 +226,65 @@ static void write_at(const char *name, uint off, uint len, int seed) {
   close(fd);
 }
 
-static void do_step(const struct step *s) {
+static uint64 disk_writes(void);
+
+// Map the whole of name MAP_SHARED with prot; *fd its descriptor, *size
+// its size.
+static char *map_whole(const char *name, int prot, int *fd, uint *size) {
+  char p[64];
+  struct stat st;
+  if ((*fd = open(path(p, name), O_RDWR)) < 0 || fstat(*fd, &st) < 0)
+    die("open", p);
+  *size = st.size;
+  char *m = mmap(0, st.size, prot, MAP_SHARED, *fd, 0);
+  if (m == (char *)-1)
+    die("mmap", p);
+  return m;
+}
+
+// Store the step's pattern through a shared mapping, then msync it or
+// unmap it; print the span of disk writes the write-back took.
+static void mapped_step(const struct step *s, int index) {
+  int fd;
+  uint size;
+  char *m = map_whole(s->name, PROT_READ | PROT_WRITE, &fd, &size);
+  if (s->off + s->len > size)
+    die("a mapped step beyond the end of", s->name);
+  for (uint i = 0; i < s->len; i++)
+    m[s->off + i] = pat(s->seed, i);
+  uint64 lo = PGROUNDDOWN(s->off), hi = PGROUNDUP(s->off + s->len), w = disk_writes();
+  if (s->op == MSYNC) {
+    if (msync(m + lo, hi - lo, MS_SYNC) != 0)
+      die("msync", s->name);
+    printf("crashwork: msync %s writes=%ld-%ld\n", s->name, w, disk_writes());
+    printf("crashwork: step %d synced\n", index + 1);
+  }
+  if (munmap(m, size) != 0) // after MSYNC it writes the same bytes again
+    die("munmap", s->name);
+  if (s->op == MUNMAP)
+    printf("crashwork: munmap %s writes=%ld-%ld\n", s->name, w, disk_writes());
+  close(fd);
+}
+
+// write() to a file whose pages are in the page cache and mapped: the
+// mapping must show the new bytes at once (one copy of each page).
+static void cached_write(const struct step *s) {
+  int fd;
+  uint size;
+  char *m = map_whole(s->name, PROT_READ, &fd, &size);
+  volatile char sum = 0;
+  for (uint i = 0; i < size; i += PGSIZE)
+    sum += m[i]; // every page cached and mapped
+  close(fd);
+  write_at(s->name, s->off, s->len, s->seed);
+  for (uint i = 0; i < s->len; i++)
+    if (m[s->off + i] != pat(s->seed, i))
+      die("the mapping does not show a write() to", s->name);
+  if (munmap(m, size) != 0)
+    die("munmap", s->name);
+}
+
+static void do_step(const struct step *s, int index) {
   char p[64], q[64];
   int fd;
   switch (s->op) {
@@ -222,6 +307,13 @@ static void do_step(const struct step *s) {
   case MKDIR:
     if (mkdir(path(p, s->name)) != 0)
       die("mkdir", p);
+    break;
+  case MSYNC:
+  case MUNMAP:
+    mapped_step(s, index);
+    break;
+  case CWRITE:
+    cached_write(s);
     break;
   }
 }
@@ -254,7 +346,7 @@ static void run(void) {
   printf("crashwork: start writes=%ld\n", disk_writes());
   for (int i = 0; i < NSTEPS; i++) {
     uint64 w = disk_writes();
-    do_step(&steps[i]);
+    do_step(&steps[i], i);
     printf("crashwork: step %d done\n", i + 1);
     // The harness places crash points inside a truncation by its span.
     if (steps[i].op == TRUNC)
@@ -338,7 +430,8 @@ static long first_difference(const char *name, const struct node *f) {
 
 // Does the disk hold the state after k steps, but with name `cut` (if
 // not -1) cut to size bytes? If verbose, say why not.
-static int matches_with(int k, const struct seen *seen, int verbose, int cut, uint size) {
+static int matches_with(int k, const struct seen *seen, int verbose, int cut, uint size,
+                        int ignore) {
   struct node st[NNAMES];
   model(k, st);
   if (cut >= 0)
@@ -358,7 +451,7 @@ static int matches_with(int k, const struct seen *seen, int verbose, int cut, ui
     }
   }
   for (int i = 0; i < NNAMES; i++) {
-    long off = st[i].type == T_FILE ? first_difference(names[i], &st[i]) : -1;
+    long off = st[i].type == T_FILE && i != ignore ? first_difference(names[i], &st[i]) : -1;
     if (off >= 0) {
       if (verbose)
         printf("crashwork:   step %d: %s differs at byte %ld\n", k, names[i], off);
@@ -376,7 +469,7 @@ static int matches_with(int k, const struct seen *seen, int verbose, int cut, ui
 
 // Does the disk hold the state after k steps? If verbose, say why not.
 static int matches(int k, const struct seen *seen, int verbose) {
-  return matches_with(k, seen, verbose, -1, 0);
+  return matches_with(k, seen, verbose, -1, 0, -1);
 }
 
 // Does the disk hold the state after k steps, with step k+1 -- a TRUNC
@@ -392,7 +485,49 @@ static int matches_partial(int k, const struct seen *seen) {
       seen[i].size % BSIZE != 0)
     return 0;
   // Cutting the size leaves every byte below it as it was.
-  return matches_with(k, seen, 0, i, seen[i].size);
+  return matches_with(k, seen, 0, i, seen[i].size, -1);
+}
+
+// Does the disk hold the state after k steps, with step k+1 -- an MSYNC
+// or MUNMAP of several pages, one transaction each -- partly done: every
+// page of its file either all old (step k) or all new (step k+1), at
+// least one of each? Prints which pages are new if so.
+static int matches_pages(int k, const struct seen *seen) {
+  if (k >= NSTEPS || (steps[k].op != MSYNC && steps[k].op != MUNMAP))
+    return 0;
+  int i = lookup(steps[k].name);
+  static struct node old[NNAMES], new[NNAMES]; // static: the stack is one page
+  model(k, old);
+  model(k + 1, new);
+  if (!matches_with(k, seen, 0, -1, 0, i))
+    return 0; // the other names, and this one's type and size
+  static char buf[PGSIZE];
+  char p[64], newpages[16 * 3 + 1] = "";
+  int fd = open(path(p, names[i]), O_RDONLY), nold = 0, nnew = 0, bad = fd < 0;
+  for (uint off = 0; !bad && off < old[i].size; off += PGSIZE) {
+    uint n = old[i].size - off < PGSIZE ? old[i].size - off : PGSIZE;
+    int is_old = 1, is_new = 1;
+    if (read(fd, buf, n) != n)
+      bad = 1;
+    for (uint b = 0; !bad && b < n; b++) {
+      is_old &= buf[b] == byte_at(&old[i], off + b);
+      is_new &= buf[b] == byte_at(&new[i], off + b);
+    }
+    bad |= !is_old && !is_new; // torn: part old, part new, or neither
+    nold += is_old && !is_new;
+    nnew += is_new && !is_old;
+    if (is_new && !is_old && strlen(newpages) + 4 < sizeof(newpages)) {
+      char d[4] = {' ', '0' + (off / PGSIZE) / 10, '0' + (off / PGSIZE) % 10, 0};
+      strcpy(newpages + strlen(newpages), d);
+    }
+  }
+  if (fd >= 0)
+    close(fd);
+  if (bad || nold == 0 || nnew == 0)
+    return 0;
+  printf("crashwork: and step %d (%s %s) part done: new pages%s\n", k + 1,
+         steps[k].op == MSYNC ? "msync" : "munmap", steps[k].name, newpages);
+  return 1;
 }
 
 // Find the prefix the disk holds; if none, show how each one differs.
@@ -401,6 +536,10 @@ static int check(void) {
   look(seen);
   for (int k = 0; k <= NSTEPS; k++) {
     int partial = matches_partial(k, seen);
+    if (!partial && matches_pages(k, seen)) {
+      printf("crashwork: consistent at step %d of %d\n", k, (int)NSTEPS);
+      return 0;
+    }
     if (partial || matches(k, seen, 0)) {
       printf("crashwork: consistent at step %d of %d\n", k, (int)NSTEPS);
       if (partial)

@@ -1,6 +1,6 @@
 // fuzz: a seeded random system-call fuzzer (docs/reliability.md).
 //
-//   fuzz SEED ROUNDS [WORKERS [CALLS]]
+//   fuzz SEED ROUNDS [WORKERS [CALLS [MAPPCT]]]
 //
 // Prints the seed first, so any failure replays with the same arguments.
 // Each round forks WORKERS children at once (default 4: one per hart),
@@ -8,7 +8,9 @@
 // number, numbers past the end and negative ones, with arguments drawn
 // from a hostile pool (kernel, unaligned, unmapped and read-only pointers,
 // huge and negative sizes, bad descriptors and ids, long and deep paths,
-// argv arrays with bad entries). Half the rounds run as root, half as
+// argv arrays with bad entries). MAPPCT percent of the calls (default
+// 25) are mapping calls instead (mmap, munmap, msync and touches of mapped memory, below:
+// "the mapping calls"). Half the rounds run as root, half as
 // uid 5. A worker may die or be killed: that is its business. A watchdog
 // kills workers that are stuck (reading the console, pausing for ever),
 // and any process a worker left behind is killed before the checks.
@@ -32,6 +34,8 @@
 #include "kernel/syscall.h"
 #include "kernel/spawn.h"
 #include "kernel/vmstat.h"
+#include "kernel/riscv.h"
+#include "kernel/memlayout.h"
 #include "user/user.h"
 #include "user/testlib.h"
 
@@ -79,6 +83,8 @@ static char *argv_bad[] = {"fa", (char *)0x80200000UL, 0};
 static char *argv_long[MAXARG + 8];
 static struct spawn_actions actions;
 
+static uint64 mapped_pointer(void);
+
 static uint64 pointer(void) {
   static const uint64 fixed[] = {
       0, 1, 4095, 4096, 0x80000000UL, 0x80200000UL, 0x87fff000UL,
@@ -98,6 +104,8 @@ static uint64 pointer(void) {
     return (uint64)&actions;
   case 6:
     return (uint64)sbrk(0) - pick(3) * 4096 + pick(16); // the heap's edge, the guard page
+  case 7:
+    return mapped_pointer(); // a buffer in a mapping: copyin/copyout fault it in
   default:
     return (uint64)buf;
   }
@@ -149,9 +157,207 @@ static void pool_init(void) {
   actions.n = 1;
 }
 
+// ---- the mapping calls ----
+//
+// mmap, munmap and msync with arguments aimed at their checks: addresses
+// at and around the worker's own mappings (so ranges overlap, MAP_FIXED
+// lands on existing mappings, munmap splits them), at the top of the
+// mapping area and past it (MMAPMAX, the trap frame, MAXVA), unaligned;
+// lengths of 0, 1, a page and a bit, huge and wrapping; every prot and
+// flag bit; descriptors of a file (read-write, read-only, a running
+// program), a pipe, a directory, a device, a closed and an impossible
+// descriptor; offsets past the end of the file, unaligned and huge. And
+// touches: a child loads and stores at random places in and around the
+// mappings, and passes them to read and write as buffers (the kernel's
+// own accesses fault the pages in, read() into a mapping of the file it
+// reads included). A store to a read-only page or past the end of a file
+// kills the child: that is an expected outcome, and the worker goes on.
+
+#define MAXMAPS 16   // mappings a worker remembers (the kernel allows NVMA)
+#define NMAPFD 9
+
+static uint64 map_at[MAXMAPS], map_len[MAXMAPS];
+static int nmaps;
+static int mapfd[NMAPFD]; // a file rw, the same ro, another rw, a program,
+                          // a pipe's two ends, "/", the console, a closed fd
+
+static void remember(uint64 at, uint64 len) {
+  int i = nmaps < MAXMAPS ? nmaps++ : pick(MAXMAPS);
+  map_at[i] = at;
+  map_len[i] = len;
+}
+
+// An address inside (or just past) a mapping the worker made, or the heap
+// if it has none.
+static uint64 mapped_pointer(void) {
+  if (nmaps == 0)
+    return (uint64)buf + pick(4096);
+  int i = pick(nmaps);
+  return map_at[i] + pick(map_len[i] + (pick(4) ? 1 : 2 * PGSIZE)); // mostly inside
+}
+
+static uint64 map_addr(void) {
+  static const uint64 fixed[] = {
+      0, PGSIZE, MMAPTOP, MMAPTOP - PGSIZE, MMAPMAX, MMAPMAX - PGSIZE, MMAPMAX + PGSIZE,
+      TRAPFRAME, TRAMPOLINE, MAXVA, 1UL << 63, ~0UL - PGSIZE + 1, 0x80000000UL,
+  };
+  int i = nmaps ? pick(nmaps) : 0;
+  switch (pick(8)) {
+  case 0: case 1:
+    return fixed[pick(sizeof(fixed) / sizeof(fixed[0]))];
+  case 2: case 3: // over, inside or just after a mapping (page aligned)
+    return nmaps ? map_at[i] + (pick(map_len[i] / PGSIZE + 3) - 1) * PGSIZE : MMAPTOP;
+  case 4: // unaligned
+    return nmaps ? map_at[i] + 1 + pick(PGSIZE - 1) : pick(1UL << 40);
+  case 5: // somewhere in the mapping area, page aligned
+    return MMAPTOP - (1 + pick(1 << 12)) * PGSIZE;
+  case 6:
+    return PGROUNDUP((uint64)sbrk(0)) + pick(4) * (1UL << 21); // just above the heap
+  default:
+    return pointer();
+  }
+}
+
+static uint64 map_len_arg(void) {
+  static const uint64 fixed[] = {
+      0, 1, PGSIZE - 1, PGSIZE, PGSIZE + 1, 2 * PGSIZE, 1UL << 21, MMAPMAX, MMAPTOP,
+      ~0UL, ~0UL - PGSIZE + 1, 1UL << 63, MAXVA, 0x7fffffff,
+  };
+  switch (pick(4)) {
+  case 0:
+    return fixed[pick(sizeof(fixed) / sizeof(fixed[0]))];
+  case 1:
+    return pick(16) * PGSIZE + pick(2) * pick(PGSIZE);
+  case 2:
+    return nmaps ? map_len[pick(nmaps)] : PGSIZE;
+  default:
+    return (1 + pick(4)) * PGSIZE;
+  }
+}
+
+static long map_prot(void) {
+  return pick(8) ? (long)pick(8) : (long)number();
+}
+
+static long map_flags(void) {
+  static const int kinds[] = {MAP_SHARED, MAP_PRIVATE, MAP_SHARED | MAP_PRIVATE, 0};
+  if (pick(10) == 0)
+    return (long)number();
+  return kinds[pick(2) ? pick(2) : pick(4)] | (pick(4) ? 0 : MAP_FIXED) |
+         (pick(3) ? 0 : MAP_ANONYMOUS) | (pick(16) ? 0 : 1 << pick(31));
+}
+
+static long map_fd(void) {
+  switch (pick(8)) {
+  case 0:
+    return (long)number(); // -1, huge, 1000: none such
+  default:
+    return mapfd[pick(NMAPFD)];
+  }
+}
+
+// Half the time 0 (an anonymous mapping needs it, and most files are a
+// few pages long), else inside, past the end, unaligned or huge.
+static uint64 map_off(void) {
+  static const uint64 fixed[] = {PGSIZE, 2 * PGSIZE, 1UL << 20, 1UL << 32, 1UL << 44,
+                                 ~0UL - PGSIZE + 1, 1UL << 63, MAXVA, 100, PGSIZE + 1};
+  switch (pick(4)) {
+  case 0: case 1:
+    return 0;
+  case 2:
+    return fixed[pick(sizeof(fixed) / sizeof(fixed[0]))];
+  default:
+    return pick(4) * PGSIZE + (pick(4) ? 0 : pick(PGSIZE));
+  }
+}
+
+// The descriptors the mapping calls use. A worker may fail to make some
+// (uid 5 cannot open another worker's file for writing): they stay -1.
+static void map_fds(void) {
+  for (int i = 0; i < NMAPFD; i++)
+    mapfd[i] = -1;
+  // Two shared files, so that workers' mappings of them meet; each grows
+  // by a random amount, ending in a part page now and then.
+  mapfd[0] = open(pick(2) ? "ma" : "mb", O_CREATE | O_RDWR);
+  for (int n = pick(4); n > 0 && mapfd[0] >= 0; n--)
+    write(mapfd[0], buf, pick(2) ? PGSIZE : 1 + pick(PGSIZE)); // buf: random bytes
+  mapfd[1] = open("ma", O_RDONLY);
+  mapfd[2] = open("mb", O_CREATE | O_RDWR);
+  mapfd[3] = open("/fuzz", O_RDONLY); // a program that runs (this one)
+  int p[2];
+  if (pipe(p) == 0) {
+    mapfd[4] = p[0];
+    mapfd[5] = p[1];
+  }
+  mapfd[6] = open("/", O_RDONLY);
+  mapfd[7] = open("/console", O_RDWR);
+  mapfd[8] = open("/README", O_RDONLY);
+  if (mapfd[8] >= 0)
+    close(mapfd[8]); // stays a closed descriptor (until a later open reuses it)
+}
+
+// A child touches the mappings: loads, stores, and kernel copies.
+static void touch_child(void) {
+  for (int n = 1 + pick(8); n > 0; n--) {
+    volatile char *a = (char *)mapped_pointer();
+    switch (pick(6)) {
+    case 0: case 1:
+      (void)*a;
+      break;
+    case 2: case 3:
+      *a = next();
+      break;
+    case 4: // read() into a mapping, perhaps of the very file it reads
+      read(mapfd[pick(3)], (char *)a, pick(2) ? pick(64) : PGSIZE + pick(PGSIZE));
+      break;
+    default: // write() from a mapping
+      write(mapfd[pick(2) ? 0 : 2], (char *)a, pick(2) ? pick(64) : PGSIZE + pick(PGSIZE));
+      break;
+    }
+  }
+  exit(0);
+}
+
+static void map_call(void) {
+  long a[6] = {0};
+  switch (pick(10)) {
+  case 0: case 1: case 2: case 3: { // mmap
+    a[0] = map_addr(), a[1] = map_len_arg(), a[2] = map_prot(), a[3] = map_flags();
+    a[4] = map_fd(), a[5] = map_off();
+    long r = ecall(SYS_mmap, a);
+    if (r != -1) // where it went, and the length asked for (not rounded up)
+      remember(r, (uint64)a[1] < (1UL << 30) ? a[1] : PGSIZE);
+    break;
+  }
+  case 4: case 5: // munmap
+    a[0] = map_addr(), a[1] = map_len_arg();
+    ecall(SYS_munmap, a);
+    break;
+  case 6: // msync
+    a[0] = map_addr(), a[1] = map_len_arg();
+    a[2] = pick(4) ? (long)(1 << pick(3)) : (long)number(); // MS_ASYNC, MS_INVALIDATE, MS_SYNC
+    ecall(SYS_msync, a);
+    break;
+  case 7: case 8: { // touch in a child, which may be killed for it
+    int pid = fork();
+    if (pid == 0)
+      touch_child();
+    if (pid > 0)
+      wait(0);
+    break;
+  }
+  default: // touch here: if it kills the worker, so be it (rarely)
+    if (pick(8) == 0)
+      (void)*(volatile char *)mapped_pointer();
+    break;
+  }
+}
+
 // ---- a worker ----
 
 // Make calls calls, reporting progress on fd out (while it is open).
+static int map_pct = 25; // percent of a worker's calls that are mapping calls
+
 static void worker(int root, int calls, int out) {
   // setuid can fail (under fault injection, inject run fuzz): a worker
   // meant to be uid 5 must not go on as root, which may call poweroff.
@@ -161,17 +367,22 @@ static void worker(int root, int calls, int out) {
   close(1);
   close(2);
   chdir("/fz");
+  map_fds();
   // Half the root workers run chrooted in /fz (docs/containers.md): their
-  // paths then start there and ".." stops there, as random calls find out.
+  // paths then start there and ".." stops there, as random calls find out;
+  // map_fds's files, /fuzz among them, stay open from before.
   if (root && pick(2))
     chroot("/fz");
   char token = '.';
   for (int i = 1; i <= calls; i++) {
-    long a[6];
-    for (int k = 0; k < 6; k++)
-      a[k] = argument();
-    long n = callnum(root);
-    ecall(n, a);
+    if (pick(100) < map_pct) {
+      map_call();
+    } else {
+      long a[6];
+      for (int k = 0; k < 6; k++)
+        a[k] = argument();
+      ecall(callnum(root), a);
+    }
     if (i % PROGRESS_EVERY == 0)
       write(out, &token, 1); // fails quietly once the worker closed it
   }
@@ -307,18 +518,21 @@ static int atoi_u(char *s) { return s ? atoi(s) : 0; }
 
 int main(int argc, char *argv[]) {
   if (argc < 3) {
-    printf("usage: fuzz SEED ROUNDS [WORKERS [CALLS]]\n");
+    printf("usage: fuzz SEED ROUNDS [WORKERS [CALLS [MAPPCT]]]\n");
     exit(2);
   }
   uint64 seed = atoi_u(argv[1]);
   int rounds = atoi_u(argv[2]);
   int nworkers = argc > 3 ? atoi_u(argv[3]) : 4;
   int calls = argc > 4 ? atoi_u(argv[4]) : 64;
+  if (argc > 5)
+    map_pct = atoi_u(argv[5]);
   if (nworkers < 1 || nworkers > NCPU * 2 || calls < 1) {
     printf("fuzz: 1 to %d workers, at least 1 call\n", NCPU * 2);
     exit(2);
   }
-  printf("fuzz: seed %ld rounds %d workers %d calls %d\n", seed, rounds, nworkers, calls);
+  printf("fuzz: seed %ld rounds %d workers %d calls %d mapping calls %d%%\n", seed, rounds,
+         nworkers, calls, map_pct);
   rng = seed * 0x9E3779B97F4A7C15UL | 1;
   pool_init();
   remove_tree("/fz");

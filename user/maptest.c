@@ -358,7 +358,55 @@ static void textbusy(void) {
   EXPECT(wait(&st), pid);
   EXPECT(st, 7);
   close(fd);
+  // A shared writable mapping writes the file as surely as a descriptor:
+  // it too keeps the file from being run, after its descriptor is closed.
+  fd = open("echo2", O_RDWR);
+  char *w = mmap(0, PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  check(w != FAILED, "map the copy shared and writable");
+  close(fd);
+  pid = fork();
+  if (pid == 0) {
+    exec("echo2", argv);
+    exit(7);
+  }
+  EXPECT(wait(&st), pid);
+  EXPECT(st, 7);
+  EXPECT(munmap(w, PGSIZE), 0);
+  pid = fork();
+  if (pid == 0) {
+    exec("echo2", argv); // no writer left: it runs (and prints "textbusy")
+    exit(7);
+  }
+  EXPECT(wait(&st), pid);
+  EXPECT(st, 0);
   unlink("echo2");
+}
+
+// A process has NVMA mapping slots. A call that needs more fails with -1
+// and changes nothing: MAP_FIXED over the middle of a mapping needs one
+// slot for the new mapping and one for the split, munmap of a middle page
+// one for the split.
+static void slots(void) {
+  int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+  char *big = mmap(0, 3 * PGSIZE, rw, anon, -1, 0);
+  check(big != FAILED, "map");
+  big[PGSIZE] = 'm';
+  char *one[15];
+  for (int i = 0; i < 15; i++)
+    check((one[i] = mmap(0, PGSIZE, rw, anon, -1, 0)) != FAILED, "map a page");
+  EXPECT((long)mmap(0, PGSIZE, rw, anon, -1, 0), -1); // all 16 slots used
+  EXPECT((long)mmap(big + PGSIZE, PGSIZE, rw, anon | MAP_FIXED, -1, 0), -1);
+  EXPECT(munmap(big + PGSIZE, PGSIZE), -1);
+  EXPECT(big[PGSIZE], 'm'); // both left it as it was
+  EXPECT(munmap(one[0], PGSIZE), 0);
+  EXPECT((long)mmap(big + PGSIZE, PGSIZE, rw, anon | MAP_FIXED, -1, 0), -1); // needs two
+  EXPECT(big[PGSIZE], 'm');
+  EXPECT(munmap(one[1], PGSIZE), 0);
+  check(mmap(big + PGSIZE, PGSIZE, rw, anon | MAP_FIXED, -1, 0) == big + PGSIZE, "MAP_FIXED");
+  EXPECT(big[PGSIZE], 0); // the new page
+  EXPECT(munmap(big, 3 * PGSIZE), 0);
+  for (int i = 2; i < 15; i++)
+    EXPECT(munmap(one[i], PGSIZE), 0);
 }
 
 // Our own text is the page cache's frame, named by frameinfo; and exec
@@ -486,7 +534,7 @@ static struct test tests[] = {
     {"unlinked", unlinked},      {"holes", holes},            {"anon", anonymous},
     {"exec", execute},           {"badargs", bad_args},       {"textbusy", textbusy},
     {"text", exec_text},         {"reflink", reflinks},       {"pressure", pressure},
-    {"snapshot", snapshots},
+    {"snapshot", snapshots},     {"slots", slots},
 };
 
 // Free blocks and inodes, in-memory inodes and busy cache frames in one

@@ -10,6 +10,11 @@
 //   deaddir    nothing can be created in a removed directory that is still
 //              a cwd, and the directory goes, with its blocks, when the
 //              cwd leaves it
+//   mapedge    mmap near the top of the address space: a hint or a
+//              MAP_FIXED address at or above MMAPMAX (the trap frame, the
+//              trampoline, MAXVA, 2^63) is never used; the hint is moved
+//              below MMAPMAX and MAP_FIXED fails (a hint at TRAPFRAME was
+//              accepted and exit freed the trap frame twice: a panic)
 //
 // Each test runs in a child (user/testlib.c), which checks that the free
 // frames come back; the file-system tests also check the free blocks and
@@ -24,6 +29,8 @@
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
+#include "kernel/riscv.h"
+#include "kernel/memlayout.h"
 #include "user/user.h"
 #include "user/testlib.h"
 
@@ -329,12 +336,54 @@ static void deaddir(void) {
   disk_back(before);
 }
 
+// ---- mapedge: no mapping reaches the trap frame or past MMAPMAX ----
+
+static void mapedge_child(void) {
+  static const uint64 tops[] = {MMAPMAX - PGSIZE, MMAPMAX, MMAPMAX + PGSIZE, TRAPFRAME,
+                                TRAMPOLINE, MAXVA, MAXVA + PGSIZE, 1UL << 63, ~0UL - PGSIZE + 1};
+  int fd = open("/README", O_RDONLY);
+  CHECK(fd >= 0);
+  for (int i = 0; i < NELEM(tops); i++) {
+    for (int file = 0; file < 2; file++) {
+      int flags = file ? MAP_PRIVATE : MAP_SHARED | MAP_ANONYMOUS;
+      int f = file ? fd : -1;
+      // A hint is only a hint: the mapping goes below MMAPMAX.
+      char *p = mmap((void *)tops[i], PGSIZE, PROT_READ | PROT_WRITE, flags, f, 0);
+      CHECK(p != (char *)-1);
+      CHECK((uint64)p + PGSIZE <= MMAPMAX);
+      p[0] = 1; // a private or anonymous page: the store is allowed
+      EXPECT(munmap(p, PGSIZE), 0);
+      // MAP_FIXED there must fail: MMAPMAX itself has no room for a page.
+      if (tops[i] != MMAPMAX - PGSIZE)
+        EXPECT((long)mmap((void *)tops[i], PGSIZE, PROT_READ, flags | MAP_FIXED, f, 0), -1);
+    }
+  }
+  // Nothing is mapped up there, so these unmap nothing; the process must
+  // still be able to take a trap (its trap frame is intact).
+  EXPECT(munmap((void *)TRAPFRAME, PGSIZE), 0);
+  EXPECT(munmap((void *)MMAPMAX, 2 * PGSIZE), 0);
+  CHECK(getpid() > 0);
+  close(fd);
+  exit(0); // exit unmaps everything: before the fix, the trap frame a second time
+}
+
+static void mapedge(void) {
+  int pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0)
+    mapedge_child();
+  int st = -1;
+  EXPECT(wait(&st), pid);
+  EXPECT(st, 0);
+}
+
 static struct test tests[] = {
     {"memcheck", memcheck_race},
     {"memcheckroot", memcheck_root_only},
     {"linkmax", linkmax},
     {"itable", itable},
     {"deaddir", deaddir},
+    {"mapedge", mapedge},
 };
 
 // ---- runner: the runner fails a test that leaves a process behind ----

@@ -1295,6 +1295,25 @@ static void shrink_to_zero(void) {
   exit(0);                     // not reached
 }
 
+// A removed directory names nothing, not even "..": a process whose cwd
+// was removed, with its parent, must get -1 from "../" (the parent's inode
+// is free, maybe reused) and cannot create a file there (it would be an
+// inode no directory names). xv6 2025's usertests unlinkcwd found the
+// kernel panicking here.
+static void t_rmcwd(void) {
+  CHECK(mkdir("/rma") == 0 && mkdir("/rma/rmb") == 0);
+  CHECK(chdir("/rma/rmb") == 0);
+  EXPECT(unlink("/rma/rmb"), 0);
+  EXPECT(unlink("/rma"), 0);
+  EXPECT(open("../", O_RDONLY), -1);
+  EXPECT(open("..", O_RDONLY), -1);
+  EXPECT(open("../c", O_CREATE | O_RDWR), -1);
+  EXPECT(open("c", O_CREATE | O_RDWR), -1);
+  EXPECT(mkdir("d"), -1);
+  EXPECT(chdir(".."), -1);
+  EXPECT(chdir("/"), 0);
+}
+
 static void t_sbrkbelow0(void) {
   align_heap();
   below0_heap = sbrk(PGSIZE);
@@ -1664,6 +1683,7 @@ static struct test tests[] = {
     {"sbrkfreed", t_sbrkfreed},
     {"sbrkhuge", t_sbrkhuge},
     {"sbrkbelow0", t_sbrkbelow0},
+    {"rmcwd", t_rmcwd},
     {"sbrkfail", t_sbrkfail},
     {"stackguard", t_stackguard},
     {"textwrite", t_textwrite},

@@ -79,6 +79,12 @@ static int dir_find(struct inode *dp, char *name, struct dirent *de, uint *poff)
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   if (dp->type != T_DIR)
     panic("dirlookup: inode %d is not a directory", dp->inum);
+  // A removed directory (nlink 0, so empty) names nothing, not even its
+  // "..": its parent may have been removed and freed since, and the inode
+  // number reused (xv6's usertests unlinkcwd: a process whose cwd was
+  // removed opens "../").
+  if (dp->nlink < 1)
+    return 0;
 
   struct dirent de;
   uint off;
@@ -129,10 +135,9 @@ int dirlink(struct inode *dp, char *name, uint inum) {
 // The root is the disk's, or the directory chroot gave the process
 // (p->root, kernel/fs/chroot.c). ".." at that root stays there, as ".."
 // at the disk's root does (its ".." entry names itself): that is what
-// keeps a lookup inside a chroot. ".." in a removed directory (nlink 0,
-// kept alive by a cwd) finds nothing, as on Linux: its ".." entry still
-// names the parent it had, which may be gone, its inode free or reused
-// anywhere on the disk, inside the root or not.
+// keeps a lookup inside a chroot. (".." in a removed directory, whose
+// parent may be gone and its inode reused anywhere, inside the root or
+// not, finds nothing: dirlookup.)
 static struct inode *namex(char *path, int want_parent, char *name) {
   struct inode *root = myproc()->root;
   struct inode *ip;
@@ -150,11 +155,7 @@ static struct inode *namex(char *path, int want_parent, char *name) {
       iunlockput(ip);
       return 0;
     }
-    if (namecmp(name, "..") == 0 && (ip == root || ip->nlink < 1)) {
-      if (ip != root) {
-        iunlockput(ip); // a removed directory: no parent to go to
-        return 0;
-      }
+    if (ip == root && namecmp(name, "..") == 0) {
       iunlock(ip); // at the root: ".." is the root itself
       continue;
     }

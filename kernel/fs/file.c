@@ -157,6 +157,9 @@ static int inode_write(struct file *f, uint64 addr, int n) {
   while (done < n) {
     int chunk = n - done < max ? n - done : max;
 
+    // The source may be a mapping of another file: fault it in before
+    // this file's lock is ours (see uaccess_prefault).
+    uaccess_prefault(myproc()->pagetable, addr + done, chunk);
     begin_op();
     ilock(f->ip);
     int r = writei(f->ip, 1, addr + done, f->off, chunk);

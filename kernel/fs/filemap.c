@@ -14,10 +14,11 @@
 // (kernel/proc/exec.c), so without the rule a write would change the
 // instructions of every process running it.
 //
-// Invariant: ip->writers counts the open files that may write ip and
-// changes under ip->lock; ip->running counts the processes whose program
-// ip is (p->exe). A count goes up only when the other is zero, checked
-// under ip->lock; fork raises running only where it is already >= 1.
+// Invariant: ip->writers counts the open files that may write ip and the
+// shared writable mappings of it; ip->running counts the processes whose
+// program ip is (p->exe). Both change atomically. A count goes up from 0
+// only under ip->lock, after checking that the other is 0; fork (and a
+// snapshot of a mapping) raises one only where it is already >= 1.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/stat.h"
@@ -60,24 +61,39 @@ static void file_page_clean(void *obj, uint64 pgoff) { pcache_clean(obj, pgoff);
 // Write the part of the page that lies inside the file through the log,
 // like write() (a block a clone shares gets a copy: kernel/fs/bmap.c).
 // The file does not grow: bytes past its end stay in memory only.
-static void file_writeback(void *obj, uint64 pgoff, void *pa) {
+static int file_writeback(void *obj, uint64 pgoff, void *pa) {
   struct inode *ip = obj;
   begin_op();
   ilock(ip);
   uint64 off = pgoff * PGSIZE;
+  int ok = 1;
   if (off < ip->size) {
     uint n = ip->size - off < PGSIZE ? ip->size - off : PGSIZE;
-    writei(ip, 0, (uint64)pa, off, n);
+    ok = writei(ip, 0, (uint64)pa, off, n) == (int)n;
   }
   iunlock(ip);
   end_op();
+  return ok ? 0 : -1;
 }
 
-static void file_get(void *obj) { idup(obj); }
+// A mapping holds the inode. A shared writable one can change the file as
+// surely as an open file descriptor that may write, so it also counts as
+// a writer for the running-program rule, for as long as it (or a fork's
+// or snapshot's copy of it) lasts. It only ever raises a count that is at
+// least 1 already (file_mmap holds one while it maps), so it needs no lock.
+static void file_get(void *obj, int writes) {
+  struct inode *ip = obj;
+  if (writes)
+    __atomic_fetch_add(&ip->writers, 1, __ATOMIC_SEQ_CST);
+  idup(ip);
+}
 
-static void file_put(void *obj) {
+static void file_put(void *obj, int writes) {
+  struct inode *ip = obj;
+  if (writes)
+    write_end(ip);
   begin_op(); // the last iput of an unlinked file frees it
-  iput(obj);
+  iput(ip);
   end_op();
   reclaim_run();
 }
@@ -96,12 +112,18 @@ uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, u
     return -1;
   if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
     return -1;
+  int writer = (flags & MAP_SHARED) && (prot & PROT_WRITE);
   ilock(f->ip);
-  int regular = f->ip->type == T_FILE;
+  // A writer while it maps, so that no exec can slip in meanwhile.
+  int ok = f->ip->type == T_FILE && (!writer || write_begin(f->ip) == 0);
   iunlock(f->ip);
-  if (!regular)
+  if (!ok)
     return -1;
-  return vma_map(myproc(), addr, len, prot, flags, f->ip, &file_vm_ops, off / PGSIZE);
+  uint64 va = vma_map(myproc(), addr, len, prot, flags, f->ip,
+                      &file_vm_ops, off / PGSIZE);
+  if (writer)
+    write_end(f->ip);
+  return va;
 }
 
 #define FLUSH_BATCH 32
@@ -125,7 +147,7 @@ void file_flush_mapped(struct inode *ip) {
 // ---- the running-program rule ----
 
 int exe_begin(struct inode *ip) {
-  if (ip->writers > 0)
+  if (__atomic_load_n(&ip->writers, __ATOMIC_SEQ_CST) > 0)
     return -1;
   __atomic_fetch_add(&ip->running, 1, __ATOMIC_SEQ_CST);
   idup(ip);
@@ -152,12 +174,8 @@ int exe_running(struct inode *ip) {
 int write_begin(struct inode *ip) {
   if (exe_running(ip) < 0)
     return -1;
-  ip->writers++;
+  __atomic_fetch_add(&ip->writers, 1, __ATOMIC_SEQ_CST);
   return 0;
 }
 
-void write_end(struct inode *ip) {
-  ilock(ip);
-  ip->writers--;
-  iunlock(ip);
-}
+void write_end(struct inode *ip) { __atomic_fetch_sub(&ip->writers, 1, __ATOMIC_SEQ_CST); }

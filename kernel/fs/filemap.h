@@ -23,8 +23,8 @@ void file_flush_mapped(struct inode *ip);
 int exe_begin(struct inode *ip);
 void exe_dup(struct inode *ip);
 void exe_end(struct inode *ip);
-// open: may ip (locked) be opened to write or truncate? -1 if a process
-// runs it. write_begin counts a writer; write_end (fileclose) uncounts it.
+// open and mmap: may ip (locked) be written? -1 if a process runs it.
+// write_begin counts a writer; write_end (fileclose) uncounts it.
 int write_begin(struct inode *ip);
 int exe_running(struct inode *ip); // -1 if a process runs ip (truncation), else 0
 void write_end(struct inode *ip);

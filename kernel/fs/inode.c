@@ -301,24 +301,36 @@ static int disk_piece(struct inode *ip, int user_dst, uint64 dst, uint off, uint
 
 // A regular file's bytes come from the page cache (kernel/fs/pagecache.c),
 // a page at a time: the same frames that mmap and exec map.
+//
+// Copying out to user memory may fault in a page of a file mapping, and
+// that fault takes the mapped file's inode lock. Holding ours meanwhile
+// would let two readers, each reading into a mapping of the other's
+// file, wait for each other for ever. So the copy runs without ip->lock:
+// our reference on the frame keeps the page, and the loop in read_pieces
+// looks at the size again once the lock is back.
 static int cache_piece(struct inode *ip, int user_dst, uint64 dst, uint off, uint n, uint *ahead) {
   uint m = min_uint(n, PGSIZE - off % PGSIZE);
   frame_map_change_begin(); // a reference no PTE holds: see kernel/mm/frame.c
   char *pa = pcache_get(ip, off / PGSIZE);
+  if (pa && user_dst)
+    iunlock(ip);
   int bad = pa == 0 || either_copyout(user_dst, dst, pa + off % PGSIZE, m) == -1;
+  if (pa && user_dst)
+    ilock(ip);
   if (pa)
     frame_put(pa);
   frame_map_change_end();
   return bad ? -1 : (int)m;
 }
 
-// n bytes at off, all inside the file, piece by piece. Returns the bytes
+// n bytes at off, piece by piece, stopping at the end of the file (which
+// may move while cache_piece copies without the lock). Returns the bytes
 // read; -1 if the first piece failed.
 static int read_pieces(struct inode *ip, int user_dst, uint64 dst, uint off, uint n,
                        read_piece *piece) {
   uint tot = 0, ahead = 0;
-  while (tot < n) {
-    int m = piece(ip, user_dst, dst, off, n - tot, &ahead);
+  while (tot < n && off < ip->size) {
+    int m = piece(ip, user_dst, dst, off, min_uint(n - tot, ip->size - off), &ahead);
     if (m <= 0)
       return tot > 0 || m == 0 ? (int)tot : -1;
     tot += m;
@@ -334,7 +346,9 @@ int inode_read_blocks(struct inode *ip, char *dst, uint off, uint n) {
 
 // Read up to n bytes at offset off into dst (a user address if user_dst).
 // Returns the bytes read: fewer at end of file, -1 if the copy faults or
-// the disk fails before anything was read. Caller holds ip->lock.
+// the disk fails before anything was read. Caller holds ip->lock; for a
+// regular file and a user destination, readi lets go of it while it copies
+// each page out (see cache_piece), so ip may change between pages.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   if (off > ip->size || off + n < off)
     return 0;

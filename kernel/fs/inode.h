@@ -28,7 +28,8 @@ struct inode {
   int uid; // owner
   int gid;
   int mode; // rwx bits and S_ISUID/S_ISGID (kernel/stat.h); see kernel/fs/perm.c
-  int writers; // open files that may write it (kernel/fs/filemap.c: ETXTBSY)
+  int writers; // open files and shared mappings that may write it (atomic;
+               // kernel/fs/filemap.c: ETXTBSY)
   int running; // processes running it as their program (atomic; the same)
 };
 

@@ -21,9 +21,9 @@
 // (pcache_truncate, called as its size drops), before its inode number
 // can name another file.
 //
-// Invariant: pc.lock guards every entry; an entry is free when pa is 0;
-// a used entry's frame has the cache's reference and frame_is_cached set,
-// and is on exactly one hash chain. Only a lookup under pc.lock adds a
+// Invariant: pc.lock guards every entry; an entry is free when pa is 0,
+// and then on the free list; a used entry's frame has the cache's
+// reference and frame_is_cached set, and is on exactly one hash chain. Only a lookup under pc.lock adds a
 // reference to an idle frame, so an idle frame seen under the lock stays
 // idle until the lock is dropped.
 #include "kernel/types.h"
@@ -42,13 +42,14 @@ struct cpage {
   void *pa;           // the frame, or 0: the entry is free
   int wmaps;          // writable shared mappings of it (dirty while > 0)
   int used;           // looked up since the clock hand last passed
-  struct cpage *next; // hash chain
+  struct cpage *next; // hash chain, or the free list
 };
 
 static struct {
   struct spinlock lock;
   struct cpage e[NCPAGE];
   struct cpage *chain[NCHASH];
+  struct cpage *free; // unused entries
   uint hand;  // the clock
   uint count; // entries in use
 } pc;
@@ -78,6 +79,8 @@ static void drop(struct cpage *c) {
   frame_put(c->pa);
   c->pa = 0;
   c->wmaps = 0;
+  c->next = pc.free;
+  pc.free = c;
   pc.count--;
 }
 
@@ -110,12 +113,11 @@ static int pcache_evict(void) {
 
 // A free entry, evicting one if the table is full. Caller holds pc.lock.
 static struct cpage *claim(void) {
-  if (pc.count == NCPAGE && !evict_locked())
+  if (pc.free == 0 && !evict_locked())
     return 0;
-  for (struct cpage *c = pc.e; c < pc.e + NCPAGE; c++)
-    if (c->pa == 0)
-      return c;
-  return 0;
+  struct cpage *c = pc.free;
+  pc.free = c->next;
+  return c;
 }
 
 static void pcache_stat(uint64 *frames, uint64 *idle_frames) {
@@ -153,6 +155,10 @@ static const struct frame_cache_ops cache_ops = {
 
 void pcache_init(void) {
   spin_init(&pc.lock, "pagecache");
+  for (struct cpage *c = pc.e; c < pc.e + NCPAGE; c++) {
+    c->next = pc.free;
+    pc.free = c;
+  }
   frame_cache_register(&cache_ops);
 }
 

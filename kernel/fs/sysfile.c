@@ -352,7 +352,7 @@ struct file *file_open(char *path, int omode) {
   struct file *f = filealloc();
   if (f == 0) {
     if (ip->type == T_FILE && (omode & (O_WRONLY | O_RDWR)))
-      ip->writers--; // open_inode counted it
+      write_end(ip); // open_inode counted it
     iunlockput(ip);
     end_op();
     return 0;

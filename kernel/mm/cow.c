@@ -29,7 +29,7 @@ static int share_pte(pte_t *pte, pte_t *npte) {
     }
     frame_get((void *)PTE2PA(e));
   }
-  *npte = e; // same frame, same rights (a lazy reservation stays lazy)
+  *npte = e; // same frame, same rights
   return 0;
 }
 

@@ -4,7 +4,7 @@
 // What a fault means is read off the PTE alone:
 //   below a shared page table     -> unshare it first (kernel/mm/sharedpt.c),
 //                                    then look at the PTE as below
-//   invalid, PTE_LAZY             -> first touch of sbrklazy memory: fill it
+//   no PTE, below the process's sz -> first touch of sbrklazy memory: fill it
 //   valid, PTE_COW, and a store   -> write to a shared page: break COW
 //   inside one of p's mappings    -> ask the mapping (kernel/mm/mmap.c):
 //                                    first touch, or a store to a clean
@@ -105,15 +105,16 @@ static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *
     return 0;
   enum fault_result r = FAULT_KILL;
   int cow = 0;
-  if (pte && (*pte & PTE_V) == 0 && (*pte & PTE_LAZY)) {
-    r = lazy_fill(pte);
+  int own = is_page_fault(scause) && owner && owner->pagetable == pt && va < MAXVA;
+  if (own && (pte == 0 || *pte == 0) && va < owner->sz) {
+    r = lazy_fill(pt, va);
   } else if (pte && scause == SCAUSE_STORE_PAGE_FAULT &&
              (*pte & (PTE_V | PTE_U | PTE_COW)) == (PTE_V | PTE_U | PTE_COW)) {
     cow = 1;
     frame_map_change_begin(); // a copy moves a reference: see the frame audit
     r = cow_break(pte);
     frame_map_change_end();
-  } else if (is_page_fault(scause) && owner && owner->pagetable == pt && va < MAXVA) {
+  } else if (own) {
     const char *why;
     r = vma_fault(owner, scause, va, &why);
     if (r == FAULT_KILL && why)

@@ -35,8 +35,8 @@ enum fault_result {
 
 // Give the writer of the COW page at *pte a page of its own (cow.c).
 enum fault_result cow_break(pte_t *pte);
-// Back the lazy reservation at *pte with a zeroed frame (lazy.c).
-enum fault_result lazy_fill(pte_t *pte);
+// Back the lazily reserved page at va with a zeroed frame (lazy.c).
+enum fault_result lazy_fill(pagetable_t pt, uint64 va);
 
 struct proc;
 // Resolve a fault at va inside one of p's mappings (kernel/mm/mmap.c);

@@ -1,33 +1,29 @@
-// Lazy memory: sbrklazy() reserves address space without frames.
+// Lazy memory: sbrklazy() grows the heap without frames.
 //
-// A reserved page is a PTE with PTE_LAZY set and PTE_V clear. Hardware
-// ignores every other bit of an invalid PTE, so any access faults, and the
-// fault path (kernel/mm/fault.c) backs the page with a zeroed frame on the
-// first touch. The reservation costs no frame, but it does cost its share
-// of a page-table page: one 4 KiB page-table page per 2 MiB reserved.
+// sbrk maps every page it adds at once; sbrklazy only moves p->sz. Every
+// other page below sz has a PTE: exec maps the program, its guard page and
+// its stack, and sbrk(-n) unmaps everything above the new end. So a page
+// below sz with no PTE at all is one that sbrklazy reserved, and the
+// fault path (kernel/mm/fault.c) calls lazy_fill to give it a zeroed frame
+// on its first touch. A reservation costs nothing, not even page-table
+// pages: a process may reserve all the address space below its mappings
+// (xv6's usertests reserves almost all of it) and pay for the pages it
+// touches.
 //
-// Invariant: a PTE_LAZY entry holds no frame and is never valid.
+// Invariant: below p->sz, a user page is mapped, or has no PTE and is
+// lazily reserved; nothing else marks a reservation.
 #include "kernel/mm/internal.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
 
-uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz) {
-  for (uint64 a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE) {
-    pte_t *pte = walk(pt, a, 1);
-    if (pte == 0) {
-      uvm_dealloc(pt, a, oldsz);
-      return 0;
-    }
-    *pte = PTE_LAZY | PTE_R | PTE_W | PTE_U; // the rights the page will get
-  }
-  return newsz;
-}
-
-enum fault_result lazy_fill(pte_t *pte) {
+enum fault_result lazy_fill(pagetable_t pt, uint64 va) {
+  pte_t *pte = walk(pt, PGROUNDDOWN(va), 1);
+  if (pte == 0)
+    return FAULT_OOM;
   void *mem = frame_alloc_zero();
   if (mem == 0)
     return FAULT_OOM;
-  *pte = PA2PTE(mem) | (PTE_FLAGS(*pte) & ~PTE_LAZY) | PTE_V;
+  *pte = PA2PTE(mem) | PTE_R | PTE_W | PTE_U | PTE_V;
   sfence_vma();
   return FAULT_LAZY;
 }

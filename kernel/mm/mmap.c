@@ -64,6 +64,13 @@ static struct vma *find(struct mmap_set *ms, uint64 va) {
   return 0;
 }
 
+static int free_slots(struct mmap_set *ms) {
+  int n = 0;
+  for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
+    n += v->end == 0;
+  return n;
+}
+
 static struct vma *free_slot(struct mmap_set *ms) {
   for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
     if (v->end == 0)
@@ -80,8 +87,13 @@ static uint64 lowest_overlap(struct mmap_set *ms, uint64 start, uint64 end) {
   return low;
 }
 
+// [start, start + len) lies between the heap's tables and MMAPMAX. start
+// is checked against MMAPMAX before the subtraction: above it, MMAPMAX -
+// start would wrap to a huge length and let a mapping cover the trap
+// frame and trampoline (whose frames its munmap or exit would then free).
 static int range_ok(struct proc *p, uint64 start, uint64 len) {
-  return start % PGSIZE == 0 && start >= map_floor(p) && start <= MMAPMAX && len <= MMAPMAX - start;
+  return start % PGSIZE == 0 && start >= map_floor(p) && start <= MMAPMAX &&
+         len <= MMAPMAX - start;
 }
 
 // Where len bytes go: the hint if it is free, else the highest free
@@ -103,11 +115,23 @@ static uint64 page_of(struct vma *v, uint64 va) { return v->pgoff + (va - v->sta
 
 static int is_shared_file(struct vma *v) { return v->obj && (v->flags & MAP_SHARED); }
 
+// Can stores through v reach its object? (It then counts as a writer of
+// the file: kernel/fs/filemap.c.)
+static int writes(struct vma *v) { return is_shared_file(v) && (v->prot & PROT_WRITE); }
+
 // Edit p's array under p->lock (see the invariant).
 static void set_vma(struct proc *p, struct vma *slot, struct vma *v) {
   spin_lock(&p->lock);
   *slot = *v;
   spin_unlock(&p->lock);
+}
+
+// Does unmapping [addr, end) split a mapping in two (and so need a slot)?
+static int needs_split(struct mmap_set *ms, uint64 addr, uint64 end) {
+  for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
+    if (v->end != 0 && v->start < addr && v->end > end)
+      return 1;
+  return 0;
 }
 
 uint64 vma_map(struct proc *p, uint64 addr, uint64 len, int prot, int flags, void *obj,
@@ -118,17 +142,24 @@ uint64 vma_map(struct proc *p, uint64 addr, uint64 len, int prot, int flags, voi
       (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) || pgoff > (MAXVA / PGSIZE))
     return -1;
   len = round_up(len, PGSIZE);
-  if ((flags & MAP_FIXED) && (!range_ok(p, addr, len) || vma_unmap(p, addr, len) < 0))
+  int fixed = flags & MAP_FIXED;
+  if (fixed && !range_ok(p, addr, len))
     return -1;
   if (p->mmaps == 0 && (p->mmaps = frame_alloc_zero()) == 0)
     return -1;
-  struct vma *slot = free_slot(p->mmaps);
-  uint64 start = (flags & MAP_FIXED) ? addr : place(p, p->mmaps, addr, len);
-  if (slot == 0 || start == 0)
+  // Everything that can fail before anything changes: MAP_FIXED's unmap
+  // of what was there may split a mapping (one slot), and the new mapping
+  // needs one.
+  int need = 1 + (fixed && needs_split(p->mmaps, addr, addr + len));
+  uint64 start = fixed ? addr : place(p, p->mmaps, addr, len);
+  if (free_slots(p->mmaps) < need || start == 0)
     return -1;
+  if (fixed)
+    vma_unmap(p, addr, len); // cannot fail now: the slot is there
+  struct vma *slot = free_slot(p->mmaps);
   struct vma v = {start, start + len, pgoff, prot, flags, obj, ops};
   if (obj)
-    ops->get(obj);
+    ops->get(obj, writes(&v));
   set_vma(p, slot, &v);
   return start;
 }
@@ -152,9 +183,23 @@ static void for_each_page(struct proc *p, struct vma *v, uint64 lo, uint64 hi,
 // (the PTE keeps the frame alive meanwhile).
 static void release_page(struct vma *v, uint64 va, pte_t *pte, void *arg) {
   void *pa = (void *)PTE2PA(*pte);
+  // LAB mmap: BEGIN SOLUTION
+  // A shared file page is writable only after a store counted it dirty
+  // (fill_file, vma_fault), so PTE_W is the "must go home" mark. Write it
+  // while the PTE still holds the frame: after frame_put it may be gone.
+  // (If the write fails, munmap and exit have no one to tell: the changes
+  // are lost, as on Linux. msync reports it.)
   int dirty = is_shared_file(v) && (*pte & PTE_W);
   if (dirty)
     v->ops->writeback(v->obj, page_of(v, va), pa);
+  // LAB mmap: END SOLUTION
+  // LAB mmap: BEGIN STUB
+  // // Your job: a page of a MAP_SHARED file mapping that the process has
+  // // written (its PTE has PTE_W) must reach the file before it goes, and
+  // // be counted clean after (see the dirty/clean protocol in mmap.h).
+  // // As it is, munmap and exit just drop the page and its changes.
+  // int dirty = 0;
+  // LAB mmap: END STUB
   frame_map_change_begin(); // the PTE goes before its reference: see frame.c
   *pte = 0;
   sfence_vma();
@@ -168,14 +213,6 @@ static void release_pages(struct proc *p, struct vma *v, uint64 lo, uint64 hi) {
   for_each_page(p, v, lo, hi, release_page, 0);
 }
 
-// Does unmapping [addr, end) split a mapping in two (and so need a slot)?
-static int needs_split(struct mmap_set *ms, uint64 addr, uint64 end) {
-  for (struct vma *v = ms->v; v < ms->v + NVMA; v++)
-    if (v->end != 0 && v->start < addr && v->end > end)
-      return 1;
-  return 0;
-}
-
 // Cut [lo, hi) out of *v (whose pages there are gone): shrink it, split
 // it, or free the slot.
 static void cut(struct proc *p, struct vma *v, uint64 lo, uint64 hi) {
@@ -186,11 +223,11 @@ static void cut(struct proc *p, struct vma *v, uint64 lo, uint64 hi) {
   int keep_left = lo > v->start, keep_right = hi < v->end;
   if (keep_left && keep_right) {
     if (v->obj)
-      v->ops->get(v->obj); // the right half holds obj too
+      v->ops->get(v->obj, writes(v)); // the right half holds obj too
     set_vma(p, free_slot(p->mmaps), &right);
   }
   if (!keep_left && !keep_right && v->obj)
-    v->ops->put(v->obj);
+    v->ops->put(v->obj, writes(v));
   set_vma(p, v, keep_left ? &left : keep_right ? &right : &none);
 }
 
@@ -214,9 +251,10 @@ int vma_unmap(struct proc *p, uint64 addr, uint64 len) {
   return 0;
 }
 
+// msync's step: a dirty page home; arg counts the writes that failed.
 static void sync_page(struct vma *v, uint64 va, pte_t *pte, void *arg) {
-  if (*pte & PTE_W)
-    v->ops->writeback(v->obj, page_of(v, va), (void *)PTE2PA(*pte));
+  if ((*pte & PTE_W) && v->ops->writeback(v->obj, page_of(v, va), (void *)PTE2PA(*pte)) < 0)
+    (*(int *)arg)++;
 }
 
 int vma_sync(struct proc *p, uint64 addr, uint64 len) {
@@ -230,12 +268,14 @@ int vma_sync(struct proc *p, uint64 addr, uint64 len) {
       return -1;
     va = v->end;
   }
+  int failed = 0;
   for (struct vma *v = p->mmaps->v; v < p->mmaps->v + NVMA; v++) {
     if (!overlap(v, addr, end) || !is_shared_file(v))
       continue;
-    for_each_page(p, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end, sync_page, 0);
+    for_each_page(p, v, v->start > addr ? v->start : addr, v->end < end ? v->end : end, sync_page,
+                  &failed);
   }
-  return 0;
+  return failed ? -1 : 0;
 }
 
 // fork: a shared page is the same frame in the child, read-only there
@@ -276,14 +316,14 @@ struct mmap_set *vma_share_set(struct mmap_set *ms, pagetable_t pt, pagetable_t 
   *set = *ms;
   for (struct vma *v = set->v; v < set->v + NVMA; v++)
     if (v->end && v->obj)
-      v->ops->get(v->obj);
+      v->ops->get(v->obj, writes(v));
   return set;
 }
 
 void vma_set_put(struct mmap_set *set) {
   for (struct vma *v = set->v; v < set->v + NVMA; v++)
     if (v->end && v->obj)
-      v->ops->put(v->obj);
+      v->ops->put(v->obj, writes(v));
   frame_put(set);
 }
 
@@ -340,10 +380,13 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
     *why = "file page touched while the kernel holds a lock";
     return FAULT_KILL;
   }
+  // LAB mmap: BEGIN SOLUTION
   int err, perm = page_perm(v);
   frame_map_change_begin(); // a reference before its PTE: see frame.c
   void *pa = v->ops->get_page(v->obj, page_of(v, va), &err);
   if (pa && store && (v->flags & MAP_PRIVATE)) {
+    // The first touch is a store: copy now rather than map the cache's
+    // frame COW and take a second fault to break it at once.
     void *mem = frame_alloc();
     if (mem)
       frame_copy(mem, pa);
@@ -352,6 +395,10 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
     err = VMOBJ_NOMEM;
     perm |= PTE_W;
   } else if (pa && (v->prot & PROT_WRITE)) {
+    // Private: the cache is the other sharer, so a later store breaks
+    // COW (cow.c). Shared: writable now only for a store, which is then
+    // counted dirty below; a load leaves it clean until vma_fault sees
+    // the first store.
     perm |= (v->flags & MAP_PRIVATE) ? PTE_COW : store ? PTE_W : 0;
   }
   if (pa)
@@ -364,6 +411,17 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
   if (store && (v->flags & MAP_SHARED))
     v->ops->page_dirty(v->obj, page_of(v, va));
   return FAULT_FILE;
+  // LAB mmap: END SOLUTION
+  // LAB mmap: BEGIN STUB
+  // // Your job: fill the PTE with page page_of(v, va) of the file, from
+  // // v->ops->get_page (one frame reference for this PTE). A load maps the
+  // // cache's own frame read-only; a store to a MAP_PRIVATE mapping gets a
+  // // private copy; a MAP_SHARED page becomes writable on a store, and is
+  // // then counted dirty with v->ops->page_dirty. Until then, touching a
+  // // file mapping kills the process.
+  // *why = "file mappings are not implemented yet (lab mmap)";
+  // return FAULT_KILL;
+  // LAB mmap: END STUB
 }
 
 static enum fault_result fill_anon(struct vma *v, pte_t *pte) {

@@ -27,12 +27,14 @@ struct vm_object_ops {
   // A shared mapping made page pgoff writable: it may now change without
   // the object seeing a write. Counted until page_clean.
   void (*page_dirty)(void *obj, uint64 pgoff);
-  // Write page pgoff, frame pa, home (msync, munmap, exit). May sleep.
-  void (*writeback)(void *obj, uint64 pgoff, void *pa);
+  // Write page pgoff, frame pa, home (msync, munmap, exit): 0, or -1 if
+  // the write failed (disk full, an I/O error). May sleep.
+  int (*writeback)(void *obj, uint64 pgoff, void *pa);
   // A writable mapping of page pgoff is gone (after its writeback).
   void (*page_clean)(void *obj, uint64 pgoff);
-  void (*get)(void *obj); // one more mapping holds obj
-  void (*put)(void *obj); // a mapping let go of it. May sleep.
+  // One more mapping holds obj; writes: it is shared and writable.
+  void (*get)(void *obj, int writes);
+  void (*put)(void *obj, int writes); // a mapping let go of it. May sleep.
 };
 
 // One mapping: [start, end), page aligned, showing the object's pages
@@ -58,7 +60,8 @@ uint64 vma_map(struct proc *p, uint64 addr, uint64 len, int prot, int flags, voi
 // the range is bad or a split needs a mapping slot there is none of.
 int vma_unmap(struct proc *p, uint64 addr, uint64 len);
 // Write the shared pages of [addr, addr + len) home. 0, or -1 if the
-// range is bad or holds unmapped pages.
+// range is bad or holds unmapped pages, or a write failed (the pages stay
+// dirty: a later msync tries again).
 int vma_sync(struct proc *p, uint64 addr, uint64 len);
 // Give child np the parent p's mappings: shared pages shared, private
 // ones copy-on-write, under every fork strategy. 0, or -1 (np's page

@@ -137,7 +137,7 @@ int spt_fork(pagetable_t old, pagetable_t new, uint64 sz) {
 static pte_t share_entry(pte_t *pte) {
   pte_t e = *pte;
   if ((e & PTE_V) == 0)
-    return e; // empty, or a lazy reservation: no frame yet
+    return e; // empty: no frame
   if ((e & (PTE_W | PTE_U)) == (PTE_W | PTE_U)) {
     e = (e & ~PTE_W) | PTE_COW;
     *pte = e;

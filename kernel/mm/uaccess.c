@@ -105,3 +105,13 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
   memmove(dst, (char *)src, len);
   return 0;
 }
+
+// Bring the pages of [va, va + len) in for reading now, as a load would,
+// ignoring addresses that cannot be. write() calls it before it takes the
+// inode lock: the copyin under that lock then finds every page present,
+// and never has to read in a page of a mapped file (whose inode lock it
+// could otherwise wait for while holding its own: kernel/fs/file.c).
+void uaccess_prefault(pagetable_t pt, uint64 va, uint64 len) {
+  for (uint64 a = PGROUNDDOWN(va); a < va + len && a < MAXVA; a += PGSIZE)
+    user_page(pt, a, PTE_R);
+}

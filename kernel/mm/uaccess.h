@@ -20,4 +20,8 @@ int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max);
 int either_copyout(int user_dst, uint64 dst, void *src, uint64 len);
 int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 
+// Fault the pages of [va, va + len) in for reading, before a lock that a
+// fault could need is taken (write(): kernel/fs/file.c).
+void uaccess_prefault(pagetable_t pt, uint64 va, uint64 len);
+
 #endif

@@ -144,8 +144,7 @@ int map_pages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm) {
 }
 
 // Remove npages of mappings from va, dropping the frames' references if
-// do_free. Pages that are not mapped are skipped; lazy reservations are
-// simply forgotten.
+// do_free. Pages that are not mapped are skipped.
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 npages, int do_free) {
   if (va % PGSIZE)
     panic("uvm_unmap: unaligned 0x%lx", va);
@@ -300,13 +299,9 @@ int uvm_frameinfo(pagetable_t pt, uint64 va, struct frameinfo *fi) {
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes
-// a private writable copy in the child; lazy reservations stay lazy.
-// Returns 0, or -1 with the child's new pages freed.
+// a private writable copy in the child; lazily reserved pages (no PTE) stay
+// lazy. Returns 0, or -1 with the child's new pages freed.
 static int copy_pte(pte_t *pte, pte_t *npte) {
-  if ((*pte & PTE_V) == 0) {
-    *npte = *pte; // a lazy reservation
-    return 0;
-  }
   void *mem = frame_alloc();
   if (mem == 0)
     return -1;

@@ -30,9 +30,6 @@ void uvm_free(pagetable_t pt);
 int uvm_share(pagetable_t old, pagetable_t new, uint64 sz); // COW: kernel/mm/cow.c
 int uvm_fork(pagetable_t old, pagetable_t new, uint64 sz);  // the current strategy
 int fork_mode_set(int mode); // FORK_EAGER, FORK_COW or FORK_SHAREDPT; returns the old mode or -1
-// Reserve [oldsz, newsz) for lazy allocation (kernel/mm/lazy.c). Returns
-// newsz, or 0 with nothing reserved if page-table pages run out.
-uint64 uvm_reserve(pagetable_t pt, uint64 oldsz, uint64 newsz);
 void uvm_audit(pagetable_t pt); // report its user frames to the frame audit
 // Add pt's page-table pages and user pages (resident, shared, private)
 // to ps's counts, for procstat.

@@ -173,7 +173,8 @@ int growproc(int n, int lazy) {
   if (n > 0) {
     if (sz + n > vma_heap_limit(p)) // the heap stops below the mappings
       return -1;
-    sz = lazy ? uvm_reserve(p->pagetable, sz, sz + n) : uvm_alloc(p->pagetable, sz, sz + n, PTE_W);
+    // A lazy reservation is only the new size (kernel/mm/lazy.c).
+    sz = lazy ? sz + n : uvm_alloc(p->pagetable, sz, sz + n, PTE_W);
     if (sz == 0)
       return -1;
   } else if (n < 0) {

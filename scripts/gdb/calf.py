@@ -13,12 +13,18 @@ Loaded by .gdbinit (`source scripts/gdb/calf.py`). The commands:
                           frame's count (default: the process on this hart),
                           and its shared leaf tables (fork=sharedpt) with
                           their counts; with VA, that one page in detail
-    calf-frame PA         a frame's count and every process PTE that maps it
+    calf-frame PA         a frame's count, the file page it caches, and every
+                          process PTE that maps it
+    calf-cache [INUM]     the page cache: every cached file page (inode,
+                          page index, frame, count, writable shared maps)
     calf-rcu              RCU: grace periods and callbacks waiting per hart
     calf-user NAME        load user/_NAME's symbols beside the kernel's
     $calf_refs(PA)        a frame's count, for `display` and conditions
 
-docs/gdb.md walks through them on a COW fault.
+calf-pt and calf-frame also say which file page a frame caches (the
+frame table's cached[] marks, and the page cache's entries).
+
+docs/gdb.md walks through them on a COW fault and on a file mapping.
 """
 
 import contextlib
@@ -31,7 +37,7 @@ PGSIZE = 4096
 MAXVA = 1 << 38  # Sv39, as in kernel/riscv.h: one bit less than the hardware's
 PTE_BITS = [("V", 1 << 0), ("R", 1 << 1), ("W", 1 << 2), ("X", 1 << 3), ("U", 1 << 4)]
 PTE_A, PTE_D = 1 << 6, 1 << 7
-PTE_COW, PTE_LAZY = 1 << 8, 1 << 9  # the RSW bits calf uses (docs/cow.md)
+PTE_COW = 1 << 8  # the RSW bit calf uses (docs/cow.md)
 PTE_SHARED_PT = 1 << 8  # in an invalid level-1 entry: a shared leaf table (kernel/mm/internal.h)
 L1SPAN = 512 * PGSIZE   # what one leaf table maps
 
@@ -41,6 +47,7 @@ L1SPAN = 512 * PGSIZE   # what one leaf table maps
 FRAMES = ("'kernel/mm/frame.c'::frames", "frames")
 CPUS = ("'kernel/riscv/cpu.c'::cpus", "cpus")
 PROCS = ("'kernel/sched/sched.c'::proc", "proc")
+PCACHE = ("'kernel/fs/pagecache.c'::pc",)
 
 
 class CalfError(Exception):
@@ -123,6 +130,9 @@ class Frames:
         self.nframes = int(f["nframes"])
         self.refs_at = int(f["refs"])
         self.chunks = {}  # chunk number -> counts, for this command only
+        cached = _field(f, "cached")  # the page cache's marks, if this kernel has them
+        self.cached_at = int(cached) if cached is not None else None
+        self.marks = {}   # chunk number -> marks
 
     def index(self, pa):
         i = pa // PGSIZE - self.base_pfn
@@ -139,6 +149,79 @@ class Frames:
             self.chunks[c] = struct.unpack("<%dq" % n, _read(self.refs_at + 8 * c * self.CHUNK,
                                                              8 * n))
         return self.chunks[c][i % self.CHUNK]
+
+    def cached(self, pa):
+        """Is frame pa marked as the page cache's (frames.cached[])? None in
+        a kernel without the marks, or for a frame calf does not manage."""
+        i = self.index(pa)
+        if i is None or self.cached_at is None:
+            return None
+        c = i // self.CHUNK
+        if c not in self.marks:
+            n = min(self.CHUNK, self.nframes - c * self.CHUNK)
+            self.marks[c] = _read(self.cached_at + c * self.CHUNK, n)
+        return bool(self.marks[c][i % self.CHUNK])
+
+
+# ------------------------------------------------------------ page cache
+
+class CachedPage:
+    """One entry of the page cache: file (dev, inum), page idx, frame pa."""
+
+    def __init__(self, slot, dev, inum, idx, pa, wmaps, used):
+        self.slot, self.dev, self.inum, self.idx = slot, dev, inum, idx
+        self.pa, self.wmaps, self.used = pa, wmaps, used
+
+    def name(self):
+        return "ino %d pg %d" % (self.inum, self.idx)
+
+
+class PageCache:
+    """kernel/fs/pagecache.c's `pc`: its entries (struct cpage), read in one
+    go as raw bytes, decoded by the offsets gdb gives for each field (a
+    field added to struct cpage does not break it). available is False in
+    a kernel without a page cache."""
+
+    FIELDS = ("dev", "inum", "idx", "pa", "wmaps", "used")
+
+    def __init__(self):
+        try:
+            self.pc = _sym(*PCACHE)
+        except CalfError:
+            self.available = False
+            return
+        self.available = True
+        e = self.pc["e"]
+        self.nentries = _count(e)
+        ct = e.type.strip_typedefs().target().strip_typedefs()
+        self.size = ct.sizeof
+        fields = {f.name: f for f in ct.fields()}
+        missing = [n for n in self.FIELDS if n not in fields]
+        if missing:
+            raise CalfError("struct cpage has no field %s: a layout these commands do not "
+                            "know" % ", ".join(missing))
+        self.layout = {n: (fields[n].bitpos // 8, fields[n].type.strip_typedefs().sizeof)
+                       for n in self.FIELDS}
+        raw = _read(int(e.address), self.size * self.nentries)
+        self.pages = []
+        for i in range(self.nentries):
+            rec = raw[i * self.size:(i + 1) * self.size]
+            v = {n: int.from_bytes(rec[o:o + w], "little", signed=(n == "wmaps"))
+                 for n, (o, w) in self.layout.items()}
+            if v["pa"]:
+                self.pages.append(CachedPage(i, v["dev"], v["inum"], v["idx"], v["pa"],
+                                             v["wmaps"], v["used"]))
+        self.by_pa = {c.pa: c for c in self.pages}
+
+    def whose(self, pa):
+        """The entry caching frame pa, or None."""
+        return self.by_pa.get(pa) if self.available else None
+
+    def hand(self):
+        return int(_field(self.pc, "hand", -1))
+
+    def count(self):
+        return int(_field(self.pc, "count", -1))
 
 
 # ------------------------------------------------------------- processes
@@ -222,8 +305,6 @@ def flags_str(pte):
     s = " ".join(c if pte & bit else "-" for c, bit in PTE_BITS)
     if pte & PTE_COW:
         s += " COW"
-    if pte & PTE_LAZY:
-        s += " LAZY"
     return s
 
 
@@ -238,8 +319,8 @@ def is_shared_table(pte, level):
 
 def walk(pagetable):
     """Yield (va, pte, pte_address) for every user-half leaf entry that is
-    valid, or lazily reserved (invalid with PTE_LAZY), in address order,
-    looking through shared leaf tables (fork=sharedpt)."""
+    valid, in address order, looking through shared leaf tables
+    (fork=sharedpt)."""
     def down(table_pa, level, va):
         for i, pte in enumerate(_entries(table_pa)):
             v = va | (i << (12 + 9 * level))
@@ -250,8 +331,6 @@ def walk(pagetable):
                 yield from down((pte >> 10) << 12, 0, v)
                 continue
             if not pte & 1:
-                if level == 0 and pte & PTE_LAZY:
-                    yield v, pte, at
                 continue
             if level == 0 or pte & 0xE:  # a leaf: R, W or X set
                 yield v, pte, at
@@ -281,20 +360,46 @@ def shared_table_of(pagetable, va):
     return None
 
 
-def pte_line(va, pte, at, refs):
+def pte_line(va, pte, at, refs, file=None):
     if not pte & 1:
         return "0x%016x  %-12s %-16s %5s  0x%x" % (va, "-", flags_str(pte), "-", at)
-    return "0x%016x  0x%-10x %-16s %5s  0x%x" % (
+    line = "0x%016x  0x%-10x %-16s %5s  0x%x" % (
         va, (pte >> 10) << 12, flags_str(pte), "-" if refs is None else refs, at)
+    return line if file is None else "%-72s %s" % (line, file.name())
+
+
+def file_pages(frames, rows):
+    """{pa: CachedPage} for the frames among rows' (va, pte, ...) that the
+    frame table marks as cached: the page cache is read only if one is."""
+    marked = [(pte >> 10) << 12 for _, pte, *_ in rows
+              if pte & 1 and frames.cached((pte >> 10) << 12)]
+    if not marked:
+        return {}
+    cache = PageCache()
+    return {pa: cache.whose(pa) for pa in marked if cache.whose(pa) is not None}
+
+
+def _consecutive(a, b):
+    """May two neighbouring rows' file pages stand in one run? Both none,
+    or the same file's pages idx and idx + 1."""
+    if a is None or b is None:
+        return a is None and b is None
+    return (a.dev, a.inum, a.idx + 1) == (b.dev, b.inum, b.idx)
 
 
 def page_table_lines(p):
     frames = Frames()
     rows = [(va, pte, at, frames.refs((pte >> 10) << 12) if pte & 1 else None)
             for va, pte, at in walk(p["pagetable"])]
+    files = file_pages(frames, rows)
+    # A frame the cache holds is a file's page: a program's text, or a
+    # mapped file's page that no store has copied. The FILE column says
+    # which (inode number and page index; calf-cache lists them all).
+    rows = [r + (files.get((r[1] >> 10) << 12) if r[1] & 1 else None,) for r in rows]
+    head = "%-18s  %-12s %-16s %5s  %s" % ("VA", "PA", "FLAGS", "REFS", "PTE AT")
     lines = ["pid %d (%s): page table at 0x%x, sz 0x%x, %d pages" % (
         int(p["pid"]), _cstr(p["name"]), int(p["pagetable"]), int(p["sz"]), len(rows)),
-        "%-18s  %-12s %-16s %5s  %s" % ("VA", "PA", "FLAGS", "REFS", "PTE AT")]
+        "%-72s %s" % (head, "FILE") if files else head]
     # Shared leaf tables first: their pages follow among the others, with
     # each frame's own count (one reference per table, not per sharer).
     shared = ["shared leaf table at 0x%x for 0x%x-0x%x: count %s (page tables holding it)"
@@ -302,7 +407,8 @@ def page_table_lines(p):
     lines[1:1] = shared
     # A long run of pages alike (same flags, same count: a big heap) is
     # shown by its two ends.
-    alike = lambda a, b: b[0] == a[0] + PGSIZE and (a[1] ^ b[1]) & 0x3FF == 0 and a[3] == b[3]
+    alike = lambda a, b: (b[0] == a[0] + PGSIZE and (a[1] ^ b[1]) & 0x3FF == 0 and a[3] == b[3]
+                          and _consecutive(a[4], b[4]))
     i = 0
     while i < len(rows):
         j = i
@@ -331,8 +437,11 @@ def page_detail(p, va):
             t = shared_table_of(p["pagetable"], va)
             through = "" if t is None else ", through shared leaf table 0x%x (count %s)" % (
                 t, frames.refs(t))
-            return "va 0x%x: PTE at 0x%x = 0x%x [%s%s] -> pa 0x%x, refs %s%s" % (
-                va, at, pte, flags_str(pte), more, pa, frames.refs(pa), through)
+            file = PageCache().whose(pa) if frames.cached(pa) else None
+            cached = "" if file is None else ", caches inode %d page %d (dev %d)" % (
+                file.inum, file.idx, file.dev)
+            return "va 0x%x: PTE at 0x%x = 0x%x [%s%s] -> pa 0x%x, refs %s%s%s" % (
+                va, at, pte, flags_str(pte), more, pa, frames.refs(pa), through, cached)
     return "va 0x%x: not mapped in pid %d" % (va, int(p["pid"]))
 
 
@@ -383,7 +492,7 @@ class Pt(CalfCommand):
     """calf-pt [PID [VA]]: walk a process's page table.
 
 Each user page: its virtual address, the frame it maps, the flags
-(V R W X U, and COW or LAZY, calf's software bits 8 and 9), the frame's
+(V R W X U, and COW, calf's software bit 8), the frame's
 reference count, and the address of the PTE itself (what cow_break's
 `pte` argument points at). Without PID: the process on the current hart.
 With VA: that one page, with its raw PTE."""
@@ -432,6 +541,10 @@ kernel or by page tables that belong to no process (snapshots)."""
                   "or device)" % pa
             return
         yield "frame 0x%x: refs %d%s" % (pa, refs, " (free)" if refs == 0 else "")
+        file = PageCache().whose(pa) if frames.cached(pa) else None
+        if file is not None:
+            yield "  the page cache's copy of inode %d page %d (dev %d): 1 reference is the " \
+                  "cache's; writable shared maps %d" % (file.inum, file.idx, file.dev, file.wmaps)
         mapped = 0
         for _, p in procs():
             if not live(p) or int(p["pagetable"]) == 0:
@@ -441,9 +554,55 @@ kernel or by page tables that belong to no process (snapshots)."""
                     mapped += 1
                     yield "  pid %d (%s) va 0x%x [%s], PTE at 0x%x" % (
                         int(p["pid"]), _cstr(p["name"]), va, flags_str(pte), at)
-        if refs > mapped:
-            yield "  %d more reference(s): the kernel's, or a snapshot's page table" % (
-                refs - mapped)
+        others = refs - mapped - (file is not None)
+        if others > 0:
+            yield "  %d more reference(s): the kernel's, or a snapshot's page table" % others
+
+
+class Cache(CalfCommand):
+    """calf-cache [INUM]: the page cache's pages, by file and page index.
+
+One row per cached file page (only inode INUM's with an argument): the
+inode number, the page index (file offset / 4096), the frame, its count
+(the cache holds one reference; each PTE that maps the frame, and any
+kernel user such as a read() in progress, one more), WMAPS (writable
+shared mappings of the page: the page is dirty, and may not be evicted,
+while this is above 0), and USED (looked up since the eviction clock's
+hand last passed). A row with count 1 and WMAPS 0 is idle: evictable."""
+
+    _name = "calf-cache"
+
+    def __init__(self):
+        super().__init__(self._name)
+
+    def body(self, argv):
+        if len(argv) > 1:
+            raise CalfError("usage: calf-cache [INUM]")
+        cache = PageCache()
+        if not cache.available:
+            yield "no page cache in this kernel"
+            return
+        frames = Frames()
+        inum = _arg_int(argv[0]) if argv else None
+        rows = sorted((c for c in cache.pages if inum is None or c.inum == inum),
+                      key=lambda c: (c.dev, c.inum, c.idx))
+        refs = {c.pa: frames.refs(c.pa) for c in cache.pages}
+        idle = sum(1 for c in cache.pages if c.wmaps == 0 and refs[c.pa] == 1)
+        yield "page cache: %d of %d entries used, %d idle (evictable), %d dirty; clock hand " \
+              "at %d" % (len(cache.pages), cache.nentries, idle,
+                         sum(1 for c in cache.pages if c.wmaps > 0), cache.hand())
+        if cache.count() not in (-1, len(cache.pages)):
+            yield "  (pc.count says %d: the table is changing, or the cache is broken)" % \
+                cache.count()
+        if inum is not None:
+            yield "inode %d: %d page(s) cached" % (inum, len(rows))
+        yield "%-4s %-7s %-7s %-12s %5s %6s %5s" % ("DEV", "INUM", "PAGE", "PA", "REFS",
+                                                    "WMAPS", "USED")
+        for c in rows:
+            r = refs[c.pa]
+            yield "%-4d %-7d %-7d 0x%-10x %5s %6d %5d%s" % (
+                c.dev, c.inum, c.idx, c.pa, "-" if r is None else r, c.wmaps, c.used,
+                "" if frames.cached(c.pa) in (None, True) else "  (frame not marked cached!)")
 
 
 class Rcu(CalfCommand):
@@ -572,6 +731,7 @@ class RefsFunction(gdb.Function):
 Ps()
 Pt()
 Frame()
+Cache()
 Rcu()
 User()
 RefsFunction()
