@@ -10,10 +10,11 @@
 //
 // chroot also moves the current directory to the new root, always (the
 // chroot(8) command does so with a chdir("/"), OpenBSD's kernel on a
-// process's first chroot). Linux leaves the cwd where it was, and that is the classic escape: a
-// root process that calls chroot("sub") but stays in "/" can walk ".."
-// out of the new root, which it never passes through. Moving the cwd keeps
-// the invariant below, and with it the one rule path lookup relies on.
+// process's first chroot). Linux leaves the cwd where it was, and that is
+// the classic escape: a root process that calls chroot("sub") but stays
+// in "/" can walk ".." out of the new root, which it never passes
+// through. Moving the cwd keeps the invariant below, and with it the one
+// rule path lookup relies on.
 //
 // Invariant: p->cwd is p->root or below it, and every path lookup of p
 // starts at one of the two, so a lookup can leave the tree under p->root
