@@ -59,5 +59,7 @@
 #define SYS_mmap 55
 #define SYS_munmap 56
 #define SYS_msync 57
+// 60: a process's root directory (kernel/fs/syschroot.c, docs/containers.md)
+#define SYS_chroot 60
 
 #endif

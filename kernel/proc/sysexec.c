@@ -11,6 +11,7 @@
 #include "kernel/proc/exec.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sysargs.h"
+#include "kernel/fs/chroot.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/sysfile.h"
@@ -159,6 +160,7 @@ static int spawn(char *path, char **argv, uint64 uactions) {
   frame_map_change_end();
   memmove(np->ofile, ofile, sizeof(ofile));
   np->cwd = idup(myproc()->cwd);
+  root_inherit(np, myproc());
   spin_lock(&np->lock);
   return proc_start(np);
 }
