@@ -127,9 +127,10 @@ $(KERNEL): $(KOBJS) kernel/kernel.ld
 
 # --- user programs ---------------------------------------------------------
 # The user library is an archive, so a program links only the members it
-# uses: the test runner (testlib) stays out of programs that are not tests.
-ULIB_OBJS := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o
-ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c
+# uses: the test runner (testlib) stays out of programs that are not tests,
+# and the tree walks (tree) out of all but the container tools.
+ULIB_OBJS := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o user/tree.o
+ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c user/tree.c
 ULIB := user/ulib.a
 UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
 

@@ -62,5 +62,7 @@
 // 58-59: durability (kernel/fs/sysfile.c, kernel/fs/log.c)
 #define SYS_fsync 58
 #define SYS_sync 59
+// 60: a process's root directory (kernel/fs/syschroot.c, docs/containers.md)
+#define SYS_chroot 60
 
 #endif

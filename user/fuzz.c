@@ -370,6 +370,11 @@ static void worker(int root, int calls, int out) {
   close(2);
   chdir("/fz");
   map_fds();
+  // Half the root workers run chrooted in /fz (docs/containers.md): their
+  // paths then start there and ".." stops there, as random calls find out;
+  // map_fds's files, /fuzz among them, stay open from before.
+  if (root && pick(2))
+    chroot("/fz");
   char token = '.';
   for (int i = 1; i <= calls; i++) {
     if (pick(100) < map_pct) {

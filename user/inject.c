@@ -266,15 +266,17 @@ static void t_cred(void) {
 }
 
 #define DISKFILE "injfile"
-// Reading a file of DISKBLOCKS blocks from its start pushes the first
-// block out of the cache. (Writing it does not: a written block leaves
-// the log where it was taken, at the cache's cold end, and the next new
-// block takes the same buffer again.)
+// Reading another file of DISKBLOCKS blocks pushes a file's first block
+// out of the buffer cache. (Writing does not: a written block leaves the
+// log where it was taken, at the cache's cold end, and the next new block
+// takes the same buffer again. And reading the file itself would not do:
+// its pages would stay in the page cache, and a read would not go to
+// the disk at all.)
 #define DISKBLOCKS (2 * NBUF)
 static char block[BSIZE];
 
-static void write_file(int nblocks) {
-  int fd = open(DISKFILE, O_CREATE | O_TRUNC | O_RDWR);
+static void write_file(char *name, int nblocks) {
+  int fd = open(name, O_CREATE | O_TRUNC | O_RDWR);
   CHECK(fd >= 0);
   for (int i = 0; i < nblocks; i++) {
     memset(block, 'a' + i % 26, BSIZE);
@@ -303,7 +305,7 @@ static int buf_child(void) {
 }
 
 static void t_buf(void) {
-  write_file(2);
+  write_file(DISKFILE, 2);
   uint64 before = injected(INJECT_BUF, 0), passed = injected(INJECT_BUF, 1);
   set("buf:1");
   EXPECT(in_scope(buf_child), 0);
@@ -327,11 +329,13 @@ static int disk_child(void) {
 }
 
 static void t_disk(void) {
-  write_file(DISKBLOCKS);
-  int fd = open(DISKFILE, O_RDONLY);
+  write_file(DISKFILE, 1);
+  write_file(DISKFILE "2", DISKBLOCKS);
+  int fd = open(DISKFILE "2", O_RDONLY);
   for (int i = 0; i < DISKBLOCKS; i++)
     EXPECT(read(fd, block, BSIZE), BSIZE);
   close(fd);
+  EXPECT(unlink(DISKFILE "2"), 0);
   uint64 before = injected(INJECT_DISK, 0);
   set("disk:1");
   EXPECT(in_scope(disk_child), 0);

@@ -553,6 +553,11 @@ int main(int argc, char *argv[]) {
     exit(procstat(getpid(), &ps) == 0 && ps.mapped_bytes == 0 ? 0 : 1);
   }
   test_prog = "maptest";
+  // A directory never shrinks: F's name is made once before the runner
+  // counts blocks, so that if / is full, the block it grows by is not
+  // charged to the first test.
+  close(open(F, O_CREATE | O_RDWR));
+  unlink(F);
   struct test_suite suite = {"MMAP", tests, NELEM(tests), 1, fs_figures,
                              "file-system figures (blocks, inodes, busy cache)"};
   exit(run_tests(&suite, argc, argv));

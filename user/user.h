@@ -68,6 +68,10 @@ int snapdrop(int id);
 // file system unchanged.
 int clonefile(const char *src, const char *dst);
 int fsstat(struct fsstat *); // block, inode and disk counters (df)
+// A process's root directory (docs/containers.md): root only. path becomes
+// where absolute paths start and ".." stops, and the current directory;
+// children and exec keep it. -1 on error, nothing changed.
+int chroot(const char *path);
 // Fault injection, root only (docs/inject.md): op INJECT_SET with a policy
 // string, INJECT_ENTER/INJECT_LEAVE (arg unused), INJECT_STAT with a
 // struct injectstat *. -1 on error.

@@ -13,7 +13,8 @@
 // two lookups walking in opposite directions could deadlock.
 //
 // Every directory a lookup passes through must grant the caller search
-// (x) permission, nameiparent's final directory included.
+// (x) permission, nameiparent's final directory included. A lookup never
+// climbs above the process's root (chroot, kernel/fs/chroot.c).
 //
 // Invariant: callers of dirlookup and dirlink hold dp's lock; namei and
 // nameiparent take and release locks themselves and return an unlocked,
@@ -78,11 +79,11 @@ static int dir_find(struct inode *dp, char *name, struct dirent *de, uint *poff)
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   if (dp->type != T_DIR)
     panic("dirlookup: inode %d is not a directory", dp->inum);
-  // A removed directory (nlink 0, so empty) names nothing, not even its
-  // "..": its parent may have been removed and freed since, and the inode
-  // number reused (xv6's usertests unlinkcwd: a process whose cwd was
-  // removed opens "../").
-  if (dp->nlink < 1)
+  // A removed directory (nlink 0, so empty) names nothing but itself, not
+  // even its "..": its parent may have been removed and freed since, and
+  // the inode number reused (xv6's usertests unlinkcwd: a process whose
+  // cwd was removed opens "../").
+  if (dp->nlink < 1 && namecmp(name, ".") != 0)
     return 0;
 
   struct dirent de;
@@ -127,11 +128,23 @@ int dirlink(struct inode *dp, char *name, uint inum) {
   return 0;
 }
 
-// Walk path from the root (if it starts with '/') or the current
-// directory. With want_parent, stop one element early: return the parent
-// directory and copy the final element into name.
+// Walk path from the process's root (if it starts with '/') or its
+// current directory. With want_parent, stop one element early: return
+// the parent directory and copy the final element into name.
+//
+// The root is the disk's, or the directory chroot gave the process
+// (p->root, kernel/fs/chroot.c). ".." at that root stays there, as ".."
+// at the disk's root does (its ".." entry names itself): that is what
+// keeps a lookup inside a chroot. (".." in a removed directory, whose
+// parent may be gone and its inode reused anywhere, inside the root or
+// not, finds nothing: dirlookup.)
 static struct inode *namex(char *path, int want_parent, char *name) {
-  struct inode *ip = *path == '/' ? iget(ROOTDEV, ROOTINO) : idup(myproc()->cwd);
+  struct inode *root = myproc()->root;
+  struct inode *ip;
+  if (*path == '/')
+    ip = root ? idup(root) : iget(ROOTDEV, ROOTINO);
+  else
+    ip = idup(myproc()->cwd);
   if (ip == 0)
     return 0;
 
@@ -141,6 +154,10 @@ static struct inode *namex(char *path, int want_parent, char *name) {
     if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
       iunlockput(ip);
       return 0;
+    }
+    if (ip == root && namecmp(name, "..") == 0) {
+      iunlock(ip); // at the root: ".." is the root itself
+      continue;
     }
     if (want_parent && *path == 0) {
       iunlock(ip); // name holds the last element; ip is its directory

@@ -72,11 +72,15 @@ static void unchain(struct cpage *c) {
   *pp = c->next;
 }
 
-// Free entry c and drop the cache's reference (mappers keep theirs).
+// Free entry c and drop the cache's reference (mappers keep theirs). An
+// audit that counted the reference may be comparing counts right now: a
+// mapping change (kernel/mm/frame.c).
 static void drop(struct cpage *c) {
   unchain(c);
   frame_set_cached(c->pa, 0);
+  frame_map_change_begin();
   frame_put(c->pa);
+  frame_map_change_end();
   c->pa = 0;
   c->wmaps = 0;
   c->next = pc.free;

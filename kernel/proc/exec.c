@@ -243,8 +243,14 @@ pagetable_t image_install(struct proc *p, struct image *img) {
 int exec(char *path, char **argv) {
   struct proc *p = myproc();
   struct image img;
-  if (image_load(p, path, argv, &img) < 0)
+  // The new image maps page-cache frames that other page tables map too,
+  // from a table the frame audit cannot see until it is installed: a
+  // mapping change until then (kernel/mm/frame.c).
+  frame_map_change_begin();
+  if (image_load(p, path, argv, &img) < 0) {
+    frame_map_change_end();
     return -1;
+  }
   // Commit: nothing can fail from here on. The snapshots and mappings
   // belong to the old program: they go with it (shared pages written home).
   snap_drop_all(p);
@@ -252,6 +258,7 @@ int exec(char *path, char **argv) {
   frame_map_change_begin(); // the old table is hidden, then freed: see frame.c
   proc_freepagetable(image_install(p, &img));
   frame_map_change_end();
+  frame_map_change_end(); // image_load's
   if (img.exe)
     exe_end(img.exe); // the old program: one process fewer runs it
   return img.argc; // the system call's return value lands in a0 as well

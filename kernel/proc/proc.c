@@ -22,6 +22,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/riscv/trap.h"
 #include "kernel/riscv/ipi.h"
+#include "kernel/fs/chroot.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/filemap.h"
@@ -204,6 +205,7 @@ int fork(void) {
     if (p->ofile[i])
       np->ofile[i] = filedup(p->ofile[i]);
   np->cwd = idup(p->cwd);
+  root_inherit(np, p);
   if (p->exe)
     exe_dup(np->exe = p->exe);
   safestrcpy(np->name, p->name, sizeof(p->name));
@@ -263,6 +265,7 @@ void exit(int status) {
   }
   begin_op();
   iput(p->cwd);
+  root_release(p);
   end_op();
   p->cwd = 0;
 

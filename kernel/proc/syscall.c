@@ -16,6 +16,7 @@
 #include "kernel/sync/rcu.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/fs/sysperm.h"
+#include "kernel/fs/syschroot.h"
 #include "kernel/lib/printk.h"
 
 static uint64 (*syscalls[])(void) = {
@@ -44,7 +45,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_inject] = sys_inject,
     [SYS_mmap] = sys_mmap,         [SYS_munmap] = sys_munmap,
     [SYS_msync] = sys_msync,       [SYS_fsync] = sys_fsync,
-    [SYS_sync] = sys_sync,
+    [SYS_sync] = sys_sync,         [SYS_chroot] = sys_chroot,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -11,6 +11,7 @@
 #include "kernel/proc/exec.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sysargs.h"
+#include "kernel/fs/chroot.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/sysfile.h"
@@ -140,7 +141,11 @@ static int spawn(char *path, char **argv, uint64 uactions) {
   // slot is USED, so no scheduler or wait() touches it meanwhile.
   spin_unlock(&np->lock);
   struct image img;
+  // The image maps shared page-cache frames from a table no audit sees
+  // until it is installed: a mapping change (kernel/proc/exec.c's exec).
+  frame_map_change_begin();
   if (image_load(np, path, argv, &img) < 0) {
+    frame_map_change_end();
     spin_lock(&np->lock);
     proc_abort(np);
     close_all(ofile);
@@ -152,8 +157,10 @@ static int spawn(char *path, char **argv, uint64 uactions) {
   argv[0] = 0;
   // proc_alloc's empty page table gives way to the image's.
   proc_freepagetable(image_install(np, &img));
+  frame_map_change_end();
   memmove(np->ofile, ofile, sizeof(ofile));
   np->cwd = idup(myproc()->cwd);
+  root_inherit(np, myproc());
   spin_lock(&np->lock);
   return proc_start(np);
 }

@@ -54,6 +54,7 @@ struct proc {
   struct context context;      // swtch() here to run process
   struct file *ofile[NOFILE];  // open files
   struct inode *cwd;           // current directory
+  struct inode *root;          // root directory (chroot), or 0: the disk's (kernel/fs/chroot.c)
   char name[16];               // process name (debugging)
   int umask;                   // mode bits new files do not get (kernel/fs/perm.c)
   // Who the process is (kernel/proc/cred.h). Only the process itself

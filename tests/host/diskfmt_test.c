@@ -28,34 +28,37 @@ static void little_endian_fields(void **state) {
   assert_int_equal(get16((const uchar *)"\xcd\xab"), 0xabcd);
 }
 
-// The default image: 100,000 blocks, mkfs's 200 inodes (8 per block).
+// The default image: 200,000 blocks (as the MIT fs lab's, so that its
+// bigfile and xv6's usertests fit in one boot), mkfs's 1,200 inodes (8 per
+// block; a smaller image gets 200), a log of 128 blocks (commit=group
+// commits at three-quarters of it).
 static void layout_default_image(void **state) {
   (void)state;
-  assert_int_equal(FSSIZE, 100000);
-  assert_int_equal(LOGBLOCKS, 96);
+  assert_int_equal(FSSIZE, 200000);
+  assert_int_equal(LOGBLOCKS, 128);
   assert_int_equal(IPB, 8);
   struct superblock sb;
   memset(&sb, 0xAA, sizeof(sb));
-  layout_plan(&sb, 100000, 200);
+  layout_plan(&sb, 200000, 1200);
   assert_int_equal(sb.magic, FSMAGIC);
-  assert_int_equal(sb.size, 100000);
-  assert_int_equal(sb.ninodes, 200);
+  assert_int_equal(sb.size, 200000);
+  assert_int_equal(sb.ninodes, 1200);
   assert_int_equal(sb.logstart, 2);
-  assert_int_equal(sb.nlog, 97);        // header + 96
-  assert_int_equal(sb.inodestart, 99);  // 200 / 8 + 1 = 26 blocks
-  assert_int_equal(sb.bmapstart, 125);  // 100000 / 8192 + 1 = 13 blocks
-  assert_int_equal(sb.refstart, 138);   // 100000 / 512 + 1 = 196 blocks
-  assert_int_equal(sb.nblocks, 100000 - 334);
+  assert_int_equal(sb.nlog, 129);       // header + 128
+  assert_int_equal(sb.inodestart, 131); // 1200 / 8 + 1 = 151 blocks
+  assert_int_equal(sb.bmapstart, 282);  // 200000 / 8192 + 1 = 25 blocks
+  assert_int_equal(sb.refstart, 307);   // 200000 / 512 + 1 = 391 blocks
+  assert_int_equal(sb.nblocks, 200000 - 698);
   assert_int_equal(sb.norphan, 0);
-  assert_int_equal(layout_meta(100000, 200), 138 + 196);
+  assert_int_equal(layout_meta(200000, 1200), 307 + 391);
 }
 
 // One spare block per area: a whole bitmap block more at every BPB blocks.
 static void layout_spare_blocks(void **state) {
   (void)state;
-  assert_int_equal(layout_meta(100, 200), 127); // mkfs -s 100 says so
-  assert_int_equal(layout_meta(BPB - 1, 200), 2 + 97 + 26 + 1 + 16); // 8191 / 512 = 15
-  assert_int_equal(layout_meta(BPB, 200), 2 + 97 + 26 + 2 + 17);
+  assert_int_equal(layout_meta(100, 200), 159); // mkfs -s 100 says so
+  assert_int_equal(layout_meta(BPB - 1, 200), 2 + 129 + 26 + 1 + 16); // 8191 / 512 = 15
+  assert_int_equal(layout_meta(BPB, 200), 2 + 129 + 26 + 2 + 17);
   struct superblock a, b;
   layout_plan(&a, BPB - 1, 8);
   layout_plan(&b, BPB, 8);
