@@ -25,10 +25,8 @@
 #include "kernel/fs/chroot.h"
 #include "kernel/types.h"
 #include "kernel/param.h"
-#include "kernel/stat.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
-#include "kernel/fs/perm.h"
 #include "kernel/proc/cred.h"
 #include "kernel/sched/sched.h"
 
@@ -38,16 +36,9 @@ int chroot(char *path) {
   // but a container's image is exactly such a tree).
   if (current_cred()->euid != 0)
     return -1;
-  struct inode *ip = namei_in_op(path); // locked, in a transaction
+  struct inode *ip = namei_dir_in_op(path); // as chdir's; in a transaction
   if (ip == 0)
     return -1;
-  // As chdir: a directory the caller may search.
-  if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
-    iunlockput(ip);
-    end_op();
-    return -1;
-  }
-  iunlock(ip);
   struct proc *p = myproc();
   struct inode *old = p->root;
   p->root = ip;         // namei's reference

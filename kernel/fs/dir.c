@@ -195,3 +195,16 @@ struct inode *namei_in_op(char *path) {
   ilock(ip);
   return ip;
 }
+
+struct inode *namei_dir_in_op(char *path) {
+  struct inode *ip = namei_in_op(path);
+  if (ip == 0)
+    return 0;
+  if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
+    iunlockput(ip);
+    end_op();
+    return 0;
+  }
+  iunlock(ip);
+  return ip;
+}

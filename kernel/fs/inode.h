@@ -66,5 +66,9 @@ struct inode *nameiparent(char *path, char *name);
 // for the caller to iunlockput before end_op; or 0, with the transaction
 // already ended, if there is no such path.
 struct inode *namei_in_op(char *path);
+// The same for a directory the caller may search (chdir, chroot): returned
+// referenced but unlocked, the transaction still open for the caller to
+// end once it has stored the pointer; or 0, with it ended.
+struct inode *namei_dir_in_op(char *path);
 
 #endif

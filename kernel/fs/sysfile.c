@@ -444,15 +444,9 @@ uint64 sys_chdir(void) {
 
   if (argstr(0, path, MAXPATH) < 0)
     return -1;
-  struct inode *ip = namei_in_op(path);
+  struct inode *ip = namei_dir_in_op(path);
   if (ip == 0)
     return -1;
-  if (ip->type != T_DIR || inode_permission(ip, MAY_EXEC) < 0) {
-    iunlockput(ip);
-    end_op();
-    return -1;
-  }
-  iunlock(ip);
   iput(p->cwd);
   end_op();
   p->cwd = ip;
