@@ -157,6 +157,16 @@ static int image_clone_blocks(void) {
   return n + (BIG_BLOCKS > NDIRECT);
 }
 
+// Remove the clone a container kept (-k TOP/c1): the disk's figures are
+// back to a, taken before it.
+static void kept_clone_gone(struct fsstat a) {
+  CHECK(tree_remove(TOP "/c1") == 0);
+  struct fsstat c = fs();
+  EXPECT(c.free, a.free);
+  EXPECT(c.shared, a.shared);
+  EXPECT(c.ifree, a.ifree);
+}
+
 static void image_intact(void) {
   CHECK(holds(IMG "/data/motd", "image motd\n"));
   CHECK(blocks_intact(IMG "/data/big", BIG_BLOCKS));
@@ -566,16 +576,12 @@ static void t_container(void) {
   printf("%s %s: clone and container took %d blocks (%d for the clone's directories and "
          "index blocks, 2 written), shared %d more\n",
          test_prog, test_name, a.free - b.free, clone_blocks, b.shared - a.shared);
-  CHECK(tree_remove(TOP "/c1") == 0);
-  struct fsstat c = fs();
-  EXPECT(c.free, a.free);
-  EXPECT(c.shared, a.shared);
-  EXPECT(c.ifree, a.ifree);
+  kept_clone_gone(a);
 
   // The default: a clone of its own, removed after.
   char *args2[] = {IMG, "/conttest", "in-check", 0};
   EXPECT(container(args2), 0);
-  c = fs();
+  struct fsstat c = fs();
   EXPECT(c.free, a.free);
   EXPECT(c.ifree, a.ifree);
   image_intact();
@@ -640,11 +646,7 @@ static void t_fill(void) {
   image_intact();
   // The full disk still reads, and a second container still starts once
   // the first is gone.
-  CHECK(tree_remove(TOP "/c1") == 0);
-  struct fsstat c = fs();
-  EXPECT(c.free, a.free);
-  EXPECT(c.shared, a.shared);
-  EXPECT(c.ifree, a.ifree);
+  kept_clone_gone(a);
   char *args2[] = {IMG, "/conttest", "in-check", 0};
   EXPECT(container(args2), 0);
   done();

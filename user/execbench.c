@@ -44,14 +44,9 @@ static uint64 avail(struct memstat *m) {
 #endif
 }
 
-static uint64 fork_exec_wait(char *prog) {
-  char *argv[] = {prog, 0};
-  uint64 t0 = rdtime();
-  int pid = fork();
-  if (pid == 0) {
-    exec(prog, argv);
-    exit(1);
-  }
+// Ticks from t0 until child pid has exited, or 0 if it could not start
+// or failed.
+static uint64 reaped(int pid, uint64 t0) {
   if (pid < 0)
     return 0;
   int st;
@@ -60,16 +55,21 @@ static uint64 fork_exec_wait(char *prog) {
   return st == 0 ? t1 - t0 : 0;
 }
 
+static uint64 fork_exec_wait(char *prog) {
+  char *argv[] = {prog, 0};
+  uint64 t0 = rdtime();
+  int pid = fork();
+  if (pid == 0) {
+    exec(prog, argv);
+    exit(1);
+  }
+  return reaped(pid, t0);
+}
+
 static uint64 spawn_wait(char *prog) {
   char *argv[] = {prog, 0};
   uint64 t0 = rdtime();
-  int pid = spawn(prog, argv, 0);
-  if (pid < 0)
-    return 0;
-  int st;
-  wait(&st);
-  uint64 t1 = rdtime();
-  return st == 0 ? t1 - t0 : 0;
+  return reaped(spawn(prog, argv, 0), t0);
 }
 
 struct range {

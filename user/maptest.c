@@ -452,6 +452,17 @@ static void reflinks(void) {
   check(clonefile(F, "mapclone2") == 0, "clone with a dirty mapping");
   EXPECT(file_byte("mapclone2", 1), 'D');
   EXPECT(munmap(p, PGSIZE), 0);
+  // Every dirty page is cloned, however many (a batch of 32 once stopped
+  // there).
+  make_file(F, 40 * PGSIZE, 11);
+  p = map_file(F, O_RDWR, 40 * PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
+  for (int i = 0; i < 40; i++)
+    p[i * PGSIZE] = 'A' + i % 26;
+  unlink("mapclone2");
+  check(clonefile(F, "mapclone2") == 0, "clone with 40 dirty pages");
+  for (int i = 0; i < 40; i++)
+    EXPECT(file_byte("mapclone2", i * PGSIZE), 'A' + i % 26);
+  EXPECT(munmap(p, 40 * PGSIZE), 0);
   unlink(F);
   unlink("mapclone");
   unlink("mapclone2");

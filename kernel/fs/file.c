@@ -18,7 +18,6 @@
 #include "kernel/fs/filemap.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
-#include "kernel/fs/reclaim.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/lib/printk.h"
 #include "kernel/lock/spinlock.h"
@@ -89,10 +88,7 @@ void fileclose(struct file *f) {
   } else if (ff.type == FD_INODE || ff.type == FD_DEVICE) {
     if (ff.type == FD_INODE && ff.writable)
       write_end(ff.ip); // counted by open (kernel/fs/filemap.c)
-    begin_op(); // the last iput of an unlinked file frees it on disk
-    iput(ff.ip);
-    end_op();
-    reclaim_run(); // ... finishing a big one in transactions of its own
+    iput_alone(ff.ip);
   }
   if (ff.f_cred)
     put_cred(ff.f_cred);

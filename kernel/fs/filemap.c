@@ -27,7 +27,6 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
-#include "kernel/fs/reclaim.h"
 #include "kernel/fs/pagecache.h"
 #include "kernel/mm/mmap.h"
 #include "kernel/mm/frame.h"
@@ -92,10 +91,7 @@ static void file_put(void *obj, int writes) {
   struct inode *ip = obj;
   if (writes)
     write_end(ip);
-  begin_op(); // the last iput of an unlinked file frees it
-  iput(ip);
-  end_op();
-  reclaim_run();
+  iput_alone(ip);
 }
 
 static const struct vm_object_ops file_vm_ops = {
@@ -110,9 +106,9 @@ static const struct vm_object_ops file_vm_ops = {
 uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, uint64 off) {
   if (f == 0 || f->type != FD_INODE || !f->readable || off % PGSIZE)
     return -1;
-  if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
-    return -1;
   int writer = (flags & MAP_SHARED) && (prot & PROT_WRITE);
+  if (writer && !f->writable)
+    return -1;
   ilock(f->ip);
   // A writer while it maps, so that no exec can slip in meanwhile.
   int ok = f->ip->type == T_FILE && (!writer || write_begin(f->ip) == 0);
@@ -126,18 +122,17 @@ uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, u
   return va;
 }
 
-#define FLUSH_BATCH 32
-
+// Page by page in file order: the pages stay dirty (still mapped
+// writable) after their write, so the walk goes on from the next index.
 void file_flush_mapped(struct inode *ip) {
-  uint idx[FLUSH_BATCH];
-  int n = pcache_dirty_pages(ip, idx, FLUSH_BATCH);
-  for (int i = 0; i < n; i++) {
+  uint idx;
+  for (uint from = 0; pcache_next_dirty(ip, from, &idx); from = idx + 1) {
     ilock(ip);
     frame_map_change_begin(); // a reference no PTE holds: see kernel/mm/frame.c
-    void *pa = (uint64)idx[i] * PGSIZE < ip->size ? pcache_get(ip, idx[i]) : 0;
+    void *pa = (uint64)idx * PGSIZE < ip->size ? pcache_get(ip, idx) : 0;
     iunlock(ip);
     if (pa) {
-      file_writeback(ip, idx[i], pa);
+      file_writeback(ip, idx, pa);
       frame_put(pa);
     }
     frame_map_change_end();
@@ -146,25 +141,21 @@ void file_flush_mapped(struct inode *ip) {
 
 // ---- the running-program rule ----
 
-int exe_begin(struct inode *ip) {
-  if (__atomic_load_n(&ip->writers, __ATOMIC_SEQ_CST) > 0)
-    return -1;
-  __atomic_fetch_add(&ip->running, 1, __ATOMIC_SEQ_CST);
-  idup(ip);
-  return 0;
-}
-
 void exe_dup(struct inode *ip) {
   __atomic_fetch_add(&ip->running, 1, __ATOMIC_SEQ_CST);
   idup(ip);
 }
 
+int exe_begin(struct inode *ip) {
+  if (__atomic_load_n(&ip->writers, __ATOMIC_SEQ_CST) > 0)
+    return -1;
+  exe_dup(ip);
+  return 0;
+}
+
 void exe_end(struct inode *ip) {
   __atomic_fetch_sub(&ip->running, 1, __ATOMIC_SEQ_CST);
-  begin_op();
-  iput(ip);
-  end_op();
-  reclaim_run();
+  iput_alone(ip);
 }
 
 int exe_running(struct inode *ip) {

@@ -44,6 +44,9 @@ void ilock(struct inode *ip);
 void iunlock(struct inode *ip);
 void iput(struct inode *ip);
 void iunlockput(struct inode *ip);
+// iput outside any transaction: in one of its own, and a big file it frees
+// finished after (kernel/fs/reclaim.c). Open files, mappings, programs.
+void iput_alone(struct inode *ip);
 void iupdate(struct inode *ip);
 void stati(struct inode *ip, struct stat *st);
 // Fill in st's inode figures (ninodes, ifree).

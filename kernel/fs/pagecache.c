@@ -249,12 +249,16 @@ void pcache_clean(struct inode *ip, uint idx) {
   spin_unlock(&pc.lock);
 }
 
-int pcache_dirty_pages(struct inode *ip, uint *idx, int max) {
-  int n = 0;
+int pcache_next_dirty(struct inode *ip, uint from, uint *idx) {
+  int found = 0;
   spin_lock(&pc.lock);
-  for (struct cpage *c = pc.e; c < pc.e + NCPAGE && n < max; c++)
-    if (c->pa && c->wmaps > 0 && c->inum == ip->inum && c->dev == ip->dev)
-      idx[n++] = c->idx;
+  for (struct cpage *c = pc.e; c < pc.e + NCPAGE; c++) {
+    if (c->pa && c->wmaps > 0 && c->inum == ip->inum && c->dev == ip->dev && c->idx >= from &&
+        (!found || c->idx < *idx)) {
+      *idx = c->idx;
+      found = 1;
+    }
+  }
   spin_unlock(&pc.lock);
-  return n;
+  return found;
 }

@@ -28,7 +28,8 @@ void pcache_truncate(struct inode *ip, uint size);
 // a mapping (clean). A page with writable mappings is never evicted.
 void pcache_dirty(struct inode *ip, uint idx);
 void pcache_clean(struct inode *ip, uint idx);
-// Up to max indices of ip's pages that writable mappings may have changed.
-int pcache_dirty_pages(struct inode *ip, uint *idx, int max);
+// The lowest index at or above from of ip's pages that writable mappings
+// may have changed, in *idx: 1, or 0 if there is none.
+int pcache_next_dirty(struct inode *ip, uint from, uint *idx);
 
 #endif

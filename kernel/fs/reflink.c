@@ -95,9 +95,7 @@ static void flush_source(char *srcpath) {
   iunlock(src);
   end_op();
   file_flush_mapped(src);
-  begin_op();
-  iput(src);
-  end_op();
+  iput_alone(src);
 }
 
 int clonefile(char *srcpath, char *dstpath) {

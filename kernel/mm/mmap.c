@@ -345,12 +345,7 @@ void vma_unmap_all(struct proc *p) {
   struct mmap_set *ms = p->mmaps;
   if (ms == 0)
     return;
-  for (struct vma *v = ms->v; v < ms->v + NVMA; v++) {
-    if (v->end == 0)
-      continue;
-    release_pages(p, v, v->start, v->end);
-    cut(p, v, v->start, v->end);
-  }
+  vma_unmap(p, 0, MAXVA); // splits nothing, so cannot fail
   spin_lock(&p->lock);
   p->mmaps = 0;
   spin_unlock(&p->lock);
@@ -358,11 +353,8 @@ void vma_unmap_all(struct proc *p) {
 }
 
 uint64 vma_heap_limit(struct proc *p) {
-  uint64 limit = TRAPFRAME;
-  for (struct vma *v = p->mmaps ? p->mmaps->v : 0; v && v < p->mmaps->v + NVMA; v++)
-    if (v->end && (v->start & ~(SUPERPAGE - 1)) < limit)
-      limit = v->start & ~(SUPERPAGE - 1);
-  return limit;
+  uint64 low = p->mmaps ? lowest_overlap(p->mmaps, 0, MAXVA) : 0;
+  return low ? low & ~(SUPERPAGE - 1) : TRAPFRAME;
 }
 
 // The PTE rights a page of v gets (before any write).
@@ -390,9 +382,10 @@ static enum fault_result fill_file(struct vma *v, pte_t *pte, uint64 va, int sto
     void *mem = frame_alloc();
     if (mem)
       frame_copy(mem, pa);
+    else
+      err = VMOBJ_NOMEM;
     frame_put(pa);
     pa = mem;
-    err = VMOBJ_NOMEM;
     perm |= PTE_W;
   } else if (pa && (v->prot & PROT_WRITE)) {
     // Private: the cache is the other sharer, so a later store breaks
@@ -463,6 +456,8 @@ enum fault_result vma_fault(struct proc *p, uint64 scause, uint64 va, const char
 }
 
 void vma_stat(struct proc *p, struct procstat *ps) {
-  for (struct vma *v = p->mmaps ? p->mmaps->v : 0; v && v < p->mmaps->v + NVMA; v++)
+  if (p->mmaps == 0)
+    return;
+  for (struct vma *v = p->mmaps->v; v < p->mmaps->v + NVMA; v++)
     ps->mapped_bytes += v->end - v->start; // 0 for a free slot
 }
