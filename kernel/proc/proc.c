@@ -290,9 +290,8 @@ int wait(uint64 addr) {
   // page of a file mapping not yet read in must arrive now (a load brings
   // it; the store later at most breaks COW or marks it dirty, which do not
   // sleep). A bad address fails below, as before.
-  int ignored;
   if (addr != 0)
-    copyin(p->pagetable, (char *)&ignored, addr, sizeof(ignored));
+    uaccess_prefault(p->pagetable, addr, sizeof(int));
   spin_lock(&wait_lock);
   for (;;) {
     int havekids = 0;
