@@ -18,6 +18,7 @@ struct fsstat {
   uint icached;   // in-memory inode table entries in use (of NINODE)
   uint64 commits; // log groups committed since boot (kernel/fs/log.c)
   uint commitmode; // 0 commit=op, 1 commit=group, 2 commit=inplace
+  uint64 reads;   // block reads the disk driver has issued since boot
 };
 
 #endif

@@ -6,7 +6,7 @@
 //            total    used    free  shared
 //   blocks    7858     693    7165       0
 //   inodes     199      42     157
-//   image 8000 blocks; disk writes 9, flushes 6 since boot
+//   image 8000 blocks; disk reads 120, writes 9, flushes 6 since boot
 #include "kernel/types.h"
 #include "user/user.h"
 
@@ -34,7 +34,8 @@ int main(int argc, char *argv[]) {
   printf("         total    used    free  shared\n");
   row("blocks", (uint[]){fs.nblocks, fs.nblocks - fs.free, fs.free, fs.shared}, 4);
   row("inodes", (uint[]){usable, usable - fs.ifree, fs.ifree}, 3);
-  printf("image %d blocks; disk writes %ld, flushes %ld since boot\n", fs.size, fs.writes,
+  printf("image %d blocks; disk reads %ld, writes %ld, flushes %ld since boot\n", fs.size,
+         fs.reads, fs.writes,
          fs.flushes);
   return 0;
 }

@@ -90,6 +90,7 @@ static struct {
   struct virtio_blk_req req[NDESC];
   int flush;           // did the device offer VIRTIO_BLK_F_FLUSH?
   int maxseg;          // the most blocks in one request
+  uint64 reads;        // block reads issued since boot
   uint64 writes;       // block writes issued since boot
   uint64 flushes;      // flushes issued since boot
   long crash_after;    // stop the disk after this many writes; -1 never
@@ -427,6 +428,7 @@ static int rw_run(uint blockno, struct buf **bs, int n, int write) {
     for (int i = 0; i < k; i++)
       data[i] = bs[done + i]->data;
     disk.writes += write ? k : 0;
+    disk.reads += write ? 0 : k;
     if (!cached(blockno + done, data[0], write)) // k is 1 if the cache is on
       status = request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector_of(blockno + done),
                        data, k);
@@ -470,8 +472,9 @@ void virtio_blk_flush(void) {
   spin_unlock(&disk.lock);
 }
 
-void virtio_blk_stats(uint64 *writes, uint64 *flushes) {
+void virtio_blk_stats(uint64 *reads, uint64 *writes, uint64 *flushes) {
   spin_lock(&disk.lock);
+  *reads = disk.reads;
   *writes = disk.writes;
   *flushes = disk.flushes;
   spin_unlock(&disk.lock);

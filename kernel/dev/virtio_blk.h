@@ -25,7 +25,7 @@ int virtio_blk_read_try(uint blockno, struct buf **bs, int n);
 // if the device has no write-back cache (did not offer FLUSH).
 void virtio_blk_flush(void);
 void virtio_blk_intr(void);
-// Writes and flushes issued since boot (for fsstat).
-void virtio_blk_stats(uint64 *writes, uint64 *flushes);
+// Block reads, block writes and flushes issued since boot (for fsstat).
+void virtio_blk_stats(uint64 *reads, uint64 *writes, uint64 *flushes);
 
 #endif

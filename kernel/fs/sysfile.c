@@ -488,7 +488,7 @@ uint64 sys_fsstat(void) {
   memset(&st, 0, sizeof(st));
   block_stats(ROOTDEV, &st);
   inode_stats(ROOTDEV, &st);
-  virtio_blk_stats(&st.writes, &st.flushes);
+  virtio_blk_stats(&st.reads, &st.writes, &st.flushes);
   log_stats(&st.commits, &st.commitmode);
   st.files = file_table_used();
   return copyout(myproc()->pagetable, addr, (char *)&st, sizeof(st));
