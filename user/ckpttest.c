@@ -151,23 +151,40 @@ static void same_files(const char *a, const char *b) {
   exit(0);
 }
 
-static void put_file(const char *path, int bytes, int seed) {
+static int put_file(const char *path, int bytes, int seed) {
   int fd = open(path, O_CREATE | O_WRONLY | O_TRUNC);
-  check(fd >= 0, "create data file");
   char buf[256];
-  for (int i = 0; i < bytes; i += sizeof(buf)) {
+  for (int i = 0; fd >= 0 && i < bytes; i += sizeof(buf)) {
     for (int j = 0; j < (int)sizeof(buf); j++)
       buf[j] = seed + i + j * 3;
-    check(write(fd, buf, sizeof(buf)) == sizeof(buf), "write data file");
+    if (write(fd, buf, sizeof(buf)) != sizeof(buf)) {
+      close(fd);
+      return -1;
+    }
   }
   close(fd);
+  return fd >= 0 ? 0 : -1;
 }
 
-// A directory of its own for a test, with the worker's data files.
+static char *leftovers[] = {"ref.log", "run.log", "w.img", "good.img", "bad.img",
+                            "steal.img", "x.img", "ckdata", "ckshared", 0};
+
+// A directory of its own for a test, with the worker's data files. (What
+// a failed run left there goes first: under fault injection, runs fail.)
 static void enter(const char *dir) {
-  check(mkdir(dir) == 0 && chdir(dir) == 0, "mkdir, chdir");
-  put_file("ckdata", PRIV_PAGES * PGSIZE, 1);
-  put_file("ckshared", PGSIZE, 7);
+  if (chdir(dir) == 0) {
+    for (int i = 0; leftovers[i]; i++)
+      unlink(leftovers[i]);
+    chdir("/");
+    unlink(dir);
+  }
+  // Under fault injection the setup may fail: try again (the test is of
+  // checkpoint and restore, which should get to run).
+  int ok = 0;
+  for (int try = 0; try < 50 && !ok; try++)
+    ok = (mkdir(dir) == 0 || chdir(dir) == 0) && chdir(dir) == 0 &&
+         put_file("ckdata", PRIV_PAGES * PGSIZE, 1) == 0 && put_file("ckshared", PGSIZE, 7) == 0;
+  check(ok, "mkdir, chdir, data files");
 }
 
 static void leave(const char *dir, char **names) {
