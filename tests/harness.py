@@ -843,8 +843,17 @@ SUITES["checkpoint"] = [
              absent=(r"FAILED",)),
         Step("poweroff", prompt=False),
     ])),
-    # The tools: a shell job checkpointed with -k, restored eagerly and
-    # lazily; their messages when something is wrong.
+    # What eager and lazy restore cost, under -icount (docs/checkpoint.md):
+    # 8 MiB restored, then every page touched once; and again with a
+    # per-fault cost added, which only the lazy figures feel.
+    *[Test("ckpt-cost" + sfx, cpus=1, icount=True, timeout=600, bootargs=args, steps=[
+        Step("ckpttest cost", (r"(?m)^ckpttest cost: eager cached: restore \d+ ticks, touching "
+                               r"2048 pages \d+ ticks, 0 restore faults$",
+                               r"(?m)^ckpttest cost: lazy cached: restore \d+ ticks, touching "
+                               r"2048 pages \d+ ticks, 20\d\d restore faults$"),
+             absent=(r"FAILED",)),
+    ]) for sfx, args in (("", None), ("-lazycost", "lazycost=100000"))],
+    # The tools' messages when something is wrong (ckpttest runs the calls).
     Test("ckpt-tools", cpus=2, timeout=300, steps=[
         Step("checkpoint 1 /init.img", (r"checkpoint: pid 1: failed\. Either: no such process",)),
         Step("restore /README", (r"restore: /README: failed\. Either: not a readable file; "
