@@ -853,6 +853,10 @@ SUITES["checkpoint"] = [
                                r"2048 pages \d+ ticks, 20\d\d restore faults$"),
              absent=(r"FAILED",)),
     ]) for sfx, args in (("", None), ("-lazycost", "lazycost=100000"))],
+    # The lab's test (docs/labs/checkpoint.md): lazy restore's fault path.
+    Test("labckpt", cpus=3, timeout=120, steps=[
+        Step("labckpt", (r"(?m)^labckpt: all tests succeeded$",), absent=(r"FAILED",)),
+    ]),
     # The tools' messages when something is wrong (ckpttest runs the calls).
     Test("ckpt-tools", cpus=2, timeout=300, steps=[
         Step("checkpoint 1 /init.img", (r"checkpoint: pid 1: failed\. Either: no such process",)),

@@ -24,7 +24,5 @@ int backing_fork(struct proc *p, struct proc *np);
 void backing_cut(struct proc *p, uint64 lo, uint64 hi);
 // Drop p's backing (exit, exec, a failed restore). May sleep.
 void backing_drop(struct proc *p);
-// Restore faults taken so far (memstat).
-uint64 backing_faults(void);
 
 #endif
