@@ -197,6 +197,11 @@ int fork(void) {
     return -1;
   if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0 || vma_fork(p, np) < 0 ||
       backing_fork(p, np) < 0) {
+    // Only the last can fail with mappings made: they go first (an unmap
+    // may sleep, so not under np->lock; np is USED, no one else looks).
+    spin_unlock(&np->lock);
+    vma_unmap_all(np);
+    spin_lock(&np->lock);
     proc_abort(np);
     return -1;
   }
