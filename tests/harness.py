@@ -822,7 +822,10 @@ def _ckpt_rounds(name, cpus, bootargs=None):
 SUITES["checkpoint"] = [
     Test("ckpttest", cpus=3, timeout=600, steps=[
         Step("ckpttest", (r"(?m)^ALL CHECKPOINT TESTS PASSED$",
-                          r"(?m)^ckpttest malformed: (?P<ckpt_malformed>\d+) cases refused$"),
+                          r"(?m)^ckpttest malformed: (?P<ckpt_malformed>\d+) cases refused$",
+                          r"(?m)^checkpoint: pid \d+ saved in w\.img \(killed\)$",
+                          r"(?m)^restore: pid \d+ exited with status 0$",
+                          r"(?m)^restore: ref\.log: failed\. Either: not a readable file"),
              absent=(r"FAILED",)),
     ]),
     Test("ckpttest-cpus1", cpus=1, timeout=600, steps=[

@@ -487,6 +487,41 @@ static void refuse(void) {
   leave("/ckr", (char *[]){"run.log", "x.img", 0});
 }
 
+// The user tools, as a shell would run them.
+static int run_tool(char **argv) {
+  int pid = fork();
+  check(pid >= 0, "fork");
+  if (pid == 0) {
+    exec(argv[0], argv);
+    exit(99);
+  }
+  int st = -1, w;
+  while ((w = wait(&st)) != pid && w > 0) // the worker the tool killed may come first
+    ;
+  return st;
+}
+
+static void tools(void) {
+  enter("/ckt");
+  EXPECT(wait_status(start_worker("ref.log", STEPS)), 0);
+  int pid = start_worker("run.log", STEPS);
+  wait_lines("run.log", 10);
+  char num[12];
+  int n = 0;
+  for (int v = pid; v > 0; v /= 10)
+    n++;
+  num[n] = 0;
+  for (int v = pid; v > 0; v /= 10)
+    num[--n] = '0' + v % 10;
+  EXPECT(run_tool((char *[]){"/checkpoint", num, "w.img", "-k", 0}), 0);
+  while (wait(0) > 0) // the worker, if run_tool did not reap it
+    ;
+  EXPECT(run_tool((char *[]){"/restore", "w.img", "-lazy", 0}), 0);
+  same_files("ref.log", "run.log");
+  EXPECT(run_tool((char *[]){"/restore", "ref.log", 0}), 1); // not an image
+  leave("/ckt", (char *[]){"ref.log", "run.log", "w.img", 0});
+}
+
 // ---- across a reboot (two boots on one disk: tests/harness.py) ----
 
 static void reboot_save(void) {
@@ -571,7 +606,7 @@ static void cost(void) {
 
 static struct test tests[] = {
     {"eager", eager},   {"lazy", lazy}, {"continue", cont}, {"malformed", malformed},
-    {"perm", perm},     {"refuse", refuse},
+    {"perm", perm},     {"refuse", refuse}, {"tools", tools},
 };
 
 static struct test reboot_tests[] = { // and the one the harness runs alone

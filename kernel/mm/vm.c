@@ -311,6 +311,11 @@ int uvm_page(pagetable_t pt, uint64 va, uint64 *pa, int *prot) {
   return 0;
 }
 
+uint64 uvm_next_table(pagetable_t pt, uint64 va) {
+  uint64 span = 1UL << PXSHIFT(1);
+  return spt_walk(pt, va, 0) ? va : (va + span) & ~(span - 1);
+}
+
 // Copy a parent's memory [0, sz) into a child's page table, page by page
 // (the eager fork strategy). A page the parent shares copy-on-write becomes
 // a private writable copy in the child; lazily reserved pages (no PTE) stay

@@ -181,11 +181,16 @@ static int save_page(struct writer *w, uint64 va, uint64 pa, int prot) {
 
 static int save_range(struct writer *w, struct proc *p, uint64 lo, uint64 hi) {
   w->fresh = 1;
-  for (uint64 va = lo; va < hi; va += PGSIZE) {
-    uint64 pa;
+  for (uint64 va = lo; va < hi;) {
+    uint64 pa, next = uvm_next_table(p->pagetable, va);
     int prot;
+    if (next != va) {
+      va = next; // no leaf table: 2 MiB of reserved or unmapped pages
+      continue;
+    }
     if (uvm_page(p->pagetable, va, &pa, &prot) == 0 && save_page(w, va, pa, prot) < 0)
       return -1;
+    va += PGSIZE;
   }
   return 0;
 }
