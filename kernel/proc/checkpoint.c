@@ -188,10 +188,16 @@ static int save_range(struct writer *w, struct proc *p, uint64 lo, uint64 hi) {
       va = next; // no leaf table: 2 MiB of reserved or unmapped pages
       continue;
     }
-    if (uvm_page(p->pagetable, va, &pa, &prot) == 0 && save_page(w, va, pa, prot) < 0)
+    if (uvm_page(p->pagetable, va, &pa, &prot) == 0 && save_page(w, va, pa, prot) < 0) {
+      close_op(w);
       return -1;
+    }
     va += PGSIZE;
   }
+  // No transaction stays open past a range: what comes next (a path
+  // search, iput_alone) begins its own, and begin_op may wait for a commit
+  // that an open operation of ours would hold off for ever.
+  close_op(w);
   return 0;
 }
 
@@ -271,7 +277,6 @@ static int save(struct writer *w, struct proc *p) {
     r = put(w->ip, off, w->runs, PGSIZE);
   r = r < 0 ? r : save_range(w, p, 0, p->sz);
   r = r < 0 ? r : save_maps(w, p);
-  close_op(w);
   if (r < 0 || save_files(w, p) < 0 || inode_path(p, p->cwd, h->cwd, sizeof(h->cwd)) < 0)
     return -1;
   return 0;
