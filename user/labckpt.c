@@ -42,15 +42,17 @@ static void store_all(int delta) {
     anon[p * PGSIZE + 200] += 3 * delta;
 }
 
-// The command file's first byte, once it exists.
+// The command file's first byte, once it has one (the file may exist a
+// moment before its byte does).
 static char command(void) {
-  int fd;
-  while ((fd = open("lgo", O_RDONLY)) < 0)
-    ;
-  char c = 0;
-  read(fd, &c, 1);
-  close(fd);
-  return c;
+  for (;;) {
+    int fd = open("lgo", O_RDONLY);
+    char c = 0;
+    int n = fd >= 0 ? read(fd, &c, 1) : 0;
+    close(fd);
+    if (n == 1)
+      return c;
+  }
 }
 
 static void worker(void) {
