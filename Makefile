@@ -170,6 +170,11 @@ mkfs/mkfs: mkfs/mkfs.c $(MKFS_LIB) $(MKFS_LIB_H) kernel/fs.h kernel/param.h kern
 mkfs/fsck: mkfs/fsck.c $(MKFS_LIB) $(MKFS_LIB_H) kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
 	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/fsck.c $(MKFS_LIB)
 
+# The host checkpoint-image reader: mkfs/ckptdump IMAGE, or FS.IMG /PATH
+# (docs/checkpoint.md).
+mkfs/ckptdump: mkfs/ckptdump.c $(MKFS_LIB) $(MKFS_LIB_H) kernel/ckpt.h kernel/fs.h kernel/fcntl.h kernel/types.h
+	$(HOSTCC) -Wall -Werror -std=c11 -O2 -I. -o $@ mkfs/ckptdump.c $(MKFS_LIB)
+
 # fs.img gets copies without debug information (a file holds at most
 # MAXFILE blocks); gdb reads the symbols from user/_NAME itself.
 FSPROGS := $(addprefix build/fs/,$(notdir $(UPROGS) $(EXTRA_PROGS)))
@@ -196,7 +201,7 @@ build/README: README.md
 fs.img: mkfs/mkfs build/README $(FSPROGS) build/fs.list
 	mkfs/mkfs $@ build/README $(FSPROGS)
 
-build: $(KERNEL) fs.img mkfs/fsck
+build: $(KERNEL) fs.img mkfs/fsck mkfs/ckptdump
 
 -include $(KOBJS:.o=.d) user/*.d
 
@@ -271,6 +276,7 @@ test-run:
 test-checks:
 	python3 tests/mkfs_check.py
 	python3 tests/fsck_check.py
+	python3 tests/ckptdump_check.py
 	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
 	python3 tests/layers_check.py
 	NM=$(NM) python3 tests/loops_check.py
@@ -325,7 +331,7 @@ compile_commands.json:
 	bear -- $(MAKE) build
 
 clean:
-	rm -f kernel/kernel kernel/kernel.asm fs.img mkfs/mkfs mkfs/fsck user/_* compile_commands.json
+	rm -f kernel/kernel kernel/kernel.asm fs.img mkfs/mkfs mkfs/fsck mkfs/ckptdump user/_* compile_commands.json
 	find kernel user -name '*.o' -delete -o -name '*.d' -delete
 	rm -rf build tests/out
 

@@ -64,5 +64,8 @@
 #define SYS_sync 59
 // 60: a process's root directory (kernel/fs/syschroot.c, docs/containers.md)
 #define SYS_chroot 60
+// 61-62: checkpoint and restore (kernel/proc/sysckpt.c, docs/checkpoint.md)
+#define SYS_checkpoint 61
+#define SYS_restore 62
 
 #endif

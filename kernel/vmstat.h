@@ -22,6 +22,7 @@ struct memstat {
                         // free frame evicts them, so free + idle is what is available
   uint64 file_faults;   // faults that mapped a file page, or made a shared one writable
   uint64 anon_faults;   // first touches of anonymous mmap pages
+  uint64 restore_faults; // first touches of lazily restored pages (docs/checkpoint.md)
 };
 
 // Frames an allocation can have: free ones, and idle cache frames, which

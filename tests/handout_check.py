@@ -43,6 +43,7 @@ import harness  # noqa: E402
 # lab -> (its harness test, what the stub makes the kernel say in the log)
 LABS = {
     "mmap": ("labmmap", r"file mappings are not implemented yet \(lab mmap\)"),
+    "checkpoint": ("labckpt", r"lazy restore is not implemented yet \(lab checkpoint\)"),
 }
 # Environment a sub-build and its harness must not inherit: they use the
 # handout's own kernel and image, built without this run's flags.

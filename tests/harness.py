@@ -806,6 +806,77 @@ SUITES["inject"] = [
 ]
 
 
+# Checkpoint and restore (docs/checkpoint.md), in one block so it can move.
+# ckpttest's round trips compare a checkpointed-and-restored worker's log
+# with an uninterrupted run's, byte for byte: on 1 and 3 harts, under each
+# fork strategy (the worker is a forked child, its pages shared with
+# ckpttest the strategy's way), eager and lazy. Then a restore across a
+# reboot, and the user tools from the shell.
+def _ckpt_rounds(name, cpus, bootargs=None):
+    return Test(name, cpus=cpus, bootargs=bootargs, timeout=400, steps=[
+        Step("ckpttest eager", (r"(?m)^ALL CHECKPOINT TESTS PASSED$",), absent=(r"FAILED",)),
+        Step("ckpttest lazy", (r"(?m)^ALL CHECKPOINT TESTS PASSED$",), absent=(r"FAILED",)),
+    ])
+
+
+SUITES["checkpoint"] = [
+    Test("ckpttest", cpus=3, timeout=600, steps=[
+        Step("ckpttest", (r"(?m)^ALL CHECKPOINT TESTS PASSED$",
+                          r"(?m)^ckpttest malformed: (?P<ckpt_malformed>\d+) cases refused$",
+                          r"(?m)^checkpoint: pid \d+ saved in w\.img \(killed\)$",
+                          r"(?m)^restore: pid \d+ exited with status 0$",
+                          r"(?m)^restore: ref\.log: failed\. Either: not a readable file"),
+             absent=(r"FAILED",)),
+    ]),
+    Test("ckpttest-cpus1", cpus=1, timeout=600, steps=[
+        Step("ckpttest", (r"(?m)^ALL CHECKPOINT TESTS PASSED$",), absent=(r"FAILED",)),
+    ]),
+    _ckpt_rounds("ckpt-fork-eager", 3, "fork=eager"),
+    _ckpt_rounds("ckpt-fork-sharedpt", 3, "fork=sharedpt"),
+    _ckpt_rounds("ckpt-fork-eager-cpus1", 1, "fork=eager"),
+    _ckpt_rounds("ckpt-fork-sharedpt-cpus1", 1, "fork=sharedpt"),
+    # A lazy restore with lazycost: the same log, only slower per fault.
+    _ckpt_rounds("ckpt-lazycost", 2, "lazycost=20000"),
+    Test("ckpt-reboot", cpus=3, exit_code=0, timeout=300, steps=[
+        Step("ckpttest reboot-save", (r"(?m)^ckpttest: image saved$",
+                                      r"(?m)^ALL CHECKPOINT TESTS PASSED$"), absent=(r"FAILED",)),
+        Step("poweroff", prompt=False),
+    ], then=Test("ckpt-reboot-restore", cpus=3, exit_code=0, timeout=300, steps=[
+        Step("ckpttest reboot-restore", (r"(?m)^ALL CHECKPOINT TESTS PASSED$",),
+             absent=(r"FAILED",)),
+        Step("poweroff", prompt=False),
+    ])),
+    # What eager and lazy restore cost, under -icount (docs/checkpoint.md):
+    # 8 MiB restored, then every page touched once; and again with a
+    # per-fault cost added, which only the lazy figures feel.
+    *[Test("ckpt-cost" + sfx, cpus=1, icount=True, timeout=600, bootargs=args, steps=[
+        Step("ckpttest cost", (r"(?m)^ckpttest cost: eager cached: restore \d+ ticks, touching "
+                               r"2048 pages \d+ ticks, 0 restore faults$",
+                               r"(?m)^ckpttest cost: lazy cached: restore \d+ ticks, touching "
+                               r"2048 pages \d+ ticks, 20\d\d restore faults$"),
+             absent=(r"FAILED",)),
+    ]) for sfx, args in (("", None), ("-lazycost", "lazycost=100000"))],
+    # The lab's test (docs/labs/checkpoint.md): lazy restore's fault path.
+    Test("labckpt", cpus=3, timeout=120, steps=[
+        Step("labckpt", (r"(?m)^labckpt: all tests succeeded$",), absent=(r"FAILED",)),
+    ]),
+    # The tools' messages when something is wrong (ckpttest runs the calls).
+    Test("ckpt-tools", cpus=2, timeout=300, steps=[
+        Step("checkpoint 1 /init.img", (r"checkpoint: pid 1: failed\. Either: no such process",)),
+        Step("restore /README", (r"restore: /README: failed\. Either: not a readable file; "
+                                 r"not a valid image",)),
+        Step("restore", (r"usage: restore PATH \[-lazy\]",)),
+        Step("checkpoint", (r"usage: checkpoint PID PATH \[-k\]",)),
+    ]),
+    # Under fault injection (docs/inject.md): frames, buffers, disk and
+    # creds fail at random under checkpoint, restore and the lazy faults;
+    # nothing may leak or panic.
+    Test("inject-ckpttest", timeout=400,
+         bootargs="inject=%s,seed:%d" % (INJECT_POLICY, INJECT_SEEDS[0]),
+         steps=inject_steps("ckpttest")),
+]
+
+
 # ---- the kernel's own checkers (docs/reliability.md) ----------------------
 # Each boot breaks a rule on purpose (kernel/main.c, boottest=) and expects
 # the checker's report and a panic. The lock tests need KERNEL to be a

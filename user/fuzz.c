@@ -137,8 +137,9 @@ static long argument(void) { return pick(2) ? pointer() : number(); }
 static long callnum(int root) {
   for (;;) {
     long n = pick(8) ? (long)pick(MAXSYS) : (long)(MAXSYS + pick(1 << 20)) * (pick(2) ? 1 : -1);
-    // Root may stop the machine or kill init: not bugs, so not fuzzed.
-    if (root && (n == SYS_poweroff || n == SYS_kill))
+    // Root may stop the machine or kill init (checkpoint with CKPT_KILL
+    // too): not bugs, so not fuzzed.
+    if (root && (n == SYS_poweroff || n == SYS_kill || n == SYS_checkpoint))
       continue;
     return n;
   }
@@ -355,6 +356,81 @@ static void map_call(void) {
   }
 }
 
+// ---- checkpoint and restore (docs/checkpoint.md) ----
+//
+// checkpoint of a process near the worker's pid (siblings, the watchdog,
+// itself), of pid 0, 1 or none, into /fz/ck.img; and restore of that
+// image, of a copy with random bytes changed (mostly in the header and
+// tables, where the checks are), or of any file in the pool, in either
+// mode or a bad one. Root never asks for CKPT_KILL: it could kill init or
+// the shell, as root's kill could (so root's random calls skip
+// checkpoint too). A restored process is a child that runs on as the
+// worker did; the round's cleanup kills it with the rest.
+
+#define CKPT_PCT 3 // percent of a worker's plain calls that are these
+
+static void corrupt(const char *path) {
+  for (int n = 1 + pick(4); n > 0; n--) {
+    long where = pick(4) ? pick(4 * PGSIZE) : pick(64 * PGSIZE);
+    char bytes[8];
+    for (int i = 0; i < 8; i++)
+      bytes[i] = pick(4) ? next() : 0xff;
+    int fd = open(path, O_RDWR); // calf has no lseek: read up to the spot
+    for (long off = 0; fd >= 0 && off + 512 <= where; off += 512)
+      if (read(fd, buf, 512) != 512)
+        break;
+    write(fd, bytes, pick(8) + 1);
+    close(fd);
+  }
+}
+
+// A valid image: the workers hold the progress pipe, which checkpoint
+// refuses, so a child without it spins while it is saved, then restored
+// (and both killed).
+static void ckpt_spinner(char *img) {
+  int pid = fork();
+  if (pid == 0) {
+    for (int fd = 0; fd < NOFILE; fd++)
+      close(fd);
+    for (;;)
+      next();
+  }
+  if (pid < 0)
+    return;
+  int r = checkpoint(pid, img, 0) == 0 ? restore(img, pick(2)) : -1;
+  kill(pid);
+  wait(0);
+  if (r > 0) {
+    kill(r);
+    wait(0);
+  }
+}
+
+static void ckpt_call(int root) {
+  static char *img = "/fz/ck.img";
+  if (pick(3) == 0) {
+    ckpt_spinner(img);
+    return;
+  }
+  switch (pick(4)) {
+  case 0: {
+    int pid = pick(4) ? getpid() + (int)pick(9) - 4 : (int)pick(3);
+    checkpoint(pid, img, root ? 0 : (int)pick(4));
+    break;
+  }
+  case 1:
+    restore(img, pick(4) ? (int)pick(2) : (int)number());
+    break;
+  case 2:
+    corrupt(img);
+    restore(img, pick(2));
+    break;
+  default:
+    restore(paths[pick(sizeof(paths) / sizeof(paths[0]))], pick(2));
+    break;
+  }
+}
+
 // ---- a worker ----
 
 // Make calls calls, reporting progress on fd out (while it is open).
@@ -379,6 +455,8 @@ static void worker(int root, int calls, int out) {
   for (int i = 1; i <= calls; i++) {
     if (pick(100) < map_pct) {
       map_call();
+    } else if (pick(100) < CKPT_PCT) {
+      ckpt_call(root);
     } else {
       long a[6];
       for (int k = 0; k < 6; k++)

@@ -29,7 +29,7 @@ static void state_read(int *v) {
 }
 
 // Stack, heap and globals come back after many writes.
-static void restore(void) {
+static void restore_memory(void) {
   char *heap = sbrk(64 * PGSIZE);
   pages_fill(heap, 64 * PGSIZE, 1);
   volatile int local = 1;
@@ -241,7 +241,7 @@ static void execdrop(void) {
 }
 
 static struct test tests[] = {
-    {"restore", restore}, {"nested", nested}, {"heapsize", heapsize}, {"drop", drop},
+    {"restore", restore_memory}, {"nested", nested}, {"heapsize", heapsize}, {"drop", drop},
     {"cheap", cheap},     {"limits", limits}, {"oom", oom},           {"execdrop", execdrop},
 };
 

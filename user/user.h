@@ -11,6 +11,7 @@
 #include "kernel/spawn.h"
 #include "kernel/fsstat.h"
 #include "kernel/injectstat.h"
+#include "kernel/ckpt.h"
 
 struct stat;
 
@@ -72,6 +73,14 @@ int fsstat(struct fsstat *); // block, inode and disk counters (df)
 // where absolute paths start and ".." stops, and the current directory;
 // children and exec keep it. -1 on error, nothing changed.
 int chroot(const char *path);
+// Checkpoint and restore (docs/checkpoint.md). checkpoint writes process
+// pid's state to path (created with the caller's credentials); flags 0
+// lets it continue, CKPT_KILL kills it after. The caller must be allowed
+// to kill pid and may not name itself (pid 0 or its own). 0, or -1.
+// restore starts a child of the caller from the image at path, mode
+// RESTORE_EAGER or RESTORE_LAZY, running as the caller: its pid, or -1.
+int checkpoint(int pid, const char *path, int flags);
+int restore(const char *path, int mode);
 // Fault injection, root only (docs/inject.md): op INJECT_SET with a policy
 // string, INJECT_ENTER/INJECT_LEAVE (arg unused), INJECT_STAT with a
 // struct injectstat *. -1 on error.

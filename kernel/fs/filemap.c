@@ -103,7 +103,30 @@ static const struct vm_object_ops file_vm_ops = {
     .put = file_put,
 };
 
+struct inode *filemap_inode(const struct vma *v) { return v->ops == &file_vm_ops ? v->obj : 0; }
+
+// A checkpoint image that a lazily restored process maps (kernel/mm/
+// backing.c) must not change under it: pages not yet touched would show
+// the new bytes. So while any process maps it, it counts as running
+// (ETXTBSY for writers), exactly like a program's file.
+static void image_get(void *obj, int writes) { exe_dup(obj); }
+
+static void image_put(void *obj, int writes) { exe_end(obj); }
+
+static const struct vm_object_ops image_vm_ops = {
+    .get_page = file_get_page,
+    .get = image_get,
+    .put = image_put,
+};
+
+const struct vm_object_ops *image_object_ops(void) { return &image_vm_ops; }
+
 uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, uint64 off) {
+  return file_mmap_into(myproc(), f, addr, len, prot, flags, off);
+}
+
+uint64 file_mmap_into(struct proc *p, struct file *f, uint64 addr, uint64 len, int prot,
+                      int flags, uint64 off) {
   if (f == 0 || f->type != FD_INODE || !f->readable || off % PGSIZE)
     return -1;
   int writer = (flags & MAP_SHARED) && (prot & PROT_WRITE);
@@ -115,7 +138,7 @@ uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, u
   iunlock(f->ip);
   if (!ok)
     return -1;
-  uint64 va = vma_map(myproc(), addr, len, prot, flags, f->ip,
+  uint64 va = vma_map(p, addr, len, prot, flags, f->ip,
                       &file_vm_ops, off / PGSIZE);
   if (writer)
     write_end(f->ip);

@@ -8,11 +8,23 @@
 
 struct file;
 struct inode;
+struct proc;
+struct vma;
+struct vm_object_ops;
 
 // mmap(addr, len, prot, flags, f, off) for an open file: checks the file
 // (a regular file, opened for reading; for a shared writable mapping also
 // for writing; off page aligned) and maps it. The address, or -1.
 uint64 file_mmap(struct file *f, uint64 addr, uint64 len, int prot, int flags, uint64 off);
+// The same into process p's address space (restore builds a process that
+// is not running yet: kernel/proc/restore.c).
+uint64 file_mmap_into(struct proc *p, struct file *f, uint64 addr, uint64 len, int prot,
+                      int flags, uint64 off);
+// The inode a mapping shows, or 0 if it is not a file mapping.
+struct inode *filemap_inode(const struct vma *v);
+// The object operations a lazily restored process's backing uses for its
+// image file (an inode, counted as running while mapped).
+const struct vm_object_ops *image_object_ops(void);
 // Write home what mappings changed in ip (before a clone copies it).
 void file_flush_mapped(struct inode *ip);
 

@@ -193,17 +193,6 @@ static void recover_from_log(void) {
   virtio_blk_flush();
 }
 
-// The number after key= in bootargs, or dflt.
-static uint bootarg_uint(const char *key, uint dflt) {
-  char arg[16];
-  if (!bootarg(key, arg, sizeof(arg)) || arg[0] < '0' || arg[0] > '9')
-    return dflt;
-  uint v = 0;
-  for (char *c = arg; *c >= '0' && *c <= '9'; c++)
-    v = v * 10 + (*c - '0');
-  return v;
-}
-
 static const char *mode_names[] = {[COMMIT_OP] = "op", [COMMIT_GROUP] = "group",
                                    [COMMIT_INPLACE] = "inplace"};
 

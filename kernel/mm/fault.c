@@ -21,10 +21,11 @@
 #include "kernel/mm/mmap.h"
 #include "kernel/sched/sched.h"
 #include "kernel/vmstat.h"
+#include "kernel/fcntl.h"
 
 static struct {
   uint64 cow_faults, cow_copies, cow_reuses, lazy_faults, spt_copies, spt_reuses;
-  uint64 file_faults, anon_faults;
+  uint64 file_faults, anon_faults, restore_faults;
 } stats;
 
 static void bump(uint64 *c) { __atomic_fetch_add(c, 1, __ATOMIC_RELAXED); }
@@ -43,6 +44,8 @@ static void count(enum fault_result r, int cow, struct proc *p) {
     bump(&stats.file_faults);
   if (r == FAULT_ANON)
     bump(&stats.anon_faults);
+  if (r == FAULT_RESTORE)
+    bump(&stats.restore_faults);
   if (!cow)
     return;
   bump(&stats.cow_faults);
@@ -84,6 +87,20 @@ static int allows(pte_t *pte, uint64 scause) {
   return pte && (*pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need);
 }
 
+// First touch of a lazily restored page (kernel/mm/backing.c): 0 and the
+// result in *r, or why the access kills.
+static const char *restored(struct proc *p, uint64 scause, uint64 va, enum fault_result *r) {
+  int store = scause == SCAUSE_STORE_PAGE_FAULT;
+  int need = store ? PROT_WRITE : scause == SCAUSE_INST_PAGE_FAULT ? PROT_EXEC : PROT_READ;
+  const char *why = 0;
+  pte_t *pte = walk(p->pagetable, PGROUNDDOWN(va), 1);
+  if (!backing_allows(p, va, need))
+    *r = FAULT_KILL, why = "access the restored page does not allow";
+  else
+    *r = pte ? backing_fill(p, pte, PGROUNDDOWN(va), store, &why) : FAULT_OOM;
+  return *r == FAULT_KILL && why ? why : 0;
+}
+
 // Resolve the fault if its PTE says how, count it, and return 0 or the
 // reason it kills. Below a shared leaf table the table is made private
 // first; that may be all the access needed. Mappings are looked up in the
@@ -106,7 +123,11 @@ static const char *fault(pagetable_t pt, uint64 scause, uint64 va, struct proc *
   enum fault_result r = FAULT_KILL;
   int cow = 0;
   int own = is_page_fault(scause) && owner && owner->pagetable == pt && va < MAXVA;
-  if (own && (pte == 0 || *pte == 0) && va < owner->sz) {
+  if (own && (pte == 0 || *pte == 0) && owner->backing && backing_covers(owner, va)) {
+    const char *why = restored(owner, scause, va, &r);
+    if (why)
+      return why;
+  } else if (own && (pte == 0 || *pte == 0) && va < owner->sz) {
     r = lazy_fill(pt, va);
   } else if (pte && scause == SCAUSE_STORE_PAGE_FAULT &&
              (*pte & (PTE_V | PTE_U | PTE_COW)) == (PTE_V | PTE_U | PTE_COW)) {
@@ -146,5 +167,6 @@ void vm_memstat(struct memstat *ms) {
   ms->spt_reuses = stats.spt_reuses;
   ms->file_faults = stats.file_faults;
   ms->anon_faults = stats.anon_faults;
+  ms->restore_faults = stats.restore_faults;
   frame_cache_stat(&ms->cache_frames, &ms->cache_idle);
 }

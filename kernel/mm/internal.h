@@ -31,6 +31,7 @@ enum fault_result {
   FAULT_FILE,      // a mapped file page arrived (kernel/mm/mmap.c)
   FAULT_ANON,      // an anonymous mapping's page got its zeroed frame
   FAULT_SHARED_WRITE, // a clean shared file page was made writable (and dirty)
+  FAULT_RESTORE,   // a lazily restored page arrived from its image (kernel/mm/backing.c)
 };
 
 // Give the writer of the COW page at *pte a page of its own (cow.c).
@@ -42,6 +43,11 @@ struct proc;
 // Resolve a fault at va inside one of p's mappings (kernel/mm/mmap.c);
 // FAULT_KILL if va lies in none. *why, if set, says why a kill kills.
 enum fault_result vma_fault(struct proc *p, uint64 scause, uint64 va, const char **why);
+// Lazily restored pages (kernel/mm/backing.c): is va one of p's, does its
+// run allow the PROT_* access need, and fill its PTE (pte, which is 0).
+int backing_covers(struct proc *p, uint64 va);
+int backing_allows(struct proc *p, uint64 va, int need);
+enum fault_result backing_fill(struct proc *p, pte_t *pte, uint64 va, int store, const char **why);
 
 // A valid PTE at this level that points to the next level's table (no
 // R, W or X), rather than mapping memory: the table, else 0.

@@ -26,6 +26,7 @@
 // mappings; it holds p->lock while it edits the array, so that procstat
 // on another hart reads a consistent one.
 #include "kernel/mm/mmap.h"
+#include "kernel/mm/backing.h"
 #include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
@@ -246,6 +247,7 @@ int vma_unmap(struct proc *p, uint64 addr, uint64 len) {
     uint64 lo = v->start > addr ? v->start : addr;
     uint64 hi = v->end < end ? v->end : end;
     release_pages(p, v, lo, hi);
+    backing_cut(p, lo, hi); // a lazily restored page there is gone too
     cut(p, v, lo, hi);
   }
   return 0;
@@ -453,6 +455,13 @@ enum fault_result vma_fault(struct proc *p, uint64 scause, uint64 va, const char
   }
   sfence_vma();
   return r;
+}
+
+int vma_get(struct proc *p, int i, struct vma *out) {
+  if (p->mmaps == 0 || i < 0 || i >= NVMA || p->mmaps->v[i].end == 0)
+    return -1;
+  *out = p->mmaps->v[i];
+  return 0;
 }
 
 void vma_stat(struct proc *p, struct procstat *ps) {

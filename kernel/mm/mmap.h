@@ -81,6 +81,9 @@ void vma_set_install(struct proc *p, struct mmap_set *set);
 // Unmap everything (exit, exec, spawn's image change): shared pages are
 // written home, objects let go. May sleep.
 void vma_unmap_all(struct proc *p);
+// Copy p's mapping slot i (0 <= i < NVMA) to *out: 0, or -1 if the slot
+// is free. For a checkpoint of p, which is stopped (kernel/proc/checkpoint.c).
+int vma_get(struct proc *p, int i, struct vma *out);
 // The highest address the heap may grow to without meeting a mapping.
 uint64 vma_heap_limit(struct proc *p);
 // Add the bytes p's mappings cover to procstat's figures (caller holds

@@ -15,6 +15,7 @@
 // one page table, except the leaf tables fork=sharedpt shares, whose frame
 // count is the number of page tables holding them (kernel/mm/sharedpt.c).
 #include "kernel/mm/vm.h"
+#include "kernel/fcntl.h"
 #include "kernel/mm/internal.h"
 #include "kernel/mm/frame.h"
 #include "kernel/mm/sharedpt.h"
@@ -295,6 +296,24 @@ int uvm_frameinfo(pagetable_t pt, uint64 va, struct frameinfo *fi) {
   fi->refs = frame_refs((void *)fi->pa) + sharers - 1;
   fi->table_refs = sharers;
   return 0;
+}
+
+int uvm_page(pagetable_t pt, uint64 va, uint64 *pa, int *prot) {
+  int sharers;
+  pte_t *pte = spt_walk(pt, PGROUNDDOWN(va), &sharers);
+  if (pte == 0 || (*pte & PTE_V) == 0)
+    return -1;
+  *pa = PTE2PA(*pte);
+  *prot = 0;
+  if (*pte & PTE_U) // else a guard page: no rights at all
+    *prot = PROT_READ | ((*pte & (PTE_W | PTE_COW)) ? PROT_WRITE : 0) |
+            ((*pte & PTE_X) ? PROT_EXEC : 0);
+  return 0;
+}
+
+uint64 uvm_next_table(pagetable_t pt, uint64 va) {
+  uint64 span = 1UL << PXSHIFT(1);
+  return spt_walk(pt, va, 0) ? va : (va + span) & ~(span - 1);
 }
 
 // Copy a parent's memory [0, sz) into a child's page table, page by page

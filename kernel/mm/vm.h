@@ -37,6 +37,13 @@ void uvm_stat(pagetable_t pt, struct procstat *ps);
 // frameinfo's figures for user page va: 0, or -1 if it is not mapped.
 // Looks through a shared leaf table without unsharing it.
 int uvm_frameinfo(pagetable_t pt, uint64 va, struct frameinfo *fi);
+// The frame at user page va and its rights as PROT_* bits (a writable or
+// copy-on-write page has PROT_WRITE; a guard page, mapped without user
+// access, has none): 0, or -1 if nothing is mapped there.
+int uvm_page(pagetable_t pt, uint64 va, uint64 *pa, int *prot);
+// va if a leaf table covers it, else where the next 2 MiB a table could
+// cover starts: a walk over a sparse address space skips the holes.
+uint64 uvm_next_table(pagetable_t pt, uint64 va);
 void uvm_clear(pagetable_t pt, uint64 va); // make a page user-inaccessible (stack guard)
 
 #endif

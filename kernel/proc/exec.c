@@ -26,6 +26,7 @@
 #include "kernel/fs/filemap.h"
 #include "kernel/fs/pagecache.h"
 #include "kernel/mm/mmap.h"
+#include "kernel/mm/backing.h"
 #include "kernel/fs/log.h"
 #include "kernel/lib/string.h"
 
@@ -255,6 +256,7 @@ int exec(char *path, char **argv) {
   // belong to the old program: they go with it (shared pages written home).
   snap_drop_all(p);
   vma_unmap_all(p);
+  backing_drop(p);
   frame_map_change_begin(); // the old table is hidden, then freed: see frame.c
   proc_freepagetable(image_install(p, &img));
   frame_map_change_end();

@@ -19,6 +19,7 @@
 #include "kernel/mm/frame.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/mmap.h"
+#include "kernel/mm/backing.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/riscv/trap.h"
 #include "kernel/riscv/ipi.h"
@@ -182,6 +183,7 @@ int growproc(int n, int lazy) {
       return 0; // below address 0: change nothing (see above)
     if ((sz = uvm_dealloc(p->pagetable, sz, sz + n)) != p->sz + n)
       return -1; // no frame to unshare a page table (kernel/mm/sharedpt.c)
+    backing_cut(p, PGROUNDUP(sz), PGROUNDUP(p->sz)); // gone: a regrowth reads zeros
   }
   p->sz = sz;
   return 0;
@@ -193,7 +195,13 @@ int fork(void) {
   struct proc *np, *p = myproc();
   if ((np = proc_alloc()) == 0)
     return -1;
-  if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0 || vma_fork(p, np) < 0) {
+  if (uvm_fork(p->pagetable, np->pagetable, p->sz) < 0 || vma_fork(p, np) < 0 ||
+      backing_fork(p, np) < 0) {
+    // Only the last can fail with mappings made: they go first (an unmap
+    // may sleep, so not under np->lock; np is USED, no one else looks).
+    spin_unlock(&np->lock);
+    vma_unmap_all(np);
+    spin_lock(&np->lock);
     proc_abort(np);
     return -1;
   }
@@ -253,6 +261,7 @@ void exit(int status) {
     panic("init exiting");
   snap_drop_all(p);
   vma_unmap_all(p); // shared pages written home
+  backing_drop(p);  // a lazily restored process's image
   if (p->exe)
     exe_end(p->exe);
   p->exe = 0;

@@ -13,6 +13,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscred.h"
 #include "kernel/proc/sysinject.h"
+#include "kernel/proc/sysckpt.h"
 #include "kernel/sync/rcu.h"
 #include "kernel/fs/sysfile.h"
 #include "kernel/fs/sysperm.h"
@@ -46,6 +47,7 @@ static uint64 (*syscalls[])(void) = {
     [SYS_mmap] = sys_mmap,         [SYS_munmap] = sys_munmap,
     [SYS_msync] = sys_msync,       [SYS_fsync] = sys_fsync,
     [SYS_sync] = sys_sync,         [SYS_chroot] = sys_chroot,
+    [SYS_checkpoint] = sys_checkpoint, [SYS_restore] = sys_restore,
 };
 
 #define NSYSCALL ((int)(sizeof(syscalls) / sizeof(syscalls[0])))

@@ -285,3 +285,13 @@ int bootarg(const char *key, char *buf, int max) {
   }
   return 0;
 }
+
+uint bootarg_uint(const char *key, uint dflt) {
+  char arg[16];
+  if (!bootarg(key, arg, sizeof(arg)) || arg[0] < '0' || arg[0] > '9')
+    return dflt;
+  uint v = 0;
+  for (char *c = arg; *c >= '0' && *c <= '9'; c++)
+    v = v * 10 + (*c - '0');
+  return v;
+}

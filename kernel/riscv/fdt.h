@@ -39,5 +39,7 @@ int fdt_read(const void *blob, uint64 avail);
 // The value of key=value in bootargs, copied into buf (cut to max - 1
 // bytes, NUL-terminated); 1 if found, 0 if absent or max < 1.
 int bootarg(const char *key, char *buf, int max);
+// The number after key= in bootargs (decimal), or dflt if absent.
+uint bootarg_uint(const char *key, uint dflt);
 
 #endif

@@ -13,6 +13,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/syscall_dispatch.h"
+#include "kernel/proc/checkpoint.h"
 #include "kernel/mm/fault.h"
 #include "kernel/fs/log.h"
 #include "kernel/lock/lockcheck.h"
@@ -98,6 +99,9 @@ void usertrap(void) {
     log_tick(); // commit=group's time limit (kernel/fs/log.c)
     yield();
   }
+  ckpt_park(p); // a checkpoint may be reading p: wait here, registers saved
+  if (killed(p))
+    exit(-1);
   usertrapret();
 }
 

@@ -20,6 +20,7 @@ struct inode;
 struct cred;
 struct snapset;
 struct mmap_set;
+struct backing;
 
 struct proc {
   struct spinlock lock;
@@ -62,6 +63,9 @@ struct proc {
   struct cred *cred;
   struct snapset *snaps;       // live snapshots, or 0 (kernel/proc/snapshot.c)
   struct mmap_set *mmaps;      // mmap regions, or 0 (kernel/mm/mmap.c); edited under p->lock
+  struct backing *backing;     // lazily restored pages, or 0 (kernel/mm/backing.c)
+  int ckpt_stops;              // checkpoints waiting for p to stop (kernel/proc/checkpoint.c) ...
+  int ckpt_parked;             // ... and p is stopped for them. Both under ckpt_lock there.
   struct inode *exe;           // the running program's file: written to it fails (ETXTBSY)
   uint64 cow_faults;           // COW write faults taken in user mode
   uint64 cow_copies;           // ... of which copied a frame
