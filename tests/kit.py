@@ -1,0 +1,16 @@
+"""What every check in tests/ and scripts/ shares: the one way a check says
+it failed. Owns CheckFailed and expect(); the invariant is that a check
+fails only by raising CheckFailed (or a subclass) with a reason a person
+can act on, so the runner (tests/conftest.py) can report every check the
+same way: its name, the reason, and where its log is.
+"""
+
+
+class CheckFailed(Exception):
+    """A check found something wrong; str() is why."""
+
+
+def expect(cond, why, output=""):
+    """Fail with `why` (and the output that shows it, if any) unless cond."""
+    if not cond:
+        raise CheckFailed(why + ("\n" + output if output else ""))
