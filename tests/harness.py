@@ -109,6 +109,8 @@ class Test:
                               # fill the disk, which the default is too big for
     then: Test | None = None  # boot again on the same disk, as this Test says
     kernel: str | None = None # boot this kernel instead of KERNEL
+    alone: bool = False       # it measures real time: it runs while no other
+                              # test does (tests/slots.py)
 
 
 @dataclass

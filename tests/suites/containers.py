@@ -57,6 +57,3 @@ SUITES["containers"] = [
         Step("df", (r"(?m)^blocks +\d+ +\d+ +\d+ +0$",)),
     ]),
 ]
-
-
-# ---- reliability (issue 13, docs/reliability.md) --------------------------

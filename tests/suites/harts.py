@@ -44,8 +44,3 @@ SUITES["harts"] = [
              absent=(r"FAILED",)),
     ]),
 ]
-
-
-# ---- containers (issue 26, docs/containers.md) ----------------------------
-# clonetree, chroot and the container tool. conttest's escape tests chroot
-# a child and try every way out; its fill test fills the disk from inside
