@@ -5,6 +5,10 @@ can act on, so the runner (tests/conftest.py) can report every check the
 same way: its name, the reason, and where its log is.
 """
 
+import contextlib
+import shutil
+import tempfile
+
 
 class CheckFailed(Exception):
     """A check found something wrong; str() is why."""
@@ -14,3 +18,17 @@ def expect(cond, why, output=""):
     """Fail with `why` (and the output that shows it, if any) unless cond."""
     if not cond:
         raise CheckFailed(why + ("\n" + output if output else ""))
+
+
+def sandbox(prefix, make):
+    """A check module's fixture (tests/conftest.py opens it once per process
+    for the module's checks): make(tmp) in a fresh temporary directory,
+    which goes when the run ends."""
+    @contextlib.contextmanager
+    def fixture():
+        tmp = tempfile.mkdtemp(prefix=prefix)
+        try:
+            yield make(tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return fixture

@@ -100,7 +100,8 @@ class Results:
         if self.config.option.xmlpath:
             checks.append(("junit-valid",
                            lambda: results_check.check_junit(self.config.option.xmlpath)))
-        whole = not (self.deselected or session.shouldstop or self.config.getoption("collectonly"))
+        whole = not (self.deselected or session.shouldstop or self.config.getoption("collectonly")
+                     or self.config.args != self.config.getini("testpaths"))
         if session.testscollected and whole:
             checks.append(("names-kept", self.check_names))
         for name, check in checks:
