@@ -276,7 +276,7 @@ test-checks:
 	NM=$(NM) python3 tests/loops_check.py
 	python3 tests/grade_check.py
 	python3 tests/host_check.py
-	python3 tests/plot_bench.py --check
+	python3 -m tests.plot_bench --check
 	MAKEFLAGS= python3 tests/gradescope_check.py # its own makes, without this one's flags
 	MAKEFLAGS= python3 tests/handout_check.py # builds the mmap handout: its stub must fail labmmap
 	python3 tests/gdb_check.py
@@ -286,11 +286,11 @@ test-checks:
 SEED ?= 1
 ITERS ?= 100
 fuzz-run: build
-	KERNEL=$(KERNEL) python3 tests/fuzz_soak.py --seeds $(SEED) --rounds $(ITERS)
+	KERNEL=$(KERNEL) python3 -m tests.fuzz_soak --seeds $(SEED) --rounds $(ITERS)
 
 # The autograder: lab specs in tests/labs/, hidden tests from EXTRA_USER.
 grade-run: build
-	python3 tests/grade.py $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) \
+	python3 -m tests.grade $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) \
 		$(if $(EXTRA_USER),--extra $(EXTRA_USER))
 
 handout:
@@ -304,7 +304,7 @@ TEST_LIMIT ?= 300
 gradescope:
 	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make gradescope LAB=cow \
 	[EXTRA_USER=DIR] OUT=autograder.zip [BUDGET=600] [TEST_LIMIT=300]"; exit 2; }
-	python3 scripts/gradescope/bundle.py $(LAB) $(OUT) $(if $(EXTRA_USER),--extra $(EXTRA_USER)) \
+	python3 -m scripts.gradescope.bundle $(LAB) $(OUT) $(if $(EXTRA_USER),--extra $(EXTRA_USER)) \
 		--budget $(BUDGET) --test-limit $(TEST_LIMIT)
 
 # Benchmarks: QEMU with -icount shift=0,sleep=off (guest time counts
@@ -315,7 +315,7 @@ gradescope:
 PLOTPY ?= /usr/bin/python3
 bench-run: build
 	@bash scripts/deps.sh bench
-	@{ python3 tests/bench.py; echo $$? > build/bench.status; } | tee build/bench.txt
+	@{ python3 -m tests.bench; echo $$? > build/bench.status; } | tee build/bench.txt
 	@test "$$(cat build/bench.status)" = 0
 	$(PLOTPY) tests/plot_bench.py build/bench.txt docs
 

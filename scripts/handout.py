@@ -256,8 +256,8 @@ WORKFLOW_STEPS = (
     ("build", "make build"),
     ("grade", "make grade LAB={lab} RESULTS=results.json || true"),
     ("score in the job summary",
-     'python3 tests/grade.py --summary results.json >> "$GITHUB_STEP_SUMMARY"'),
-    ("full marks or a red job", "python3 tests/grade.py --full-marks results.json"),
+     'python3 -m tests.grade --summary results.json >> "$GITHUB_STEP_SUMMARY"'),
+    ("full marks or a red job", "python3 -m tests.grade --full-marks results.json"),
 )
 
 

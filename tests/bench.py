@@ -4,7 +4,7 @@ with -icount shift=0,sleep=off and print what each program reported. With
 icount, guest time counts instructions, so the figures repeat exactly
 from run to run; docs/benchmarks.md keeps them.
 
-usage: python3 tests/bench.py [name...]   (names: only those benchmarks)"""
+usage: python3 -m tests.bench [name...]   (names: only those benchmarks)"""
 import os
 import re
 import sys

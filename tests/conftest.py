@@ -117,8 +117,10 @@ class HostItem(pytest.Item):
         reason = "exception"
         try:
             with slots.held(1):
-                fixture = FIXTURES.get(self.module)
-                self.check(fixture) if hasattr(self.module, "fixture") else self.check()
+                if hasattr(self.module, "fixture"):
+                    self.check(FIXTURES.get(self.module))
+                else:
+                    self.check()
             reason = None
         except BaseException as e:
             reason = "%s: %s" % (type(e).__name__, e)

@@ -3,9 +3,9 @@
 seed (fresh fs.img per seed, fsck after each boot), then print the totals
 for docs/reliability.md.
 
-    python3 tests/fuzz_soak.py --seeds 1 --rounds 100
-    python3 tests/fuzz_soak.py --seeds 1-20 --rounds 40
-    python3 tests/fuzz_soak.py --seeds 1-5 --cpus 1 --map-pct 100   # mapping calls only
+    python3 -m tests.fuzz_soak --seeds 1 --rounds 100
+    python3 -m tests.fuzz_soak --seeds 1-20 --rounds 40
+    python3 -m tests.fuzz_soak --seeds 1-5 --cpus 1 --map-pct 100   # mapping calls only
 
 Exit status 0 only if every seed ended with "fuzz: OK" and a clean fsck.
 Python 3 standard library only; it reuses tests/harness.py to boot."""

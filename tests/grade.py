@@ -51,7 +51,7 @@ so does a frame leak: unless leakcheck = no, a test that leaves the shell
 running is wrapped in two `free` commands, and the free-frame counts must
 match.
 
-usage: python3 tests/grade.py [--lab LAB[,LAB...]] [--results FILE]
+usage: python3 -m tests.grade [--lab LAB[,LAB...]] [--results FILE]
                               [--extra DIR] [--list] [--table LAB]
                               [--update-docs]
 Prints one line per graded test, then `Score: N/M`; exits 0 only with
@@ -74,9 +74,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402  (the path above makes it importable)
-from harness import Step, Test  # noqa: E402
+from tests import harness
+from tests.harness import Step, Test
+from tests.suites import SUITES
 
 ROOT = harness.ROOT
 SPECDIR = os.path.join(ROOT, "tests", "labs")
@@ -260,7 +260,7 @@ def load_labs(extra_dir=None, specdir=SPECDIR):
 # ------------------------------------------------------------ availability
 
 def harness_tests():
-    return {t.name: t for tests in harness.SUITES.values() for t in tests}
+    return {t.name: t for tests in SUITES.values() for t in tests}
 
 
 def on_disk(program):
@@ -277,7 +277,7 @@ def missing(gt):
     """Why gt cannot run in this tree, or None."""
     if gt.kind == "harness" and gt.target not in harness_tests():
         return "harness test %s does not exist yet" % gt.target
-    if gt.kind == "suite" and not harness.SUITES.get(gt.target):
+    if gt.kind == "suite" and not SUITES.get(gt.target):
         return "harness suite %s does not exist yet" % gt.target
     if gt.kind == "run" and not on_disk(gt.program):
         return ("program %s is not on the disk image (hidden tests: make grade EXTRA_USER=DIR)"
@@ -372,7 +372,7 @@ def run_one(gt, run=None, limit=None):
     if why:
         return Result(gt, "not available", why)
     if gt.kind == "suite":
-        bases = list(harness.SUITES[gt.target])
+        bases = list(SUITES[gt.target])
     elif gt.kind == "harness":
         bases = [harness_tests()[gt.target]]
     else:
@@ -509,7 +509,7 @@ def grading_table(lab):
     return "\n".join(rows) + "\n"
 
 
-TABLE_BEGIN = "<!-- grading table: generated from the lab's spec by `python3 tests/grade.py --update-docs` -->\n"
+TABLE_BEGIN = "<!-- grading table: generated from the lab's spec by `python3 -m tests.grade --update-docs` -->\n"
 TABLE_END = "<!-- end of grading table -->\n"
 
 
@@ -530,7 +530,7 @@ def doc_table_problems(labs):
         if not m:
             problems.append("%s: no grading table markers" % lab.doc)
         elif m.group(1) != grading_table(lab):
-            problems.append("%s: grading table differs from %s (run python3 tests/grade.py "
+            problems.append("%s: grading table differs from %s (run python3 -m tests.grade "
                             "--update-docs)" % (lab.doc, os.path.relpath(lab.path, ROOT)))
     return problems
 

@@ -21,8 +21,8 @@ column (a new strategy) becomes a new line without a change here; a
 benchmark missing from the run leaves its chart as it was (the script
 says so).
 
-usage: python3 tests/plot_bench.py BENCH_OUTPUT OUTDIR
-       python3 tests/plot_bench.py --check   (the parser, on a sample; no matplotlib)
+usage: python3 -m tests.plot_bench BENCH_OUTPUT OUTDIR
+       python3 -m tests.plot_bench --check   (the parser, on a sample; no matplotlib)
 """
 
 import os

@@ -10,7 +10,7 @@ handout tree, written by scripts/handout.py) and, with --extra, hidden/
 (the instructor's hidden tests: DIR's *.c and *.spec, never in the
 handout). Invariant: the zip holds nothing of the lab's solution.
 
-usage: python3 scripts/gradescope/bundle.py LAB OUT.zip [--extra DIR]
+usage: python3 -m scripts.gradescope.bundle LAB OUT.zip [--extra DIR]
            [--budget SECS] [--test-limit SECS]
 """
 

@@ -149,7 +149,7 @@ def grade(root, cfg, notes, start):
     extra = ["EXTRA_USER=" + hidden] if os.path.isdir(hidden) else []
     status, out = run(["make", "-j%d" % (os.cpu_count() or 1), "build"] + extra, work,
                       min(BUILD_LIMIT, budget - MARGIN))
-    cmd = [sys.executable, "tests/grade.py", "--lab", cfg["lab"], "--results", results]
+    cmd = [sys.executable, "-m", "tests.grade", "--lab", cfg["lab"], "--results", results]
     if extra:
         cmd += ["--extra", hidden]
     if status != 0:
