@@ -290,7 +290,7 @@ fuzz-run: build
 
 # The autograder: lab specs in tests/labs/, hidden tests from EXTRA_USER.
 grade-run: build
-	python3 -m tests.grade $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) \
+	python3 -m tests.grade $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) $(if $(JUNIT),--junit $(JUNIT)) \
 		$(if $(EXTRA_USER),--extra $(EXTRA_USER))
 
 handout:
@@ -317,7 +317,7 @@ bench-run: build
 	@bash scripts/deps.sh bench
 	@{ python3 -m tests.bench; echo $$? > build/bench.status; } | tee build/bench.txt
 	@test "$$(cat build/bench.status)" = 0
-	$(PLOTPY) tests/plot_bench.py build/bench.txt docs
+	$(PLOTPY) -m tests.plot_bench build/bench.txt docs
 
 compile_commands.json:
 	@bash scripts/deps.sh compdb

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A system-call fuzz soak: boot calf on 4 harts and run user/fuzz for each
 seed (fresh fs.img per seed, fsck after each boot), then print the totals
 for docs/reliability.md.
@@ -14,8 +13,7 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402
+from tests import harness
 
 
 def seeds_of(text):

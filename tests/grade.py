@@ -51,7 +51,7 @@ so does a frame leak: unless leakcheck = no, a test that leaves the shell
 running is wrapped in two `free` commands, and the free-frame counts must
 match.
 
-usage: python3 -m tests.grade [--lab LAB[,LAB...]] [--results FILE]
+usage: python3 -m tests.grade [--lab LAB[,LAB...]] [--results FILE] [--junit FILE]
                               [--extra DIR] [--list] [--table LAB]
                               [--update-docs]
 Prints one line per graded test, then `Score: N/M`; exits 0 only with
@@ -72,6 +72,7 @@ import shlex
 import signal
 import sys
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from tests import harness
@@ -482,6 +483,25 @@ def summary(doc):
     return "\n".join(rows + ["", "```", doc.get("output", ""), "```"]) + "\n"
 
 
+def junit(doc):
+    """A results.json as JUnit XML, one test case per graded test, for CI
+    services that show tests one by one (the handout's workflow uploads it
+    to GitHub's checks; tests/gradescope_check.py validates it)."""
+    tests = doc["tests"]
+    suite = ET.Element("testsuite", name="grade", tests=str(len(tests)), errors="0",
+                       skipped="0", time=str(doc.get("execution_time", 0)),
+                       failures=str(sum(t["status"] != "passed" for t in tests)))
+    for t in tests:
+        lab, name = t["name"].split(": ", 1)
+        case = ET.SubElement(suite, "testcase", classname="lab." + lab, name=name, time="0")
+        if t["status"] != "passed":
+            ET.SubElement(case, "failure", message=t["output"].split("\n", 1)[0]).text = \
+                t["output"]
+    root = ET.Element("testsuites")
+    root.append(suite)
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
 def read_results(path):
     try:
         with open(path) as f:
@@ -582,6 +602,7 @@ def main():
     ap = argparse.ArgumentParser(description="Grade calf's labs.")
     ap.add_argument("--lab", help="lab(s) to grade, comma separated (default: all ready)")
     ap.add_argument("--results", metavar="FILE", help="also write Gradescope results.json")
+    ap.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
     ap.add_argument("--extra", metavar="DIR", help="instructor's directory of hidden *.spec")
     ap.add_argument("--list", action="store_true", help="list labs and their tests")
     ap.add_argument("--table", metavar="LAB", help="print a lab's grading table")
@@ -654,10 +675,14 @@ def main():
     if args.budget is not None:
         notes.append("time used: %.0f s" % (time.monotonic() - start))
     score, total = score_of(results)
+    doc = results_json(results, time.monotonic() - start, notes)
     if args.results:
         with open(args.results, "w") as f:
-            json.dump(results_json(results, time.monotonic() - start, notes), f, indent=2)
+            json.dump(doc, f, indent=2)
             f.write("\n")
+    if args.junit:
+        with open(args.junit, "w") as f:
+            f.write(junit(doc))
     print("Score: %d/%d" % (score, total))
     return 0 if score == total else 1
 

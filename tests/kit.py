@@ -17,7 +17,7 @@ class CheckFailed(Exception):
 def expect(cond, why, output=""):
     """Fail with `why` (and the output that shows it, if any) unless cond."""
     if not cond:
-        raise CheckFailed(why + ("\n" + output if output else ""))
+        raise CheckFailed(why + ("\n--- output ---\n" + output if output else ""))
 
 
 def sandbox(prefix, make):

@@ -22,9 +22,9 @@ import sys
 import tempfile
 import zipfile
 
+from scripts import handout
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import handout  # noqa: E402
 
 # Gradescope stops a run after the assignment's timeout, 10 minutes unless
 # changed; the budget should match it (the grader keeps a margin).
