@@ -2,8 +2,9 @@
 # run them under QEMU.
 #
 #   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
-#   make test              the whole test suite (harness + host checks), on
-#                          the LOCKCHECK kernel; KSAN=1: on the UBSan kernel
+#   make test              the whole test suite (QEMU tests + host checks), on
+#                          the LOCKCHECK kernel; KSAN=1: on the UBSan kernel;
+#                          J=n workers, T=regex, LIST=1, LF=1 (docs/testing.md)
 #   make qemu KSAN=1       (or LOCKCHECK=1) boot a checking kernel
 #   make bench             benchmarks under -icount (docs/benchmarks.md)
 #   make fuzz SEED=n ITERS=n   a system-call fuzz soak (docs/reliability.md)
@@ -236,26 +237,26 @@ qemu-gdb-run: build
 gdb:
 	gdb-multiarch -q -nx -x .gdbinit
 
-# make test keeps both cores of a two-core machine busy to the end: the
-# harness runs most suites in one lane, and a second lane runs the checks
-# below (host tools, the autograder, gdb: some two and a half minutes,
-# mostly one core) and then the suites and tests in BESIDE, long ones (a
-# MAXFILE-block file, the reliability findings' loops, credtest and
-# usertests under fault injection) chosen so that the two lanes take
-# about as long as each other (measured from a fresh clone: some 5
-# minutes each). A
-# suite or test that grows a lot may call for a different choice (the PASS
-# lines give each test's time).
-BESIDE ?= bigfile,reltest,inject-credtest,inject-usertests
-# Through a variable: a recipe line naming $(MAKE) itself would run even
-# under make -n, and this one runs the whole harness.
-# The checks read the normal kernel/kernel (the one make bench measures),
-# whatever kernel the suites boot: KSAN= LOCKCHECK= make the sub-make's
-# KERNEL, which it exports to them, kernel/kernel.
-CHECKS = $(MAKE) --no-print-directory KSAN= LOCKCHECK= test-checks
+# make test: every check, QEMU tests and host checks, under one runner:
+# pytest with pytest-xdist (tests/conftest.py, docs/testing.md), on J
+# workers (default: one per core). Tests that share images or recorded
+# facts (the crash sweep) run in one worker, in order; the rest go to
+# whichever worker is free, the longest first. J=1 runs them one at a time.
+#   T=REGEX   only the tests whose name matches (and a suite named so)
+#   LIST=1    list the tests      LF=1   rerun the ones that failed last
+# Each test's log is tests/out/NAME.log; the run writes tests/out/junit.xml
+# (JUnit, checked by the run itself) and tests/out/results.tap (TAP), and
+# ends with the line `N passed, N failed`.
+J ?= $(shell nproc 2>/dev/null || echo 2)
+# Debian's python3, which sees Debian's pytest (a python3 first on PATH,
+# such as a pyenv one, may not).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+PYTEST_ARGS = -n $(if $(filter 1,$(J)),0,$(J)) --dist loadgroup \
+	$(if $(T),--only '$(T)') $(if $(LF),--failed) $(if $(LIST),--collect-only -q) \
+	--junitxml=tests/out/junit.xml
 # The image for the tests carries tests/xv6compat (an xv6-style program,
 # built as EXTRA_USER programs are) for the harness's xv6compat test.
-# The suite boots a checking kernel: the LOCKCHECK one, or with KSAN=1 the
+# The suites boot a checking kernel: the LOCKCHECK one, or with KSAN=1 the
 # KSAN one; the UBSan handler's own test always boots the KSAN kernel.
 # The host checks that read the kernel (readpath, loops, gdb) read the
 # normal kernel/kernel, the one make bench measures.
@@ -266,20 +267,8 @@ test-run:
 	@$(MAKE) -j2 --no-print-directory KSAN= LOCKCHECK= EXTRA_USER=tests/xv6compat build
 	@$(MAKE) -j2 --no-print-directory KSAN=1 build/ksan/kernel
 	@$(MAKE) -j2 --no-print-directory KSAN= LOCKCHECK=1 build/lockcheck/kernel
-	KERNEL=$(TEST_KERNEL) KSAN_KERNEL=build/ksan/kernel python3 tests/harness.py --beside $(BESIDE) --beside-first "$(CHECKS)"
-
-test-checks:
-	python3 tests/mkfs_check.py
-	python3 tests/fsck_check.py
-	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
-	python3 tests/layers_check.py
-	NM=$(NM) python3 tests/loops_check.py
-	python3 tests/grade_check.py
-	python3 tests/host_check.py
-	python3 -m tests.plot_bench --check
-	MAKEFLAGS= python3 tests/gradescope_check.py # its own makes, without this one's flags
-	MAKEFLAGS= python3 tests/handout_check.py # builds the mmap handout: its stub must fail labmmap
-	python3 tests/gdb_check.py
+	KERNEL=$(TEST_KERNEL) KSAN_KERNEL=build/ksan/kernel OBJDUMP=$(OBJDUMP) NM=$(NM) \
+		$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # A fuzz soak (docs/reliability.md): user/fuzz SEED ITERS rounds on 4
 # harts, then fsck on the image. make fuzz SEED=7 ITERS=200
@@ -330,6 +319,6 @@ clean:
 	rm -rf build tests/out
 
 .PHONY: FORCE deps check-tools $(TOOL_TARGETS) $(addsuffix -run,$(TOOL_TARGETS)) gdb handout \
-	gradescope clean build compile_commands.json test-checks
+	gradescope clean build compile_commands.json
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -27,6 +27,7 @@ import pytest
 
 from tests import harness, report, slots
 from tests.harness import Generated, Run, TestFailure, expand
+from tests.kit import CheckFailed
 from tests.suites import OPTIONAL, SUITES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -109,6 +110,7 @@ class HostItem(pytest.Item):
         super().__init__(**kw)
         self.module, self.check = module, check
         self.chain = module.__name__
+        self.suite = module.__name__.rsplit(".", 1)[1]
         self.alone, self.subresults = False, []
         mark_chain(self)
 
@@ -155,8 +157,8 @@ def write_log(name, reason, secs):
 def failure_text(name, excinfo):
     """The reason and where to look: the same for every kind of test."""
     e = excinfo.value
-    why = str(e) if isinstance(e, TestFailure) else "%s: %s" % (type(e).__name__, e)
-    if not isinstance(e, TestFailure) and not str(e):
+    why = str(e) if isinstance(e, CheckFailed) else "%s: %s" % (type(e).__name__, e)
+    if not str(e):  # a bare assert or the like: where it was raised says more
         why = str(excinfo.getrepr(style="short"))
     return "%s (log tests/out/%s.log)" % (why, name)
 
@@ -202,7 +204,8 @@ def pytest_collection_modifyitems(session, config, items):
     config.calf_all = list(items)
     pattern = config.getoption("only")
     if pattern:
-        deselect(config, items, [i for i in items if re.search(pattern, i.name)])
+        deselect(config, items, [i for i in items if re.search(pattern, i.name)
+                                 or re.fullmatch(pattern, i.suite)])
     if config.getoption("failed"):
         failed = last_failed()
         deselect(config, items, [i for i in items if i.name in failed])

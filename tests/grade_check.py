@@ -288,7 +288,7 @@ def check_lab_handouts():
                % (lab.name, " ".join(sorted(stubbed - set(lab.student_files)))))
         cmds = handout.workflow_commands(handout.workflow(lab.name))
         expect(cmds == [c.format(lab=lab.name) for _, c in handout.WORKFLOW_STEPS]
-               and "make grade LAB=%s RESULTS=results.json || true" % lab.name in cmds,
+               and "make grade LAB=%s RESULTS=results.json JUNIT=results.xml || true" % lab.name in cmds,
                "the workflow of lab %s does not read back as its steps: %s" % (lab.name, cmds))
         for rel, text in texts.items():
             left = handout.ANY_MARK.search(handout.transform(text, lab.name, rel))

@@ -26,6 +26,9 @@ SUB = "calf-generated"  # the user_properties key of a Generated test's result
 TAP = os.path.join(OUTDIR, "results.tap")
 DURATIONS = os.path.join(OUTDIR, "durations.json")
 FAILED = os.path.join(OUTDIR, "failed.txt")
+# Options that run part of the tests (the workers, not this process, do
+# the selecting under xdist, so the options are what tells).
+PARTIAL = ("only", "failed", "keyword", "markexpr", "lf", "deselect", "collectonly", "exitfirst")
 AFTER = os.path.join(os.path.dirname(OUTDIR), "names-after.txt")
 
 
@@ -36,7 +39,6 @@ class Results:
         self.took = {}
         self.where = {}  # name -> the file it is in
         self.tap = []  # its lines after the plan
-        self.deselected = 0
 
     def record(self, name, ok, reason, secs, where="tests/report.py"):
         """One test's result: the line, the TAP entry, the counts."""
@@ -89,9 +91,6 @@ class Results:
             where, name = report.nodeid.rsplit("::", 1)
             self.record(name, report.passed, reason_of(report), report.duration, where)
 
-    def pytest_deselected(self, items):
-        self.deselected += len(items)
-
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session):
         """The run's own checks (after pytest's JUnit writer has written),
@@ -100,8 +99,8 @@ class Results:
         if self.config.option.xmlpath:
             checks.append(("junit-valid",
                            lambda: results_check.check_junit(self.config.option.xmlpath)))
-        whole = not (self.deselected or session.shouldstop or self.config.getoption("collectonly")
-                     or self.config.args != self.config.getini("testpaths"))
+        whole = not (session.shouldstop or self.config.args != self.config.getini("testpaths")
+                     or any(self.config.getoption(o) for o in PARTIAL))
         if session.testscollected and whole:
             checks.append(("names-kept", self.check_names))
         for name, check in checks:
