@@ -8,8 +8,9 @@ engine tests/harness.py's. Invariants:
 - A chain (tests that share kept images or recorded facts: a suite with a
   `keep`, `disk` or Generated entry, or a host-check module, which shares
   one sandbox) is one xdist group, so `--dist loadgroup` runs it in one
-  worker, in order; and a selected member pulls in the members before it,
-  which it needs (T=crash-wb runs crash-setup and crash-run first).
+  worker, in order; and a selected member of a chain whose tests need the
+  earlier ones (the QEMU chains; a host-check module with IN_ORDER) pulls
+  them in (T=crash-wb runs crash-setup and crash-run first).
 - A Generated entry is one item that runs the tests it makes; each of
   those is reported under its own name (tests/report.py).
 - Every item writes tests/out/NAME.log, and a failure names it.
@@ -71,6 +72,7 @@ class QemuItem(pytest.Item):
         super().__init__(**kw)
         self.entry, self.suite = entry, suite
         self.chain = suite if chained(SUITES[suite]) else None
+        self.needs_earlier = self.chain is not None
         self.alone = getattr(entry, "alone", False)
         mark_chain(self)
         self.subresults = []  # (name, passed, reason, seconds) of Generated tests
@@ -111,6 +113,7 @@ class HostItem(pytest.Item):
         self.module, self.check = module, check
         self.chain = module.__name__
         self.suite = module.__name__.rsplit(".", 1)[1]
+        self.needs_earlier = getattr(module, "IN_ORDER", False)
         self.alone, self.subresults = False, []
         mark_chain(self)
 
@@ -231,10 +234,11 @@ def deselect(config, items, keep):
 
 
 def whole_chains(full, chosen):
-    """chosen, with each chain's members before its last chosen one."""
+    """chosen, with each chain's members before its last chosen one (in a
+    chain whose items need the earlier ones)."""
     last = {}
     for n, item in enumerate(full):
-        if item in chosen and item.chain:
+        if item in chosen and item.needs_earlier:
             last[item.chain] = n
     return [item for n, item in enumerate(full)
             if item in chosen or (item.chain in last and n < last[item.chain])]

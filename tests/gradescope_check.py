@@ -281,6 +281,7 @@ def check_junit_report(repo, tests):
 fixture = sandbox("calf-gradescope-check-", Gradescope)
 # In order, in one process (tests/conftest.py): the zip and setup.sh come
 # first, and every later check grades with what they made.
+IN_ORDER = True
 CHECKS = [("gradescope-zip", Gradescope.build_zip), ("gradescope-setup", Gradescope.setup),
           ("gradescope-reference", check_reference), ("gradescope-stub", check_stub),
           ("gradescope-broken", check_broken), ("gradescope-misbehaving", check_misbehaving),
