@@ -133,7 +133,11 @@ $(KERNEL): $(KOBJS) kernel/kernel.ld
 ULIB_OBJS := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o user/tree.o
 ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c user/tree.c
 ULIB := user/ulib.a
-UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
+# A program of several files is a folder, user/NAME/*.c, linked as user/_NAME
+# (usertests: one file per concern).
+UMULTI := $(patsubst user/%/,%,$(dir $(wildcard user/*/*.c)))
+UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c))) \
+	$(addprefix user/_,$(sort $(UMULTI)))
 
 user/%.o: user/%.c
 	$(CC) $(UCFLAGS) -c -o $@ $<
@@ -147,6 +151,11 @@ $(ULIB): $(ULIB_OBJS)
 
 user/_%: user/%.o $(ULIB) user/user.ld
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB)
+
+.SECONDEXPANSION:
+$(addprefix user/_,$(sort $(UMULTI))): user/_%: $$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c))) \
+		$(ULIB) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(filter %.o,$^) $(ULIB)
 
 # Instructors' extra programs: every DIR/*.c becomes build/extra/_NAME.
 ifneq ($(EXTRA_USER),)
@@ -199,7 +208,7 @@ fs.img: mkfs/mkfs build/README $(FSPROGS) build/fs.list
 
 build: $(KERNEL) fs.img mkfs/fsck
 
--include $(KOBJS:.o=.d) user/*.d
+-include $(KOBJS:.o=.d) user/*.d user/*/*.d
 
 # --- running ---------------------------------------------------------------
 QEMUOPTS = -machine virt -bios default -kernel $(KERNEL) -m $(MEM) -smp $(CPUS) \

@@ -45,7 +45,7 @@ import zipfile
 
 from scripts import handout
 from tests import grade, results_check
-from tests.kit import CheckFailed, expect, sandbox
+from tests.kit import CheckFailed, expect, other_tree_env, sandbox
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -79,7 +79,8 @@ static void misbehave(void) {
 
 
 def sh(cmd, cwd, env=None, timeout=900):
-    r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    """Run cmd in another tree (the zip's), with none of this run's paths."""
+    r = subprocess.run(cmd, cwd=cwd, env=env or other_tree_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=timeout)
     return r.returncode, r.stdout.decode("utf-8", "replace")
 
@@ -244,7 +245,7 @@ def check_workflow(gs):
     shutil.copytree(os.path.join(gs.root, "source", "calf"), repo, symlinks=True)
     cmds = handout.workflow_commands(read(os.path.join(repo, handout.WORKFLOW)))
     expect(len(cmds) == len(handout.WORKFLOW_STEPS), "workflow commands: %s" % cmds)
-    env = dict(os.environ, GITHUB_STEP_SUMMARY=os.path.join(gs.tmp, "summary.md"))
+    env = dict(other_tree_env(), GITHUB_STEP_SUMMARY=os.path.join(gs.tmp, "summary.md"))
     for n, cmd in enumerate(cmds, 1):
         status, out = sh(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", cmd],
                          repo, env)

@@ -30,7 +30,7 @@ import tempfile
 
 from scripts import handout
 from tests import harness
-from tests.kit import CheckFailed
+from tests.kit import CheckFailed, other_tree_env
 from tests.suites import BY_NAME
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,18 +40,6 @@ ROOT = os.path.dirname(HERE)
 LABS = {
     "mmap": ("labmmap", r"file mappings are not implemented yet \(lab mmap\)"),
 }
-# Environment a sub-build and its harness must not inherit: they use the
-# handout's own kernel and image, built without this run's flags.
-NOT_INHERITED = ("KERNEL", "KSAN_KERNEL", "FSIMG", "FSCK", "MKFS", "MAKEFLAGS", "MAKELEVEL",
-                 "MFLAGS", "EXTRA_USER", "KSAN", "LOCKCHECK", "CALF_SLOTS", "PYTEST_XDIST_WORKER",
-                 "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID", "PYTEST_CURRENT_TEST")
-
-
-
-def clean_env():
-    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-
-
 def tail(text, n=15):
     return "\n".join(text.rstrip().splitlines()[-n:])
 
@@ -70,14 +58,14 @@ def check_stub(lab, test, stub_says):
     try:
         tree = os.path.join(tmp, "calf")
         handout.write_handout(lab, tree)
-        r = subprocess.run(["make", "-j2", "build"], cwd=tree, env=clean_env(),
+        r = subprocess.run(["make", "-j2", "build"], cwd=tree, env=other_tree_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
         if r.returncode != 0:
             raise CheckFailed("the %s handout does not build:\n%s"
                               % (lab, tail(r.stdout.decode("utf-8", "replace"))))
         r = subprocess.run([sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider",
                             "--only", "^%s$" % re.escape(test)],
-                           cwd=tree, env=clean_env(), stdout=subprocess.PIPE,
+                           cwd=tree, env=other_tree_env(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=600)
         out = r.stdout.decode("utf-8", "replace")
         logpath = os.path.join(tree, "tests", "out", test + ".log")
