@@ -147,18 +147,18 @@ void release_pages(int n) {
 // the harts allow.
 static int gate[2];
 
-static void gate_open(void) {
+void gate_open(void) {
   EXPECT(pipe(gate), 0);
 }
 
-static void gate_wait(void) {
+void gate_wait(void) {
   char c;
   close(gate[1]);
   EXPECT(read(gate[0], &c, 1), 1);
   close(gate[0]);
 }
 
-static void gate_release(int n) {
+void gate_release(int n) {
   close(gate[0]);
   for (int i = 0; i < n; i++)
     EXPECT(write(gate[1], "g", 1), 1);

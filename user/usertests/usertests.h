@@ -66,6 +66,9 @@ void write_fault_addr(void);
 void call_fault_addr(void);
 int grab_all_pages(void);
 void release_pages(int n);
+void gate_open(void);
+void gate_wait(void);
+void gate_release(int n);
 
 // files.c: file tests
 void t_smallfile(void);
