@@ -28,7 +28,7 @@ DURATIONS = os.path.join(OUTDIR, "durations.json")
 FAILED = os.path.join(OUTDIR, "failed.txt")
 # Options that run part of the tests (the workers, not this process, do
 # the selecting under xdist, so the options are what tells).
-PARTIAL = ("only", "failed", "keyword", "markexpr", "lf", "deselect", "collectonly", "exitfirst")
+PARTIAL = ("only", "failed", "keyword", "markexpr", "lf", "deselect", "collectonly", "maxfail")
 AFTER = os.path.join(os.path.dirname(OUTDIR), "names-after.txt")
 
 

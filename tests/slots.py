@@ -10,7 +10,9 @@ process dies, so a killed worker never leaves a slot taken.
 Why a hart is not a whole core: under QEMU's TCG each hart is a host
 thread, and an idle hart waits in WFI without using its core; most tests
 run one busy process on their three harts. So a test weighs one slot per
-two harts (a 4-hart storm or fuzz run weighs two), at least one.
+two harts (a 4-hart storm or fuzz run weighs two), at least one, and at
+most half the slots: no test but one marked alone keeps the machine from
+running two at once (on two cores every test weighs one).
 """
 
 import contextlib
@@ -31,7 +33,7 @@ def total():
 def weight(cpus, alone=False):
     """The slots a test of `cpus` harts takes."""
     n = total()
-    return n if alone else min(n, max(1, cpus // 2))
+    return n if alone else max(1, min(cpus // 2, n // 2))
 
 
 def _open(name):
