@@ -23,6 +23,7 @@ import importlib
 import json
 import os
 import re
+import signal
 import time
 
 import pytest
@@ -56,10 +57,20 @@ def pytest_configure(config):
     # test's flags (-j, variables).
     for var in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
         os.environ.pop(var, None)
-    if not hasattr(config, "workerinput"):  # the controller: one count for all workers
+    if hasattr(config, "workerinput"):
+        harness.die_with_parent(signal.SIGTERM)  # and its QEMU dies with it
+    else:  # the controller: one count of slots for all workers
         os.environ.setdefault("CALF_SLOTS", str(config.getoption("numprocesses", 0) or 1))
+        # SIGTERM (CI's stop) and SIGHUP unwind like Ctrl-C: pytest ends
+        # the workers, and every QEMU with its worker.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, interrupt)
     config.pluginmanager.register(Chains(), "calf-chains")
     config.pluginmanager.register(report, "calf-report")
+
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def chained(entries):
@@ -75,7 +86,6 @@ class QemuItem(pytest.Item):
         self.entry, self.suite = entry, suite
         self.chain = suite if chained(SUITES[suite]) else None
         self.needs_earlier = self.chain is not None
-        self.alone = getattr(entry, "alone", False)
         mark_chain(self)
         self.subresults = []  # (name, passed, reason, seconds) of Generated tests
 
@@ -87,7 +97,7 @@ class QemuItem(pytest.Item):
             raise TestFailure("needs the fact %s, which an earlier test of the %s suite "
                               "records (it did not pass)" % (e, self.suite))
         for test in tests:
-            with slots.held(slots.weight(test.cpus, self.alone)):
+            with slots.held(slots.weight(test.cpus, test.alone)):
                 ok, reason, secs = harness.run_test(test, run)
             if isinstance(self.entry, Generated):
                 self.subresults.append((test.name, ok, reason, secs))
@@ -95,10 +105,13 @@ class QemuItem(pytest.Item):
                 raise TestFailure(reason)
         bad = [s[0] for s in self.subresults if not s[1]]
         if bad:
-            raise TestFailure("%d of the %d tests it made failed: %s"
-                              % (len(bad), len(tests), " ".join(bad)))
+            raise TestFailure("%d of the %d tests it made failed (logs %s)"
+                              % (len(bad), len(tests),
+                                 " ".join("tests/out/%s.log" % n for n in bad)))
 
     def repr_failure(self, excinfo):
+        if isinstance(self.entry, Generated) and self.subresults:
+            return str(excinfo.value)  # it names its tests' logs; it has none of its own
         return failure_text(self.name, excinfo)
 
     def reportinfo(self):
@@ -116,7 +129,7 @@ class HostItem(pytest.Item):
         self.chain = module.__name__
         self.suite = module.__name__.rsplit(".", 1)[1]
         self.needs_earlier = getattr(module, "IN_ORDER", False)
-        self.alone, self.subresults = False, []
+        self.subresults = []
         mark_chain(self)
 
     def runtest(self):

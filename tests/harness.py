@@ -178,11 +178,15 @@ def _load_libc():
 _LIBC = _load_libc()  # loaded before any fork: dlopen is unsafe in a child
 
 
-def _in_child_before_exec():
-    # PR_SET_PDEATHSIG (1): the kernel SIGKILLs QEMU if the harness dies
-    # without running its cleanup (kill -9, OOM killer).
+def die_with_parent(sig):
+    """PR_SET_PDEATHSIG (1): the kernel sends this process `sig` when the
+    thread that started it dies, cleanup or not (kill -9, OOM killer)."""
     if _LIBC is not None:
-        _LIBC.prctl(1, signal.SIGKILL, 0, 0, 0)
+        _LIBC.prctl(1, sig, 0, 0, 0)
+
+
+def _in_child_before_exec():
+    die_with_parent(signal.SIGKILL)  # QEMU, if the harness dies without its finally
 
 
 class Console:

@@ -149,10 +149,32 @@ def inline_calls(path):
     return {(name, called) for name, body in bodies for called in CALL.findall(body)}
 
 
+class Excused:
+    """A table of exceptions, and which of them a check met: one that
+    none met has rotted, and is a problem too."""
+
+    def __init__(self, table, what):
+        self.table, self.what, self.used = table, what, set()
+
+    def excuses(self, pair):
+        if pair in self.table:
+            self.used.add(pair)
+            return True
+        return False
+
+    def stale(self):
+        return ["%s %s -> %s matches nothing any more" % ((self.what,) + pair)
+                for pair in sorted(set(self.table) - self.used)]
+
+
+def layer_name(i):
+    return LAYERS[i][0] if i is not None else "kernel/*.h"
+
+
 def inline_crossings(defs):
-    """Problems and the exceptions used: calls from headers' inline code
-    into a higher layer than the header's (any layer, for kernel/*.h)."""
-    bad, used = [], set()
+    """Problems: calls from headers' inline code into a higher layer than
+    the header's (any layer, for kernel/*.h)."""
+    bad, excused = [], Excused(INLINE_EXCEPTIONS, "inline exception")
     for header in (p for p in kernel_files() if p.endswith(".h")):
         mine = layer_of(header)
         for name, called in sorted(inline_calls(header)):
@@ -160,21 +182,17 @@ def inline_crossings(defs):
             theirs = layer_of(target) if target else None
             if theirs is None or (mine is not None and theirs <= mine):
                 continue
-            if (header, called) in INLINE_EXCEPTIONS:
-                used.add((header, called))
-                continue
-            bad.append("%s (%s): %s() calls %s() of %s (%s), in every file that includes it"
-                       % (header, LAYERS[mine][0] if mine is not None else "kernel/*.h",
-                          name, called, target, LAYERS[theirs][0]))
-    for pair in sorted(set(INLINE_EXCEPTIONS) - used):
-        bad.append("inline exception %s -> %s() matches no call any more" % pair)
-    return bad
+            if not excused.excuses((header, called)):
+                bad.append("%s (%s): %s() calls %s() of %s (%s), in every file that includes "
+                           "it" % (header, layer_name(mine), name, called, target,
+                                   layer_name(theirs)))
+    return bad + excused.stale()
 
 
 def include_crossings():
     """Problems: includes of a higher layer's header (and exceptions that
     match none)."""
-    bad, used = [], set()
+    bad, excused = [], Excused(EXCEPTIONS, "exception")
     for path in kernel_files():
         try:
             mine = layer_of(path)
@@ -185,19 +203,14 @@ def include_crossings():
             theirs = layer_of(header)
             if mine is None or theirs is None or theirs <= mine:
                 continue
-            if (path, header) in EXCEPTIONS:
-                used.add((path, header))
-                continue
-            bad.append("%s (%s) includes %s (%s, a higher layer)"
-                       % (path, LAYERS[mine][0] if mine is not None else "kernel/*.h",
-                          header, LAYERS[theirs][0]))
+            if not excused.excuses((path, header)):
+                bad.append("%s (%s) includes %s (%s, a higher layer)"
+                           % (path, layer_name(mine), header, layer_name(theirs)))
         if mine is None:
             for header in includes(path):
                 if layer_of(header) is not None:
                     bad.append("%s, shared by every layer, includes %s" % (path, header))
-    for pair in sorted(set(EXCEPTIONS) - used):
-        bad.append("exception %s -> %s matches no include any more" % pair)
-    return bad
+    return bad + excused.stale()
 
 
 def check_layers():
