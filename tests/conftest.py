@@ -23,6 +23,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import signal
 import time
 
@@ -34,6 +35,7 @@ from tests.kit import CheckFailed
 from tests.suites import OPTIONAL, SUITES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RUN_TMP = os.path.join(harness.OUTDIR, ".tmp", str(os.getpid()))  # the controller's pid
 HOST_CHECKS = ("mkfs_check", "fsck_check", "readpath_check", "layers_check", "loops_check",
                "grade_check", "host_check", "plot_bench", "gradescope_check", "handout_check",
                "gdb_check", "names_check")
@@ -58,19 +60,43 @@ def pytest_configure(config):
     for var in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
         os.environ.pop(var, None)
     if hasattr(config, "workerinput"):
-        harness.die_with_parent(signal.SIGTERM)  # and its QEMU dies with it
+        # A worker dies with the controller, even by kill -9, and its QEMU
+        # with it (the engine gives each QEMU a parent-death signal).
+        harness.die_with_parent(signal.SIGKILL)
     else:  # the controller: one count of slots for all workers
         os.environ.setdefault("CALF_SLOTS", str(config.getoption("numprocesses", 0) or 1))
-        # SIGTERM (CI's stop) and SIGHUP unwind like Ctrl-C: pytest ends
-        # the workers, and every QEMU with its worker.
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        # Ctrl-C, SIGTERM (CI's stop) and SIGHUP: see interrupt().
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, interrupt)
+        # The workers' temporary files (disk copies, kept images, sandboxes)
+        # go in a folder of this run's, which pytest_unconfigure removes:
+        # a worker killed mid-test leaves nothing in /tmp.
+        os.environ["TMPDIR"] = RUN_TMP
+        os.makedirs(RUN_TMP, exist_ok=True)
     config.pluginmanager.register(Chains(), "calf-chains")
     config.pluginmanager.register(report, "calf-report")
 
 
 def interrupt(signum, frame):
+    """Stop at once: kill the workers (an xdist worker runs its test in a
+    thread a signal cannot reach, so it would finish the test first), which
+    takes each one's QEMU with it, then end the run as Ctrl-C does."""
+    for pid in children():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def children():
+    """This process's children: the xdist workers (their QEMUs are theirs),
+    or under J=1 the QEMU or the tool a test runs."""
+    pids = []
+    for task in os.listdir("/proc/self/task"):
+        with open("/proc/self/task/%s/children" % task) as f:
+            pids += [int(p) for p in f.read().split()]
+    return pids
 
 
 def chained(entries):
@@ -322,3 +348,8 @@ FIXTURES = _PerProcess()  # by host-check module
 def pytest_sessionfinish(session):
     RUNS.close()
     FIXTURES.close()
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(RUN_TMP, ignore_errors=True)

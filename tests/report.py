@@ -84,9 +84,9 @@ class Results:
             if report.nodeid.endswith("::" + name):
                 continue  # the entry made one test of its own name: its report says it
             for when in ("setup", "call", "teardown"):
+                outcome = "failed" if when == "call" and not ok else "passed"
                 self.config.hook.pytest_runtest_logreport(
-                    report=sub_report(report, name, when, ok and "passed" or "failed"
-                                      if when == "call" else "passed", reason, secs))
+                    report=sub_report(report, name, when, outcome, reason, secs))
         if report.when == "call" or (report.when == "setup" and not report.passed):
             where, name = report.nodeid.rsplit("::", 1)
             self.record(name, report.passed, reason_of(report), report.duration, where)
@@ -109,6 +109,11 @@ class Results:
                 self.record(name, True, None, 0.0)
             except CheckFailed as e:
                 self.record(name, False, str(e), 0.0)
+        if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            # Interrupted, no test matched, an error in collection: the
+            # closing line must not read as a clean run.
+            self.record("runner", False, "pytest ended: %s"
+                        % pytest.ExitCode(session.exitstatus).name.lower().replace("_", " "), 0.0)
         if self.failed and session.exitstatus == 0:
             session.exitstatus = 1
         if not self.config.getoption("collectonly"):
