@@ -32,7 +32,7 @@ import pytest
 from tests import harness, report, slots
 from tests.harness import Generated, Run, TestFailure, expand
 from tests.kit import CheckFailed
-from tests.suites import OPTIONAL, SUITES
+from tests.suites import MODULE_OF, OPTIONAL, SUITES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_TMP = os.path.join(harness.OUTDIR, ".tmp", str(os.getpid()))  # the controller's pid
@@ -211,7 +211,7 @@ class SuiteFile(pytest.File):
     def collect(self):
         mod = self.path.stem
         for suite, entries in SUITES.items():
-            if SUITES_OF.get(suite) != mod:
+            if MODULE_OF.get(suite) != mod:
                 continue
             if suite in OPTIONAL and suite not in self.config.getoption("suites").split(","):
                 continue
@@ -226,15 +226,8 @@ class CheckFile(pytest.File):
             yield HostItem.from_parent(self, name=name, module=module, check=check)
 
 
-# suite -> the tests/suites module that defines it
-SUITES_OF = {s: m for m in ("boot", "memory", "snapshots", "practice", "creds", "fs", "crash",
-                            "bench", "harts", "containers", "reliability", "checkers")
-             for s in importlib.import_module("tests.suites." + m).SUITES}
-SUITES_OF["sharedpt"] = "memory"
-
-
 def pytest_collect_file(file_path, parent):
-    if file_path.parent.name == "suites" and file_path.stem in SUITES_OF.values():
+    if file_path.parent.name == "suites" and file_path.stem in MODULE_OF.values():
         return SuiteFile.from_parent(parent, path=file_path)
     if file_path.parent == parent.config.rootpath / "tests" and file_path.stem in HOST_CHECKS:
         return CheckFile.from_parent(parent, path=file_path)

@@ -100,7 +100,7 @@ class Results:
             checks.append(("junit-valid",
                            lambda: results_check.check_junit(self.config.option.xmlpath)))
         whole = not (session.shouldstop or self.config.args != self.config.getini("testpaths")
-                     or any(self.config.getoption(o) for o in PARTIAL))
+                     or any(self.config.getoption(o, None) for o in PARTIAL))
         if session.testscollected and whole:
             checks.append(("names-kept", self.check_names))
         for name, check in checks:

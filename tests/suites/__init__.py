@@ -10,15 +10,18 @@ from tests.suites import (bench, boot, checkers, containers, crash, creds, fs, h
                           practice, reliability, snapshots)
 
 _AREAS = {}
+MODULE_OF = {}  # suite -> the name of the module here that defines it
 for _module in (boot, memory, snapshots, practice, creds, fs, crash, bench, harts, containers,
                 reliability, checkers):
     _AREAS.update(_module.SUITES)
+    MODULE_OF.update(dict.fromkeys(_module.SUITES, _module.__name__.rsplit(".", 1)[1]))
 
 ORDER = ("boot", "panic", "shell", "cow", "mmap", "spawn", "snapshots", "practice", "creds",
          "usertests", "xv6compat", "bigfile", "reflink", "crash", "log", "bench", "sharedpt",
          "harts", "containers", "reliability", "inject", "checkers")
 _AREAS["sharedpt"] = memory.sharedpt_suite(
     {k: _AREAS[k] for k in ORDER[:ORDER.index("sharedpt")]})
+MODULE_OF["sharedpt"] = "memory"
 SUITES = {k: _AREAS[k] for k in ORDER}
 assert set(SUITES) == set(_AREAS), "a suite missing from ORDER"
 
