@@ -128,6 +128,11 @@ class Results:
             f.write("".join("%s %s\n" % (self.where[n], n) for n in sorted(self.took)))
         results_check.check_names(set(self.took))
 
+    def pytest_sessionstart(self, session):
+        tr = self.config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:  # (it is there by now)
+            tr.showfspath = False  # a PASS or FAIL line per test says it all
+
     def pytest_report_teststatus(self, report, config):
         """No progress letters: the PASS and FAIL lines say it."""
         if report.when == "call":
@@ -162,9 +167,6 @@ def sub_report(parent, name, when, outcome, reason, secs):
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(Results(config), "calf-results")
-        tr = config.pluginmanager.get_plugin("terminalreporter")
-        if tr is not None:
-            tr.showfspath = False  # a PASS or FAIL line per test says it all
 
 
 def pytest_runtest_makereport(item, call):
