@@ -243,8 +243,8 @@ def pytest_collection_modifyitems(session, config, items):
     if pattern:
         deselect(config, items, [i for i in items if re.search(pattern, i.name)
                                  or re.fullmatch(pattern, i.suite)])
-    if config.getoption("failed"):
-        failed = last_failed()
+    failed = last_failed() if config.getoption("failed") else None
+    if failed:  # none recorded: everything, as pytest's --lf does
         deselect(config, items, [i for i in items if i.name in failed])
 
 
