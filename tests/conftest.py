@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import time
 
 import pytest
@@ -35,7 +36,8 @@ from tests.kit import CheckFailed
 from tests.suites import MODULE_OF, OPTIONAL, SUITES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUN_TMP = os.path.join(harness.OUTDIR, ".tmp", str(os.getpid()))  # the controller's pid
+# Outside the tree: make gradescope and make handout refuse to write into it.
+RUN_TMP = os.path.join(tempfile.gettempdir(), "calf-run-%d" % os.getpid())  # the controller's
 HOST_CHECKS = ("mkfs_check", "fsck_check", "readpath_check", "layers_check", "loops_check",
                "grade_check", "host_check", "plot_bench", "gradescope_check", "handout_check",
                "gdb_check", "names_check")
