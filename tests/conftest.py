@@ -73,7 +73,7 @@ def pytest_configure(config):
         # The workers' temporary files (disk copies, kept images, sandboxes)
         # go in a folder of this run's, which pytest_unconfigure removes:
         # a worker killed mid-test leaves nothing in /tmp.
-        os.environ["TMPDIR"] = RUN_TMP
+        os.environ["TMPDIR"] = tempfile.tempdir = RUN_TMP  # (J=1 runs tests here)
         os.makedirs(RUN_TMP, exist_ok=True)
     config.pluginmanager.register(Chains(), "calf-chains")
     config.pluginmanager.register(report, "calf-report")

@@ -96,12 +96,13 @@ class Results:
         """The run's own checks (after pytest's JUnit writer has written),
         as results of their own: they fail the run like any test."""
         checks = []
-        if self.config.option.xmlpath:
+        ended = session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        if self.config.option.xmlpath and ended:  # (a stopped run's file may be cut short)
             checks.append(("junit-valid",
                            lambda: results_check.check_junit(self.config.option.xmlpath)))
         whole = not (session.shouldstop or self.config.args != self.config.getini("testpaths")
                      or any(self.config.getoption(o, None) for o in PARTIAL))
-        if session.testscollected and whole:
+        if session.testscollected and whole and ended:
             checks.append(("names-kept", self.check_names))
         for name, check in checks:
             try:
@@ -109,7 +110,7 @@ class Results:
                 self.record(name, True, None, 0.0)
             except CheckFailed as e:
                 self.record(name, False, str(e), 0.0)
-        if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        if not ended:
             # Interrupted, no test matched, an error in collection: the
             # closing line must not read as a clean run.
             self.record("runner", False, "pytest ended: %s"
