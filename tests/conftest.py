@@ -18,6 +18,7 @@ engine tests/harness.py's. Invariants:
   and a test marked alone takes them all.
 """
 
+import atexit
 import contextlib
 import importlib
 import json
@@ -71,10 +72,13 @@ def pytest_configure(config):
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, interrupt)
         # The workers' temporary files (disk copies, kept images, sandboxes)
-        # go in a folder of this run's, which pytest_unconfigure removes:
+        # go in a folder of this run's, removed as the run exits:
         # a worker killed mid-test leaves nothing in /tmp.
         os.environ["TMPDIR"] = tempfile.tempdir = RUN_TMP  # (J=1 runs tests here)
         os.makedirs(RUN_TMP, exist_ok=True)
+        # At exit, after pytest's own clean-up of its folder in there (the
+        # later registered runs first).
+        atexit.register(shutil.rmtree, RUN_TMP, True)
     config.pluginmanager.register(Chains(), "calf-chains")
     config.pluginmanager.register(report, "calf-report")
 
@@ -241,13 +245,14 @@ def pytest_collection_modifyitems(session, config, items):
     """T=: keep only the matching names. Remember the whole list, for the
     chains (pytest_collection_modifyitems below runs after --lf's)."""
     config.calf_all = list(items)
+    chosen = items
     pattern = config.getoption("only")
     if pattern:
-        deselect(config, items, [i for i in items if re.search(pattern, i.name)
-                                 or re.fullmatch(pattern, i.suite)])
+        chosen = [i for i in chosen if re.search(pattern, i.name) or re.fullmatch(pattern, i.suite)]
     failed = last_failed() if config.getoption("failed") else None
     if failed:  # none recorded: everything, as pytest's --lf does
-        deselect(config, items, [i for i in items if i.name in failed])
+        chosen = [i for i in chosen if i.name in failed]
+    deselect(config, items, whole_chains(items, set(chosen)))
 
 
 def last_failed():
@@ -299,13 +304,12 @@ def longest_first(items):
 
 
 class Chains:
-    """Runs after every other plugin's collection_modifyitems (--lf)."""
+    """Runs after every other plugin's collection_modifyitems (pytest's
+    own -k, --lf): puts back what chosen chain members need, and orders."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session, config, items):
-        chosen = set(items)
-        whole = whole_chains(config.calf_all, chosen)
-        deselect(config, items, longest_first(whole))
+        items[:] = longest_first(whole_chains(config.calf_all, set(items)))
 
 
 class _PerProcess:
@@ -344,7 +348,3 @@ def pytest_sessionfinish(session):
     RUNS.close()
     FIXTURES.close()
 
-
-def pytest_unconfigure(config):
-    if not hasattr(config, "workerinput"):
-        shutil.rmtree(RUN_TMP, ignore_errors=True)

@@ -96,6 +96,8 @@ class Results:
         """The run's own checks (after pytest's JUnit writer has written),
         as results of their own: they fail the run like any test."""
         checks = []
+        if self.config.getoption("collectonly"):
+            return  # LIST=1: nothing ran, nothing to check or write
         ended = session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
         if self.config.option.xmlpath and ended:  # (a stopped run's file may be cut short)
             checks.append(("junit-valid",
@@ -117,8 +119,7 @@ class Results:
                         % pytest.ExitCode(session.exitstatus).name.lower().replace("_", " "), 0.0)
         if self.failed and session.exitstatus == 0:
             session.exitstatus = 1
-        if not self.config.getoption("collectonly"):
-            self.write()
+        self.write()
 
     def check_names(self):
         """A whole run: every name of before still runs; the names it ran
