@@ -2,8 +2,9 @@
 # run them under QEMU.
 #
 #   make qemu              boot to a shell (CPUS=3, MEM=128M, BOOTARGS=...)
-#   make test              the whole test suite (harness + host checks), on
-#                          the LOCKCHECK kernel; KSAN=1: on the UBSan kernel
+#   make test              the whole test suite (QEMU tests + host checks), on
+#                          the LOCKCHECK kernel; KSAN=1: on the UBSan kernel;
+#                          J=n workers, T=regex, LIST=1, LF=1 (docs/testing.md)
 #   make qemu KSAN=1       (or LOCKCHECK=1) boot a checking kernel
 #   make bench             benchmarks under -icount (docs/benchmarks.md)
 #   make fuzz SEED=n ITERS=n   a system-call fuzz soak (docs/reliability.md)
@@ -132,7 +133,11 @@ $(KERNEL): $(KOBJS) kernel/kernel.ld
 ULIB_OBJS := user/ulib.o user/usys.o user/printf.o user/umalloc.o user/testlib.o user/tree.o
 ULIB_SRCS := user/ulib.c user/printf.c user/umalloc.c user/testlib.c user/tree.c
 ULIB := user/ulib.a
-UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c)))
+# A program of several files is a folder, user/NAME/*.c, linked as user/_NAME
+# (usertests: one file per concern).
+UMULTI := $(patsubst user/%/,%,$(dir $(wildcard user/*/*.c)))
+UPROGS := $(patsubst user/%.c,user/_%,$(filter-out $(ULIB_SRCS),$(wildcard user/*.c))) \
+	$(addprefix user/_,$(sort $(UMULTI)))
 
 user/%.o: user/%.c
 	$(CC) $(UCFLAGS) -c -o $@ $<
@@ -146,6 +151,11 @@ $(ULIB): $(ULIB_OBJS)
 
 user/_%: user/%.o $(ULIB) user/user.ld
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB)
+
+.SECONDEXPANSION:
+$(addprefix user/_,$(sort $(UMULTI))): user/_%: $$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c))) \
+		$(ULIB) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(filter %.o,$^) $(ULIB)
 
 # Instructors' extra programs: every DIR/*.c becomes build/extra/_NAME.
 ifneq ($(EXTRA_USER),)
@@ -203,7 +213,7 @@ fs.img: mkfs/mkfs build/README $(FSPROGS) build/fs.list
 
 build: $(KERNEL) fs.img mkfs/fsck mkfs/ckptdump
 
--include $(KOBJS:.o=.d) user/*.d
+-include $(KOBJS:.o=.d) user/*.d user/*/*.d
 
 # --- running ---------------------------------------------------------------
 QEMUOPTS = -machine virt -bios default -kernel $(KERNEL) -m $(MEM) -smp $(CPUS) \
@@ -241,26 +251,26 @@ qemu-gdb-run: build
 gdb:
 	gdb-multiarch -q -nx -x .gdbinit
 
-# make test keeps both cores of a two-core machine busy to the end: the
-# harness runs most suites in one lane, and a second lane runs the checks
-# below (host tools, the autograder, gdb: some two and a half minutes,
-# mostly one core) and then the suites and tests in BESIDE, long ones (a
-# MAXFILE-block file, the reliability findings' loops, credtest and
-# usertests under fault injection) chosen so that the two lanes take
-# about as long as each other (measured from a fresh clone: some 5
-# minutes each). A
-# suite or test that grows a lot may call for a different choice (the PASS
-# lines give each test's time).
-BESIDE ?= bigfile,reltest,inject-credtest,inject-usertests
-# Through a variable: a recipe line naming $(MAKE) itself would run even
-# under make -n, and this one runs the whole harness.
-# The checks read the normal kernel/kernel (the one make bench measures),
-# whatever kernel the suites boot: KSAN= LOCKCHECK= make the sub-make's
-# KERNEL, which it exports to them, kernel/kernel.
-CHECKS = $(MAKE) --no-print-directory KSAN= LOCKCHECK= test-checks
+# make test: every check, QEMU tests and host checks, under one runner:
+# pytest with pytest-xdist (tests/conftest.py, docs/testing.md), on J
+# workers (default: one per core). Tests that share images or recorded
+# facts (the crash sweep) run in one worker, in order; the rest go to
+# whichever worker is free, the longest first. J=1 runs them one at a time.
+#   T=REGEX   only the tests whose name matches (and a suite named so)
+#   LIST=1    list the tests      LF=1   rerun the ones that failed last
+# Each test's log is tests/out/NAME.log; the run writes tests/out/junit.xml
+# (JUnit, checked by the run itself) and tests/out/results.tap (TAP), and
+# ends with the line `N passed, N failed`.
+J ?= $(shell nproc 2>/dev/null || echo 2)
+# Debian's python3, which sees Debian's pytest (a python3 first on PATH,
+# such as a pyenv one, may not).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+PYTEST_ARGS = -n $(if $(filter 1,$(J)),0,$(J)) --dist loadgroup \
+	$(if $(T),--only '$(T)') $(if $(LF),--failed) $(if $(LIST),--collect-only -q) \
+	--junitxml=tests/out/junit.xml
 # The image for the tests carries tests/xv6compat (an xv6-style program,
 # built as EXTRA_USER programs are) for the harness's xv6compat test.
-# The suite boots a checking kernel: the LOCKCHECK one, or with KSAN=1 the
+# The suites boot a checking kernel: the LOCKCHECK one, or with KSAN=1 the
 # KSAN one; the UBSan handler's own test always boots the KSAN kernel.
 # The host checks that read the kernel (readpath, loops, gdb) read the
 # normal kernel/kernel, the one make bench measures.
@@ -271,32 +281,19 @@ test-run:
 	@$(MAKE) -j2 --no-print-directory KSAN= LOCKCHECK= EXTRA_USER=tests/xv6compat build
 	@$(MAKE) -j2 --no-print-directory KSAN=1 build/ksan/kernel
 	@$(MAKE) -j2 --no-print-directory KSAN= LOCKCHECK=1 build/lockcheck/kernel
-	KERNEL=$(TEST_KERNEL) KSAN_KERNEL=build/ksan/kernel python3 tests/harness.py --beside $(BESIDE) --beside-first "$(CHECKS)"
-
-test-checks:
-	python3 tests/mkfs_check.py
-	python3 tests/fsck_check.py
-	python3 tests/ckptdump_check.py
-	OBJDUMP=$(OBJDUMP) python3 tests/readpath_check.py
-	python3 tests/layers_check.py
-	NM=$(NM) python3 tests/loops_check.py
-	python3 tests/grade_check.py
-	python3 tests/host_check.py
-	python3 tests/plot_bench.py --check
-	MAKEFLAGS= python3 tests/gradescope_check.py # its own makes, without this one's flags
-	MAKEFLAGS= python3 tests/handout_check.py # builds the mmap handout: its stub must fail labmmap
-	python3 tests/gdb_check.py
+	KERNEL=$(TEST_KERNEL) KSAN_KERNEL=build/ksan/kernel OBJDUMP=$(OBJDUMP) NM=$(NM) \
+		$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # A fuzz soak (docs/reliability.md): user/fuzz SEED ITERS rounds on 4
 # harts, then fsck on the image. make fuzz SEED=7 ITERS=200
 SEED ?= 1
 ITERS ?= 100
 fuzz-run: build
-	KERNEL=$(KERNEL) python3 tests/fuzz_soak.py --seeds $(SEED) --rounds $(ITERS)
+	KERNEL=$(KERNEL) python3 -m tests.fuzz_soak --seeds $(SEED) --rounds $(ITERS)
 
 # The autograder: lab specs in tests/labs/, hidden tests from EXTRA_USER.
 grade-run: build
-	python3 tests/grade.py $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) \
+	python3 -m tests.grade $(if $(LAB),--lab $(LAB)) $(if $(RESULTS),--results $(RESULTS)) $(if $(JUNIT),--junit $(JUNIT)) \
 		$(if $(EXTRA_USER),--extra $(EXTRA_USER))
 
 handout:
@@ -310,7 +307,7 @@ TEST_LIMIT ?= 300
 gradescope:
 	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make gradescope LAB=cow \
 	[EXTRA_USER=DIR] OUT=autograder.zip [BUDGET=600] [TEST_LIMIT=300]"; exit 2; }
-	python3 scripts/gradescope/bundle.py $(LAB) $(OUT) $(if $(EXTRA_USER),--extra $(EXTRA_USER)) \
+	python3 -m scripts.gradescope.bundle $(LAB) $(OUT) $(if $(EXTRA_USER),--extra $(EXTRA_USER)) \
 		--budget $(BUDGET) --test-limit $(TEST_LIMIT)
 
 # Benchmarks: QEMU with -icount shift=0,sleep=off (guest time counts
@@ -321,9 +318,9 @@ gradescope:
 PLOTPY ?= /usr/bin/python3
 bench-run: build
 	@bash scripts/deps.sh bench
-	@{ python3 tests/bench.py; echo $$? > build/bench.status; } | tee build/bench.txt
+	@{ python3 -m tests.bench; echo $$? > build/bench.status; } | tee build/bench.txt
 	@test "$$(cat build/bench.status)" = 0
-	$(PLOTPY) tests/plot_bench.py build/bench.txt docs
+	$(PLOTPY) -m tests.plot_bench build/bench.txt docs
 
 compile_commands.json:
 	@bash scripts/deps.sh compdb
@@ -336,6 +333,6 @@ clean:
 	rm -rf build tests/out
 
 .PHONY: FORCE deps check-tools $(TOOL_TARGETS) $(addsuffix -run,$(TOOL_TARGETS)) gdb handout \
-	gradescope clean build compile_commands.json test-checks
+	gradescope clean build compile_commands.json
 .DELETE_ON_ERROR:
 .SECONDARY:

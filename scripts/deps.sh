@@ -15,6 +15,7 @@ packages=(
   qemu-system-misc opensbi                             # the machine
   gdb-multiarch                                        # make qemu-gdb
   python3                                              # tests/*.py
+  python3-pytest python3-pytest-xdist                  # make test's runner (tests/conftest.py)
   gcc libc6-dev make                                   # host build, mkfs
   clang "libclang-rt-14-dev|libclang-common-14-dev"    # host fuzzing (tests/host_check.py)
   libcmocka-dev                                        # host unit tests (tests/host_check.py)

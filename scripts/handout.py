@@ -35,6 +35,7 @@ usage: python3 scripts/handout.py LAB OUT     write the handout into OUT
        python3 scripts/handout.py --check     check the markers in the tree
 """
 
+import argparse
 import collections
 import configparser
 import fnmatch
@@ -254,11 +255,27 @@ WORKFLOW_STEPS = (
     ("install the packages",
      'if [ "$(id -u)" -eq 0 ]; then bash scripts/deps.sh; else sudo bash scripts/deps.sh; fi'),
     ("build", "make build"),
-    ("grade", "make grade LAB={lab} RESULTS=results.json || true"),
+    ("grade", "make grade LAB={lab} RESULTS=results.json JUNIT=results.xml || true"),
     ("score in the job summary",
-     'python3 tests/grade.py --summary results.json >> "$GITHUB_STEP_SUMMARY"'),
-    ("full marks or a red job", "python3 tests/grade.py --full-marks results.json"),
+     'python3 -m tests.grade --summary results.json >> "$GITHUB_STEP_SUMMARY"'),
+    ("full marks or a red job", "python3 -m tests.grade --full-marks results.json"),
 )
+
+
+# After the grade step, whatever it found: GitHub shows each test of the
+# JUnit file as a line of its own in the run's checks (an action, not a
+# command: tests/gradescope_check.py checks that it reads the file the
+# grade step wrote, and that the file is valid JUnit with every test).
+REPORT_AFTER = "grade"
+REPORT_STEP = ("tests one by one", "mikepenz/action-junit-report@v4",
+               (("report_paths", "results.xml"), ("check_name", "tests"),
+                ("include_passed", "true")))
+
+
+def report_step():
+    name, action, inputs = REPORT_STEP
+    return (["      - name: %s" % name, "        if: always()", "        uses: %s" % action,
+             "        with:"] + ["          %s: %s" % kv for kv in inputs])
 
 
 def workflow(lab):
@@ -273,11 +290,16 @@ def workflow(lab):
         "    # Ubuntu 24.04 ships QEMU 8.2; calf needs 7.2 or newer.",
         "    runs-on: ubuntu-24.04",
         "    timeout-minutes: 30",
+        "    permissions:  # the JUnit report step writes a check run",
+        "      contents: read",
+        "      checks: write",
         "    steps:",
         "      - uses: actions/checkout@v4",
     ]
     for name, cmd in WORKFLOW_STEPS:
         lines += ["      - name: %s" % name, "        run: %s" % cmd.format(lab=lab)]
+        if name == REPORT_AFTER:
+            lines += report_step()
     return "\n".join(lines) + "\n"
 
 
@@ -287,19 +309,23 @@ def workflow_commands(text):
             if l.strip().startswith("run: ")]
 
 
-def main(argv):
+def main():
+    ap = argparse.ArgumentParser(description="Write a lab's handout, or check the markers.")
+    ap.add_argument("--check", action="store_true", help="check the markers in the tree")
+    ap.add_argument("lab", nargs="?")
+    ap.add_argument("out", nargs="?", help="the directory to write the handout into")
+    args = ap.parse_args()
     try:
-        if argv == ["--check"]:
+        if args.check:
             problems = check_tree()
             for p in problems:
                 print("FAIL handout markers: " + p)
             if not problems:
                 print("ok handout markers")
             return 1 if problems else 0
-        if len(argv) != 2:
-            print(__doc__.strip().split("\n\n")[-1], file=sys.stderr)
-            return 2
-        lab, out = argv
+        if not args.out:
+            ap.error("give LAB and OUT, or --check")
+        lab, out = args.lab, args.out
         stubbed = write_handout(lab, out)
     except HandoutError as e:
         print("handout: %s" % e, file=sys.stderr)
@@ -309,4 +335,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,16 +1,16 @@
-#!/usr/bin/env python3
 """make bench: run every benchmark of the harness's "bench" suite under QEMU
 with -icount shift=0,sleep=off and print what each program reported. With
 icount, guest time counts instructions, so the figures repeat exactly
 from run to run; docs/benchmarks.md keeps them.
 
-usage: python3 tests/bench.py [name...]   (names: only those benchmarks)"""
+usage: python3 -m tests.bench [name...]   (names: only those benchmarks)"""
+import argparse
 import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402
+from tests import harness
+from tests.suites import SUITES
 
 
 def report(test):
@@ -121,12 +121,14 @@ def fork_targets(text):
 
 def main():
     failed = 0
-    names = sys.argv[1:]
-    unknown = set(names) - {t.name for t in harness.SUITES["bench"]}
+    ap = argparse.ArgumentParser(description="Run the benchmarks and print their figures.")
+    ap.add_argument("names", nargs="*", metavar="name", help="only these benchmarks")
+    names = ap.parse_args().names
+    unknown = set(names) - {t.name for t in SUITES["bench"]}
     if unknown:
         sys.exit("bench: no benchmark named %s" % ", ".join(sorted(unknown)))
     reports = {}
-    for test in harness.SUITES["bench"]:
+    for test in SUITES["bench"]:
         if names and test.name not in names:
             continue
         ok, reason, secs = harness.run_test(test)

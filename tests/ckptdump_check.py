@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side checks of the checkpoint-image reader (mkfs/ckptdump.c), no
 QEMU needed.
 
@@ -10,21 +9,18 @@ the struct module from the layout in kernel/ckpt.h, not through the tool's
 own code. (The guest's ckpttest checks that restore refuses the same
 kinds of image; tests/harness.py's checkpoint suite runs it.)
 
-usage: python3 tests/ckptdump_check.py   (env CKPTDUMP, MKFS = built tools;
-                                          otherwise compiled afresh)
-Prints `ok NAME` or `FAIL NAME: why` per case; exits non-zero on a failure.
+Its CHECKS run under make test's one runner (tests/conftest.py), one test
+per case (ckptdump-NAME). Env CKPTDUMP, MKFS: built tools to test;
+otherwise they are compiled afresh.
 """
 
 import os
-import shutil
 import struct
 import subprocess
-import sys
-import tempfile
 
-from mkfs_check import build_tool
+from tests.kit import expect, sandbox
+from tests.mkfs_check import build_tool
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PG = 4096
 MAGIC = 0x54504b43464c4143
 HEADER = struct.Struct("<QII4I5Q32Q16s128s")  # struct ckpt_header
@@ -98,39 +94,47 @@ def dump(tool, *args):
                           timeout=30)
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="ckptdump-check-")
-    failed = 0
-    try:
-        tool = build_tool(tmp, "ckptdump")
-        mkfs = build_tool(tmp, "mkfs")
-        path = os.path.join(tmp, "ck.img")
-        cases = [("good", None, 0)] + [(n, e, 1) for n, e in BAD]
-        for name, edit, want in cases:
-            with open(path, "wb") as f:
-                f.write(image(edit))
-            r = dump(tool, path)
-            out = r.stdout.decode()
-            ok = r.returncode == want and (("PROBLEM" in out) == (want == 1))
-            print(("ok ckptdump %s" if ok else "FAIL ckptdump %s: exit %d: " + out[-300:])
-                  % ((name,) if ok else (name, r.returncode)))
-            failed += not ok
-        r = dump(tool, os.path.join(tmp, "missing.img"))
-        print("ok ckptdump unreadable" if r.returncode == 2 else "FAIL ckptdump unreadable")
-        failed += r.returncode != 2
-        # The same image read out of a calf disk image.
-        with open(path, "wb") as f:
-            f.write(image())
-        disk = os.path.join(tmp, "fs.img")
-        subprocess.run([mkfs, disk, path], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-        r = dump(tool, disk, "/ck.img")
-        ok = r.returncode == 0 and b"program: work" in r.stdout
-        print("ok ckptdump from fs.img" if ok else "FAIL ckptdump from fs.img: " + r.stdout.decode())
-        failed += not ok
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+class Sandbox:
+    """The tools under test, built once into tmp, and a file for images."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.tool = build_tool(tmp, "ckptdump")
+        self.mkfs = build_tool(tmp, "mkfs")
+        self.path = os.path.join(tmp, "ck.img")
+
+    def dump_image(self, data):
+        with open(self.path, "wb") as f:
+            f.write(data)
+        return dump(self.tool, self.path)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def check_image(sb, edit, want):
+    """Exit want, and a PROBLEM line exactly when the image is broken."""
+    r = sb.dump_image(image(edit))
+    out = r.stdout.decode()
+    expect(r.returncode == want and (("PROBLEM" in out) == (want == 1)),
+           "exit %d, want %d" % (r.returncode, want), out[-300:])
+
+
+def check_unreadable(sb):
+    r = dump(sb.tool, os.path.join(sb.tmp, "missing.img"))
+    expect(r.returncode == 2, "exit %d, want 2" % r.returncode, r.stdout.decode())
+
+
+def check_in_fs_img(sb):
+    """The same image read out of a calf disk image."""
+    with open(sb.path, "wb") as f:
+        f.write(image())
+    disk = os.path.join(sb.tmp, "fs.img")
+    subprocess.run([sb.mkfs, disk, sb.path], cwd=sb.tmp, check=True, stdout=subprocess.DEVNULL)
+    r = dump(sb.tool, disk, "/ck.img")
+    expect(r.returncode == 0 and b"program: work" in r.stdout, "exit %d" % r.returncode,
+           r.stdout.decode())
+
+
+fixture = sandbox("ckptdump-check-", Sandbox)
+CHECKS = [("ckptdump-good", lambda sb: check_image(sb, None, 0))]
+CHECKS += [("ckptdump-" + name.replace(" ", "-"), lambda sb, e=edit: check_image(sb, e, 1))
+           for name, edit in BAD]
+CHECKS += [("ckptdump-unreadable", check_unreadable), ("ckptdump-from-fs-img", check_in_fs_img)]

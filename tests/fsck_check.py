@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side checks of the file-system checker (mkfs/fsck.c), no QEMU needed.
 
 Owns: the contract of docs/fsck.md -- fsck says clean (exit 0) exactly when
@@ -15,24 +14,20 @@ Images are edited with the struct module from the layout in kernel/fs.h
 (constants and parsing shared with tests/mkfs_check.py), not through
 fsck's own code, so a bug in fsck cannot hide behind the same bug here.
 
-usage: python3 tests/fsck_check.py     (env MKFS, FSCK = paths to built
-                                        tools; otherwise compiled afresh)
-Prints `ok NAME` or `FAIL NAME: why` per case and exits non-zero on any
-failure.
+Run by make test (tests/conftest.py); alone: make test T=fsck-. env MKFS,
+FSCK = paths to built tools; otherwise compiled afresh.
 """
 
 import os
 import random
 import re
-import shutil
 import struct
 import subprocess
-import sys
-import tempfile
 
-from mkfs_check import (BSIZE, DINODE, DIRENT_SIZE, DIRSIZ, LOGBLOCKS, NDIRECT,
+from tests.mkfs_check import (BSIZE, DINODE, DIRENT_SIZE, DIRSIZ, LOGBLOCKS, NDIRECT,
                         NINDIRECT, NORPHAN, ROOTINO, RPB, SMALL, SUPERBLOCK, T_DIR, T_FILE,
-                        CheckFailed, Image, build_tool, expect)
+                        Image, build_tool)
+from tests.kit import CheckFailed, expect, sandbox
 
 IPB = BSIZE // DINODE.size
 DPB = BSIZE // DIRENT_SIZE  # directory entries per block
@@ -676,27 +671,6 @@ def check_fuzz(sb):
                "trial %d: last line %r" % (trial, last))
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="fsck-check-")
-    passed = failed = 0
-    try:
-        sb = Sandbox(tmp)
-        checks = [("fsck-" + name, lambda fn=fn: check_case(sb, fn)) for name, fn in CASES]
-        checks += [("fsck-cannot-check", lambda: check_cannot_check(sb)),
-                   ("fsck-fuzz", lambda: check_fuzz(sb))]
-        for name, check in checks:
-            try:
-                check()
-                print("ok " + name, flush=True)
-                passed += 1
-            except (CheckFailed, subprocess.TimeoutExpired, OSError) as e:
-                print("FAIL %s: %s" % (name, e), flush=True)
-                failed += 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("fsck-check: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+fixture = sandbox("fsck-check-", Sandbox)
+CHECKS = [("fsck-" + name, lambda sb, fn=fn: check_case(sb, fn)) for name, fn in CASES]
+CHECKS += [("fsck-cannot-check", check_cannot_check), ("fsck-fuzz", check_fuzz)]

@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
 """A system-call fuzz soak: boot calf on 4 harts and run user/fuzz for each
 seed (fresh fs.img per seed, fsck after each boot), then print the totals
 for docs/reliability.md.
 
-    python3 tests/fuzz_soak.py --seeds 1 --rounds 100
-    python3 tests/fuzz_soak.py --seeds 1-20 --rounds 40
-    python3 tests/fuzz_soak.py --seeds 1-5 --cpus 1 --map-pct 100   # mapping calls only
+    python3 -m tests.fuzz_soak --seeds 1 --rounds 100
+    python3 -m tests.fuzz_soak --seeds 1-20 --rounds 40
+    python3 -m tests.fuzz_soak --seeds 1-5 --cpus 1 --map-pct 100   # mapping calls only
 
 Exit status 0 only if every seed ended with "fuzz: OK" and a clean fsck.
 Python 3 standard library only; it reuses tests/harness.py to boot."""
@@ -14,8 +13,7 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402
+from tests import harness
 
 
 def seeds_of(text):

@@ -9,14 +9,11 @@
 # the copy and checks the count fell and the page became private, checks
 # calf-rcu and calf-user answer, then detaches and lets the test finish.
 # Prints `GDB-CHECK: OK`, or `GDB-CHECK: FAIL: why` and quits with status 1.
-import os
 import re
-import sys
 
 import gdb
 
-sys.path.insert(0, os.path.dirname(__file__))
-from gdb_lib import Failed, expect, report, run, value  # noqa: E402
+from tests.gdb_lib import CheckFailed, expect, report, run, value
 
 MAXVA = 1 << 38
 MAX_STOPS = 12  # stops with a count of 1 (the reuse case) are skipped
@@ -34,7 +31,7 @@ def stop_on_shared_frame():
         refs = value("$calf_refs(%d)" % pa)
         if refs > 1:
             return pte_at, pte, pa, refs
-    raise Failed("%d stops in cow_break, none on a shared frame" % MAX_STOPS)
+    raise CheckFailed("%d stops in cow_break, none on a shared frame" % MAX_STOPS)
 
 
 # A row, and the FILE column calf-pt adds for a page-cache frame (a COW
@@ -49,7 +46,7 @@ def row_for(table, pte_at):
         m = ROW.match(line.strip())
         if m and int(m.group(5), 16) == pte_at:
             return int(m.group(1), 16), m.group(2), m.group(3), m.group(4)
-    raise Failed("calf-pt shows no row for the PTE at 0x%x" % pte_at, table)
+    raise CheckFailed("calf-pt shows no row for the PTE at 0x%x" % pte_at, table)
 
 
 def check():
@@ -115,7 +112,7 @@ def check():
            "calf-pt in user mode does not show the running cowtest", table)
     try:
         run("x/gx &'kernel/mm/frame.c'::frames")
-        raise Failed("kernel memory is readable in user mode: physical mode left on")
+        raise CheckFailed("kernel memory is readable in user mode: physical mode left on")
     except gdb.MemoryError:
         pass
     run("detach")

@@ -4,20 +4,15 @@
 #
 # Owns: the protocol between a check script and its driver: exactly one
 # line `GDB-CHECK: OK`, or `GDB-CHECK: FAIL: why` followed by `quit 1`.
+# CheckFailed and expect are tests/kit.py's: gdb_check.py starts gdb with
+# the tree on PYTHONPATH, so the scripts import tests.* like any check.
 import gdb
 
-
-class Failed(Exception):
-    pass
+from tests.kit import CheckFailed, expect  # noqa: F401  (the scripts' expect)
 
 
 def run(cmd):
     return gdb.execute(cmd, to_string=True)
-
-
-def expect(cond, why, output=""):
-    if not cond:
-        raise Failed(why + ("\n--- output ---\n" + output if output else ""))
 
 
 def value(expr):
@@ -29,6 +24,6 @@ def report(check):
     try:
         check()
         print("GDB-CHECK: OK")
-    except (Failed, gdb.error) as e:
+    except (CheckFailed, gdb.error) as e:
         print("GDB-CHECK: FAIL: %s" % e)
         gdb.execute("quit 1")

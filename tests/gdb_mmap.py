@@ -12,14 +12,11 @@
 # vma_unmap, where calf-cache must show both pages counted dirty (WMAPS),
 # and after it returns, clean, idle and no longer mapped.
 # Prints `GDB-CHECK: OK`, or `GDB-CHECK: FAIL: why` and quits with status 1.
-import os
 import re
-import sys
 
 import gdb
 
-sys.path.insert(0, os.path.dirname(__file__))
-from gdb_lib import Failed, expect, report, run, value  # noqa: E402
+from tests.gdb_lib import CheckFailed, expect, report, run, value
 
 MAX_STOPS = 40  # vma_fault also sees faults that map no file page
 ROW = re.compile(r"^(0x[0-9a-f]+)\s+(0x[0-9a-f]+|-)\s+(.+?)\s+(\d+|-)\s+(0x[0-9a-f]+)"
@@ -60,7 +57,7 @@ def stop_on_file_fault():
         run("finish")
         if str(gdb.history(0)) == "FAULT_FILE":
             return va - va % 4096, scause
-    raise Failed("%d stops in vma_fault, none mapped a file page" % MAX_STOPS)
+    raise CheckFailed("%d stops in vma_fault, none mapped a file page" % MAX_STOPS)
 
 
 def show(cmd):

@@ -10,14 +10,11 @@
 # says a page below it is mapped through it; steps out of the copy and
 # checks the table is no longer listed for the process. Prints
 # `GDB-CHECK: OK`, or `GDB-CHECK: FAIL: why` and quits with status 1.
-import os
 import re
-import sys
 
 import gdb
 
-sys.path.insert(0, os.path.dirname(__file__))
-from gdb_lib import Failed, expect, report, run, value  # noqa: E402
+from tests.gdb_lib import CheckFailed, expect, report, run, value
 
 MAX_STOPS = 12  # stops on a table no one else holds (take-backs) are skipped
 
@@ -32,7 +29,7 @@ def stop_on_shared_table():
         refs = value("$calf_refs(%d)" % table)
         if refs > 1:
             return table, refs
-    raise Failed("%d stops in spt_unshare, none on a shared table" % MAX_STOPS)
+    raise CheckFailed("%d stops in spt_unshare, none on a shared table" % MAX_STOPS)
 
 
 def check():

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side checks of the autograder and the handout tool, no QEMU needed.
 
 Owns: the contracts of tests/grade.py and scripts/handout.py that `make
@@ -14,30 +13,19 @@ students write has stubs to hand out, all inside the files its spec
 lists under student-files, and a workflow whose commands read back. Every QEMU run
 is faked (grade.grade takes the function that runs a test).
 
-usage: python3 tests/grade_check.py
-Prints `ok NAME` or `FAIL NAME: why` per check; exits non-zero on any failure.
+Run by make test (tests/conftest.py); alone: make test T='grade-|handout-'.
 """
 
 import json
 import os
-import sys
 import tempfile
 import textwrap
 
+from scripts import handout
+from tests import grade
+from tests.kit import CheckFailed, expect
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scripts"))
-import grade  # noqa: E402
-import handout  # noqa: E402
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond, why):
-    if not cond:
-        raise CheckFailed(why)
 
 
 def fake_run(outcomes):
@@ -300,7 +288,7 @@ def check_lab_handouts():
                % (lab.name, " ".join(sorted(stubbed - set(lab.student_files)))))
         cmds = handout.workflow_commands(handout.workflow(lab.name))
         expect(cmds == [c.format(lab=lab.name) for _, c in handout.WORKFLOW_STEPS]
-               and "make grade LAB=%s RESULTS=results.json || true" % lab.name in cmds,
+               and "make grade LAB=%s RESULTS=results.json JUNIT=results.xml || true" % lab.name in cmds,
                "the workflow of lab %s does not read back as its steps: %s" % (lab.name, cmds))
         for rel, text in texts.items():
             left = handout.ANY_MARK.search(handout.transform(text, lab.name, rel))
@@ -318,19 +306,3 @@ CHECKS = [
     ("handout-markers", check_markers),
     ("handout-labs", check_lab_handouts),
 ]
-
-
-def main():
-    failed = 0
-    for name, check in CHECKS:
-        try:
-            check()
-            print("ok %s" % name)
-        except (CheckFailed, grade.SpecError, handout.HandoutError) as e:
-            failed += 1
-            print("FAIL %s: %s" % (name, e))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

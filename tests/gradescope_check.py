@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """End-to-end check of the Gradescope autograder and the handout's GitHub
 Classroom workflow, on this machine.
 
@@ -28,9 +27,13 @@ Actions would run them; the job must end red (the stub is not full
 marks), the job summary must hold the score, and its results must equal
 the Gradescope run's for the lab's tests.
 
-QEMU runs here: under `make test`, or alone as
-    flock /tmp/calf-qemu.lock python3 tests/gradescope_check.py [CHECK...]
-Prints `ok NAME` or `FAIL NAME: why` per check; exits non-zero on a failure.
+The grade step also writes results.xml, JUnit XML that the workflow's
+report step uploads so that GitHub shows the tests one by one: it must be
+valid JUnit (tests/results_check.py), hold every test of results.json
+with the same verdict, and be the file that step reads.
+
+QEMU runs here: under `make test`, or alone with make test
+T='gradescope-|classroom-' (the zip and setup.sh checks come first).
 """
 
 import json
@@ -38,14 +41,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 import zipfile
+
+from scripts import handout
+from tests import grade, results_check
+from tests.kit import CheckFailed, expect, other_tree_env, sandbox
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import handout  # noqa: E402
 
 LAB = "cow"
 HIDDEN = os.path.join("tests", "labs", "hidden-example")
@@ -75,17 +78,9 @@ static void misbehave(void) {
 """
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond, why):
-    if not cond:
-        raise CheckFailed(why)
-
-
 def sh(cmd, cwd, env=None, timeout=900):
-    r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    """Run cmd in another tree (the zip's), with none of this run's paths."""
+    r = subprocess.run(cmd, cwd=cwd, env=env or other_tree_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=timeout)
     return r.returncode, r.stdout.decode("utf-8", "replace")
 
@@ -250,7 +245,7 @@ def check_workflow(gs):
     shutil.copytree(os.path.join(gs.root, "source", "calf"), repo, symlinks=True)
     cmds = handout.workflow_commands(read(os.path.join(repo, handout.WORKFLOW)))
     expect(len(cmds) == len(handout.WORKFLOW_STEPS), "workflow commands: %s" % cmds)
-    env = dict(os.environ, GITHUB_STEP_SUMMARY=os.path.join(gs.tmp, "summary.md"))
+    env = dict(other_tree_env(), GITHUB_STEP_SUMMARY=os.path.join(gs.tmp, "summary.md"))
     for n, cmd in enumerate(cmds, 1):
         status, out = sh(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", cmd],
                          repo, env)
@@ -266,35 +261,29 @@ def check_workflow(gs):
               if n not in HIDDEN_POINTS}
     ours = {n: (t["score"], t.get("status")) for n, t in tests.items()}
     expect(ours == theirs, "workflow results %s differ from Gradescope's %s" % (ours, theirs))
+    check_junit_report(repo, tests)
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="calf-gradescope-check-")
-    gs = Gradescope(tmp)
-    checks = [("gradescope-zip", gs.build_zip), ("gradescope-setup", gs.setup),
-              ("gradescope-reference", lambda: check_reference(gs)),
-              ("gradescope-stub", lambda: check_stub(gs)),
-              ("gradescope-broken", lambda: check_broken(gs)),
-              ("gradescope-misbehaving", lambda: check_misbehaving(gs)),
-              ("classroom-workflow", lambda: check_workflow(gs))]
-    only = sys.argv[1:]  # names of checks to run (the zip and setup.sh always run)
-    failed = 0
-    try:
-        for name, check in checks:
-            if only and name not in only and name not in ("gradescope-zip", "gradescope-setup"):
-                continue
-            try:
-                check()
-                print("ok %s" % name, flush=True)
-            except (CheckFailed, OSError, subprocess.TimeoutExpired) as e:
-                failed += 1
-                print("FAIL %s: %s" % (name, e), flush=True)
-                if name in ("gradescope-zip", "gradescope-setup"):
-                    break  # nothing after these can run
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+def check_junit_report(repo, tests):
+    """The report step reads the grade step's JUnit file, and that file
+    gives each test of results.json its verdict."""
+    _, action, inputs = handout.REPORT_STEP
+    text = read(os.path.join(repo, handout.WORKFLOW))
+    expect("uses: " + action in text and "report_paths: results.xml" in text,
+           "the workflow has no step that uploads results.xml: %s" % text)
+    path = os.path.join(repo, dict(inputs)["report_paths"])
+    results_check.check_junit(path)
+    cases = {c.get("name"): "passed" if c.find("failure") is None else "failed"
+             for c in grade.ET.parse(path).getroot().iter("testcase")}
+    want = {n: t["status"] for n, t in tests.items()}
+    expect(cases == want, "results.xml says %s, results.json %s" % (cases, want))
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+fixture = sandbox("calf-gradescope-check-", Gradescope)
+# In order, in one process (tests/conftest.py): the zip and setup.sh come
+# first, and every later check grades with what they made.
+IN_ORDER = True
+CHECKS = [("gradescope-zip", Gradescope.build_zip), ("gradescope-setup", Gradescope.setup),
+          ("gradescope-reference", check_reference), ("gradescope-stub", check_stub),
+          ("gradescope-broken", check_broken), ("gradescope-misbehaving", check_misbehaving),
+          ("classroom-workflow", check_workflow)]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A lab's handout fails the lab's own test, and the full tree passes it.
 
 Owns: the promise each lab below makes to its students, checked on real
@@ -16,13 +15,10 @@ calf's to ship (docs/labs/mmap.md): its stand-in here is calf's own
 For each lab: the full tree's harness test runs first (the kernel and
 fs.img `make build` left); then the handout is written into a temporary
 directory, built there with `make -j2 build`, and the handout's own
-harness runs the test (its console log stays in the handout's
+runner (pytest, as make test runs it) runs the test (its console log stays in the handout's
 tests/out/, and is copied to tests/out/handout-LAB-TEST.log here).
 
-usage: python3 tests/handout_check.py [LAB...]
-Prints `ok NAME (Ns)` or `FAIL NAME: why` per check; exits non-zero on a
-failure. Boots QEMU: under `make test`, or alone as
-    flock /tmp/calf-qemu.lock python3 tests/handout_check.py
+Boots QEMU: under make test, or alone with make test T=handout-mmap.
 """
 
 import os
@@ -31,41 +27,27 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from scripts import handout
+from tests import harness
+from tests.kit import CheckFailed, other_tree_env
+from tests.suites import BY_NAME
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import handout  # noqa: E402
-import harness  # noqa: E402
 
 # lab -> (its harness test, what the stub makes the kernel say in the log)
 LABS = {
     "mmap": ("labmmap", r"file mappings are not implemented yet \(lab mmap\)"),
     "checkpoint": ("labckpt", r"lazy restore is not implemented yet \(lab checkpoint\)"),
 }
-# Environment a sub-build and its harness must not inherit: they use the
-# handout's own kernel and image, built without this run's flags.
-NOT_INHERITED = ("KERNEL", "KSAN_KERNEL", "FSIMG", "FSCK", "MKFS", "MAKEFLAGS", "MAKELEVEL",
-                 "MFLAGS", "EXTRA_USER", "KSAN", "LOCKCHECK")
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def clean_env():
-    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-
-
 def tail(text, n=15):
     return "\n".join(text.rstrip().splitlines()[-n:])
 
 
 def check_solution(lab, test, _stub_says):
     """The full tree passes the lab's test."""
-    ok, reason, _ = harness.run_test(harness_tests()[test])
+    ok, reason, _ = harness.run_test(BY_NAME[test])
     if not ok:
         raise CheckFailed("the full tree fails %s: %s (log tests/out/%s.log)"
                           % (test, reason, test))
@@ -77,13 +59,14 @@ def check_stub(lab, test, stub_says):
     try:
         tree = os.path.join(tmp, "calf")
         handout.write_handout(lab, tree)
-        r = subprocess.run(["make", "-j2", "build"], cwd=tree, env=clean_env(),
+        r = subprocess.run(["make", "-j2", "build"], cwd=tree, env=other_tree_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
         if r.returncode != 0:
             raise CheckFailed("the %s handout does not build:\n%s"
                               % (lab, tail(r.stdout.decode("utf-8", "replace"))))
-        r = subprocess.run([sys.executable, "tests/harness.py", "-k", "^%s$" % re.escape(test)],
-                           cwd=tree, env=clean_env(), stdout=subprocess.PIPE,
+        r = subprocess.run([sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider",
+                            "--only", "^%s$" % re.escape(test)],
+                           cwd=tree, env=other_tree_env(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=600)
         out = r.stdout.decode("utf-8", "replace")
         logpath = os.path.join(tree, "tests", "out", test + ".log")
@@ -106,41 +89,7 @@ def check_stub(lab, test, stub_says):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-_TESTS = None
 
-
-def harness_tests():
-    global _TESTS
-    if _TESTS is None:
-        _TESTS = {t.name: t for tests in harness.SUITES.values() for t in tests}
-    return _TESTS
-
-
-CHECKS = [("solution", check_solution), ("stub", check_stub)]
-
-
-def main(argv):
-    labs = argv or sorted(LABS)
-    unknown = [lab for lab in labs if lab not in LABS]
-    if unknown:
-        print("handout_check: no check for lab %s (labs: %s)"
-              % (" ".join(unknown), " ".join(sorted(LABS))), file=sys.stderr)
-        return 2
-    os.makedirs(harness.OUTDIR, exist_ok=True)
-    failed = 0
-    for lab in labs:
-        test, stub_says = LABS[lab]
-        for kind, check in CHECKS:
-            name = "handout-%s-%s" % (lab, kind)
-            start = time.monotonic()
-            try:
-                check(lab, test, stub_says)
-                print("ok %s (%.1fs)" % (name, time.monotonic() - start))
-            except (CheckFailed, handout.HandoutError, subprocess.TimeoutExpired, OSError) as e:
-                failed += 1
-                print("FAIL %s: %s" % (name, e))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+CHECKS = [("handout-%s-%s" % (lab, kind), lambda lab=lab, check=check: check(lab, *LABS[lab]))
+          for lab in sorted(LABS) for kind, check in (("solution", check_solution),
+                                                      ("stub", check_stub))]

@@ -1,14 +1,11 @@
-#!/usr/bin/env python3
 """Host-side tests of calf's pure modules (docs/reliability.md).
 
 Builds and runs the cmocka unit tests in tests/host/ with the host C
 compiler and -fsanitize=address,undefined, then builds each libFuzzer
 target in tests/fuzz/ with clang (-fsanitize=fuzzer,address,undefined)
 and runs it for a bounded time on a copy of its corpus (tests/fuzz/NAME/).
-Prints `ok NAME` or `FAIL NAME: why` per step, then `host-check: N
-passed, M failed`, and exits non-zero on any failure.
-
-    python3 tests/host_check.py [--fuzz-seconds N]
+Each unit test and each fuzz target is a check of make test (alone:
+make test T='_test$|_fuzz$'); HOST_FUZZ_SECONDS sets each fuzz run's time.
 
 Kernel files are freestanding and bring their own memset, strlen and
 friends (kernel/lib/string.c). They are compiled one by one with those
@@ -18,16 +15,17 @@ libFuzzer and the tests, exactly as in the kernel and on the host.
 
 Python 3 standard library only; clang, libclang-rt-14-dev and
 libcmocka-dev come from scripts/deps.sh."""
-import argparse
 import glob
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 
+from tests.kit import CheckFailed
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FUZZ_SECONDS = int(os.environ.get("HOST_FUZZ_SECONDS", "5"))
 OUT = os.path.join(ROOT, "build", "host")
 # What each test or target is built from, besides its own file.
 FDT = ["kernel/riscv/fdt.c", "kernel/lib/string.c"]
@@ -60,6 +58,7 @@ def tail(text, n=15):
 
 
 def build(name, path, cc, flags, libs):
+    os.makedirs(OUT, exist_ok=True)
     """Compile path and its SOURCES into OUT/name; None, or why it failed."""
     objdir = os.path.join(OUT, "obj", name)
     os.makedirs(objdir, exist_ok=True)
@@ -112,24 +111,20 @@ def fuzz_target(path, seconds):
     return name + (" (%s)" % runs[-1] if runs else ""), None
 
 
-def main():
-    ap = argparse.ArgumentParser(description="host unit tests and bounded libFuzzer runs")
-    ap.add_argument("--fuzz-seconds", type=int, default=5)
-    args = ap.parse_args()
-    os.makedirs(OUT, exist_ok=True)
-    results = [unit_test(p) for p in sorted(glob.glob(os.path.join(ROOT, "tests/host/*.c")))]
-    results += [fuzz_target(p, args.fuzz_seconds)
-                for p in sorted(glob.glob(os.path.join(ROOT, "tests/fuzz/*_fuzz.c")))]
-    failed = 0
-    for name, why in results:
-        if why is None:
-            print("ok %s" % name)
-        else:
-            failed += 1
-            print("FAIL %s: %s" % (name, why))
-    print("host-check: %d passed, %d failed" % (len(results) - failed, failed))
-    return 1 if failed else 0
+def passes(result):
+    """A check function from (name, why-or-None)."""
+    _, why = result
+    if why:
+        raise CheckFailed(why)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def checks():
+    """One check per unit test in tests/host/ and fuzz target in tests/fuzz/."""
+    units = sorted(glob.glob(os.path.join(ROOT, "tests/host/*.c")))
+    fuzz = sorted(glob.glob(os.path.join(ROOT, "tests/fuzz/*_fuzz.c")))
+    name = lambda p: os.path.splitext(os.path.basename(p))[0]  # noqa: E731
+    return ([(name(p), lambda p=p: passes(unit_test(p))) for p in units] +
+            [(name(p), lambda p=p: passes(fuzz_target(p, FUZZ_SECONDS))) for p in fuzz])
+
+
+CHECKS = checks()

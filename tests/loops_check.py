@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side check of the kernel's largest loop of files that call each other.
 
 Owns: the claim of docs/architecture.md that calf's kernel files form
@@ -15,20 +14,25 @@ The check fails if the largest loop has more than MAX_LOOP files. It
 prints every loop of two or more files, largest first, so a change that
 grows one shows which files joined.
 
-usage: python3 tests/loops_check.py   (env NM; needs a built kernel)
-Prints `ok loops: largest N files` or `FAIL loops: ...`; exits non-zero
-on failure.
+docs/architecture.md lists the loops; the check loops-documented fails
+when that list and the kernel's differ (python3 -m tests.loops_check
+prints the list to paste). Run by make test (alone: make test T=loops);
+env NM; needs a built kernel.
 """
 
+import argparse
+import contextlib
+import difflib
 import glob
 import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from readpath_check import objdump  # noqa: E402
+from tests.kit import CheckFailed, expect
+from tests.readpath_check import objdump
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOC = os.path.join(ROOT, "docs", "architecture.md")
 MAX_LOOP = 15
 
 
@@ -57,7 +61,7 @@ def call_graph():
     objs = sorted(os.path.splitext(f)[0] + ".o" for f in srcs)
     missing = [o for o in objs if not os.path.exists(o)]
     if missing:
-        sys.exit("loops_check: %s not built; run `make build` first" % os.path.relpath(missing[0], ROOT))
+        raise CheckFailed("%s not built; run `make build` first" % os.path.relpath(missing[0], ROOT))
     name = lambda o: os.path.relpath(o, ROOT)[:-2]
     syms = {name(o): symbols(o) for o in objs}
     owner = {s: f for f, (defs, _) in syms.items() for s in defs}
@@ -96,17 +100,45 @@ def loops(graph):
     return sorted((c for c in out if len(c) > 1), key=lambda c: (-len(c), c))
 
 
-def main():
-    found = loops(call_graph())
-    for c in found:
-        print("loop of %d: %s" % (len(c), " ".join(c)))
+def lines(found):
+    return ["loop of %d: %s" % (len(c), " ".join(c)) for c in found]
+
+
+def documented():
+    """The `loop of N: ...` lines of docs/architecture.md."""
+    with open(DOC) as f:
+        return [l.strip() for l in f if l.startswith("loop of ")]
+
+
+def check_size(found):
     largest = len(found[0]) if found else 1
-    if largest > MAX_LOOP:
-        print("FAIL loops: the largest loop has %d files (at most %d)" % (largest, MAX_LOOP))
-        return 1
-    print("ok loops: largest %d files" % largest)
-    return 0
+    expect(largest <= MAX_LOOP, "the largest loop has %d files (at most %d):\n%s"
+           % (largest, MAX_LOOP, "\n".join(lines(found))))
+
+
+def check_documented(found):
+    """docs/architecture.md lists exactly the loops the kernel has."""
+    doc, now = documented(), lines(found)
+    expect(doc == now, "docs/architecture.md's loops differ from the kernel's; "
+           "paste `python3 -m tests.loops_check` there:\n%s"
+           % "\n".join(difflib.unified_diff(doc, now, "docs", "kernel", lineterm="")))
+
+
+@contextlib.contextmanager
+def fixture():
+    yield loops(call_graph())  # nm over every object once, for both checks
+
+
+CHECKS = [("loops", check_size), ("loops-documented", check_documented)]
+
+
+def main():
+    argparse.ArgumentParser(description="Print the kernel's loops of files that call each "
+                            "other, as docs/architecture.md lists them.").parse_args()
+    found = loops(call_graph())
+    print("\n".join(lines(found)))
+    print("largest: %d files" % (len(found[0]) if found else 1))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

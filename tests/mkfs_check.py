@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side checks of mkfs (mkfs/mkfs.c), no QEMU needed.
 
 Owns: the contract that mkfs either writes a complete, well-formed image
@@ -11,20 +10,17 @@ layouts are spelled out with the struct module, constants are read from
 kernel/param.h and kernel/fs.h), so a layout bug in mkfs cannot hide
 behind the same bug in the checker.
 
-usage: python3 tests/mkfs_check.py     (env MKFS=path to test a built mkfs;
-                                        otherwise mkfs.c is compiled afresh)
-Prints `ok NAME` or `FAIL NAME: why` per check and exits non-zero on any
-failure.
+Run by make test (tests/conftest.py); alone: make test T=mkfs-. env MKFS=path
+tests a built mkfs; otherwise mkfs.c is compiled afresh.
 """
 
 import os
 import random
 import re
-import shutil
 import struct
 import subprocess
-import sys
-import tempfile
+
+from tests.kit import expect, sandbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -84,15 +80,6 @@ def map_blocks(n):
         return 0
     beyond = n - NDIRECT - NINDIRECT  # blocks reached through the doubly indirect one
     return 1 if beyond <= 0 else 2 + (beyond + NINDIRECT - 1) // NINDIRECT
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond, why):
-    if not cond:
-        raise CheckFailed(why)
 
 
 class Image:
@@ -500,24 +487,4 @@ def build_tool(tmp, name):
     return out
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="mkfs-check-")
-    passed = failed = 0
-    try:
-        sb = Sandbox(tmp, build_tool(tmp, "mkfs"))
-        for name, check in CHECKS:
-            try:
-                check(sb)
-                print("ok " + name, flush=True)
-                passed += 1
-            except (CheckFailed, subprocess.TimeoutExpired, OSError) as e:
-                print("FAIL %s: %s" % (name, e), flush=True)
-                failed += 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("mkfs-check: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+fixture = sandbox("mkfs-check-", lambda tmp: Sandbox(tmp, build_tool(tmp, "mkfs")))

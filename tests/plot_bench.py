@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """make bench's charts: SVG plots of the figures tests/bench.py printed.
 
 Owns: reading bench.py's output (a section per benchmark, opened by a
@@ -21,13 +20,16 @@ column (a new strategy) becomes a new line without a change here; a
 benchmark missing from the run leaves its chart as it was (the script
 says so).
 
-usage: python3 tests/plot_bench.py BENCH_OUTPUT OUTDIR
-       python3 tests/plot_bench.py --check   (the parser, on a sample; no matplotlib)
+usage: python3 -m tests.plot_bench BENCH_OUTPUT OUTDIR
+make test checks the parser on a sample (plot-bench-parser; no matplotlib).
 """
 
+import argparse
 import os
 import re
 import sys
+
+from tests.kit import expect
 
 plt = None  # matplotlib.pyplot, imported only to draw (--check needs none)
 
@@ -180,35 +182,30 @@ idle: 20 single changes
 """
 
 
-def check():
-    try:
-        check_sample()
-    except AssertionError as e:
-        print("FAIL plot-bench-parser: %s" % e)
-        return 1
-    print("ok plot-bench-parser")
-    return 0
-
-
 def check_sample():
     secs = sections(SAMPLE)
     names, rows = table(secs["forkbench"])
     want_names = ["fork eager", "fork cow", "fork newway", "f+e+w eager", "f+e+w cow", "spawn+w"]
-    assert names == want_names, names
-    assert rows[1] == (256, {"fork eager": None, "fork cow": 16194.0, "fork newway": 101.0,
-                             "f+e+w eager": None, "f+e+w cow": 34191.0, "spawn+w": 4702.0}), rows
+    expect(names == want_names, "columns %s" % names)
+    expect(rows[1] == (256, {"fork eager": None, "fork cow": 16194.0, "fork newway": 101.0,
+                             "f+e+w eager": None, "f+e+w cow": 34191.0, "spawn+w": 4702.0}),
+           "rows %s" % rows)
     figs = rcu_figures(secs["rcubench"])
-    assert figs == {"call: getuid": 10.892, "call: getpid": 10.782, "commit: 1 writer": 39,
-                    "grace period: storm of 1": 795, "grace period: idle": 102}, figs
+    expect(figs == {"call: getuid": 10.892, "call: getpid": 10.782, "commit: 1 writer": 39,
+                    "grace period: storm of 1": 795, "grace period: idle": 102},
+           "rcu figures %s" % figs)
 
 
-def main(argv):
+CHECKS = [("plot-bench-parser", check_sample)]  # make test's check of the parser
+
+
+def main():
     global plt
-    if argv == ["--check"]:
-        return check()
-    if len(argv) != 2:
-        print(__doc__.strip().split("\n\n")[-1], file=sys.stderr)
-        return 2
+    ap = argparse.ArgumentParser(description="Draw make bench's charts.")
+    ap.add_argument("bench_output", help="what tests/bench.py printed")
+    ap.add_argument("outdir", help="where the SVG files go")
+    args = ap.parse_args()
+    argv = [args.bench_output, args.outdir]
     import matplotlib
     matplotlib.use("svg")
     # No date and fixed ids in the SVG: the same figures redraw the same file.
@@ -235,4 +232,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side check that reading one's own credentials is lock-free.
 
 Owns: the claim of docs/creds.md that getuid() and friends take no lock and
@@ -9,18 +8,20 @@ atomic memory operation (amo*), a load-reserved/store-conditional pair, or
 a call into the spinlock code. Calls to panic() (which never returns) are
 not followed. No QEMU needed.
 
-usage: python3 tests/readpath_check.py   (env OBJDUMP, KERNEL)
-Prints `ok NAME` or `FAIL NAME: why`; exits non-zero on failure.
+It reads kernel/kernel, the kernel make build makes (make test boots a
+checking one). Run by make test (alone: make test T=readpath-); env OBJDUMP.
 """
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
-import sys
+
+from tests.kit import CheckFailed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KERNEL = os.environ.get("KERNEL", os.path.join(ROOT, "kernel", "kernel"))
+KERNEL = os.path.join(ROOT, "kernel", "kernel")
 ENTRIES = ["sys_getuid", "sys_geteuid", "sys_getgid", "sys_getegid"]
 ATOMIC = re.compile(r"^\s*(amo\w+|lr\.[wd]|sc\.[wd])(\.\w+)*\s")
 FORBIDDEN_CALLS = {"spin_lock", "spin_unlock", "sleeplock_lock", "rcu_read_lock"}
@@ -36,7 +37,7 @@ def objdump():
     for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-", "riscv64-elf-"):
         if shutil.which(prefix + "objdump"):
             return prefix + "objdump"
-    sys.exit("readpath_check: no RISC-V objdump found")
+    raise CheckFailed("no RISC-V objdump found (run scripts/deps.sh)")
 
 
 def functions():
@@ -74,18 +75,15 @@ def check(entry, funcs):
     return None
 
 
-def main():
-    funcs = functions()
-    failed = 0
-    for entry in ENTRIES:
-        why = check(entry, funcs)
-        if why:
-            failed += 1
-            print("FAIL readpath-%s: %s" % (entry, why))
-        else:
-            print("ok readpath-%s" % entry)
-    return 1 if failed else 0
+def must_pass(entry, funcs):
+    why = check(entry, funcs)
+    if why:
+        raise CheckFailed(why)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@contextlib.contextmanager
+def fixture():
+    yield functions()  # the kernel is disassembled once for the four checks
+
+
+CHECKS = [("readpath-" + e, lambda funcs, e=e: must_pass(e, funcs)) for e in ENTRIES]

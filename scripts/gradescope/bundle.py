@@ -10,7 +10,7 @@ handout tree, written by scripts/handout.py) and, with --extra, hidden/
 (the instructor's hidden tests: DIR's *.c and *.spec, never in the
 handout). Invariant: the zip holds nothing of the lab's solution.
 
-usage: python3 scripts/gradescope/bundle.py LAB OUT.zip [--extra DIR]
+usage: python3 -m scripts.gradescope.bundle LAB OUT.zip [--extra DIR]
            [--budget SECS] [--test-limit SECS]
 """
 
@@ -22,9 +22,9 @@ import sys
 import tempfile
 import zipfile
 
+from scripts import handout
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import handout  # noqa: E402
 
 # Gradescope stops a run after the assignment's timeout, 10 minutes unless
 # changed; the budget should match it (the grader keeps a margin).

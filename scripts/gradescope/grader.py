@@ -25,6 +25,7 @@ the submission to the output.
 usage: python3 grader.py ROOT
 """
 
+import argparse
 import json
 import os
 import re
@@ -149,7 +150,7 @@ def grade(root, cfg, notes, start):
     extra = ["EXTRA_USER=" + hidden] if os.path.isdir(hidden) else []
     status, out = run(["make", "-j%d" % (os.cpu_count() or 1), "build"] + extra, work,
                       min(BUILD_LIMIT, budget - MARGIN))
-    cmd = [sys.executable, "tests/grade.py", "--lab", cfg["lab"], "--results", results]
+    cmd = [sys.executable, "-m", "tests.grade", "--lab", cfg["lab"], "--results", results]
     if extra:
         cmd += ["--extra", hidden]
     if status != 0:
@@ -180,9 +181,9 @@ def grade(root, cfg, notes, start):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: grader.py ROOT")
-    root, start, notes = os.path.abspath(sys.argv[1]), time.monotonic(), []
+    ap = argparse.ArgumentParser(description="Grade a Gradescope submission.")
+    ap.add_argument("root", help="Gradescope's /autograder")
+    root, start, notes = os.path.abspath(ap.parse_args().root), time.monotonic(), []
     try:
         with open(os.path.join(root, "source", "config.json")) as f:
             cfg = json.load(f)
