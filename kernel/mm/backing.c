@@ -120,7 +120,9 @@ void backing_drop(struct proc *p) {
 }
 
 static struct backing_run *covering(struct backing *b, uint64 va) {
-  for (struct backing_run *r = b->r; b && r < b->r + NBRUN; r++)
+  if (b == 0)
+    return 0;
+  for (struct backing_run *r = b->r; r < b->r + NBRUN; r++)
     if (r->end != 0 && va >= r->start && va < r->end)
       return r;
   return 0;
