@@ -37,6 +37,19 @@ SUITES = {
         Test("mmapbench", cpus=1, icount=True, sleep=True, timeout=600, steps=[
             Step("mmapbench", (r"(?m)^mmapbench: done$",), absent=(r"FAILED", r"start: NO")),
         ]),
+        # Issue 26: a 32 MiB service brought back cold, eager and lazy at
+        # five working-set sizes, best of 3 runs each from a cold page cache
+        # (docs/benchmarks.md); then with lazycost=50000 on the same disk.
+        # Waits for the disk are real time (sleep=on).
+        Test("crdemo-bench", cpus=1, mem="256M", icount=True, sleep=True, timeout=1800,
+             bootargs="commit=group", exit_code=0, steps=[
+                 Step("crdemo setup 32", (r"(?m)^crdemo: setup done",)),
+                 Step("crdemo bench 3", (r"(?m)^crdemo: (measured|predicted)",)),
+                 Step("poweroff", prompt=False),
+             ], then=Test("crdemo-bench-lazycost", cpus=1, mem="256M", icount=True, sleep=True,
+                          timeout=1800, bootargs="commit=group lazycost=50000", steps=[
+                 Step("crdemo bench 3", (r"(?m)^crdemo: (measured|predicted)",)),
+             ])),
     ] + [
         # bigfiletest's MAXFILE file written and read back, under commit=op
         # and commit=group (issue 25: group at most half of op's ticks).
