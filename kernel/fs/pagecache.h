@@ -9,7 +9,7 @@
 
 struct inode;
 
-#define NCPAGE 4096 // pages the cache can hold (16 MiB); idle ones are evicted first
+#define NCPAGE 16384 // pages the cache can hold (64 MiB); idle ones are evicted first
 
 // Boot: register with the frame allocator (eviction, figures, audit).
 void pcache_init(void);
