@@ -14,7 +14,7 @@ int main(int argc, char *argv[]) {
     // The kernel says only -1; these are the reasons it can have.
     fprintf(2, "checkpoint: pid %d: failed. Either: no such process; not yours to signal;\n"
                "  yourself; it has a pipe open (pipes cannot be checkpointed); it did not stop\n"
-               "  within half a second (asleep in a system call); a file it uses has no name\n"
+               "  within half a second (held up in the kernel); a file it uses has no name\n"
                "  (unlinked); or %s could not be written.\n",
             pid, argv[2]);
     exit(1);

@@ -11,7 +11,8 @@
 //
 // Tests (ckpttest [NAME]): eager, lazy, continue, malformed (over 30 crafted
 // images, each refused with every count back), perm (unprivileged users),
-// refuse (self, no such pid, a pipe, a process asleep in a system call).
+// refuse (self, no such pid, a pipe; an image already there stays as it
+// was), asleep (targets in pause() and wait(), whose calls restart).
 // reboot-save and reboot-restore are run by the harness around a reboot.
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -184,7 +185,7 @@ static int put_file(const char *path, int bytes, int seed) {
 }
 
 static char *leftovers[] = {"ref.log", "run.log", "w.img", "good.img", "bad.img",
-                            "steal.img", "x.img", "ckdata", "ckshared", 0};
+                            "steal.img", "x.img", "p.img", "ckdata", "ckshared", 0};
 
 // A directory of its own for a test, with the worker's data files. (What
 // a failed run left there goes first: under fault injection, runs fail.)
@@ -462,29 +463,67 @@ static void perm(void) {
 
 static void refuse(void) {
   enter("/ckr");
+  // A refused checkpoint leaves an image that is already there alone.
+  int fd = open("x.img", O_CREATE | O_WRONLY);
+  check(fd >= 0 && write(fd, "an earlier image", 16) == 16, "write x.img");
+  close(fd);
   EXPECT(checkpoint(getpid(), "x.img", 0), -1);
   EXPECT(checkpoint(0, "x.img", 0), -1);
   EXPECT(checkpoint(99999, "x.img", 0), -1);
+  EXPECT(file_size("x.img"), 16);
   int fds[2];
   check(pipe(fds) == 0, "pipe");
   int pid = start_worker("run.log", STEPS); // holds the pipe
   wait_lines("run.log", 2);
   EXPECT(checkpoint(pid, "x.img", 0), -1);
+  EXPECT(file_size("x.img"), 16);
   EXPECT(checkpoint(pid, "x.img", 2), -1); // unknown flag
   kill(pid);
   wait_status(pid);
   close(fds[0]);
   close(fds[1]);
+  leave("/ckr", (char *[]){"run.log", "x.img", 0});
+}
+
+// Targets asleep in a system call: the call gives up, the target parks,
+// and the call runs again once it is let go (kernel/proc/checkpoint.c).
+// pause() goes on with the ticks it had left, in the target and in a copy
+// restored from the image; wait() goes on waiting for the same child.
+static void asleep(void) {
+  struct sys_counts base = sys_counts(), now;
+  enter("/cks");
+  int pid = fork();
+  if (pid == 0)
+    exit(pause(100) == 0 ? 7 : 8);
+  pause(80);
+  EXPECT(checkpoint(pid, "p.img", CKPT_KILL), 0);
+  check(wait_status(pid) != 7, "the target was not killed");
+  int t0 = uptime();
+  int r = restore("p.img", RESTORE_EAGER);
+  check(r > 0, "restore");
+  EXPECT(wait_status(r), 7);
+  // About 20 ticks were left; a pause started over would take 100.
+  int took = uptime() - t0;
+  if (took >= 70) {
+    printf("ckpttest: the restored pause took %d ticks\n", took);
+    fail("the restored pause started over");
+  }
   pid = fork();
   if (pid == 0) {
-    pause(100000); // asleep in a system call: never stops
-    exit(0);
+    int kid = fork();
+    if (kid == 0)
+      exit(pause(30) == 0 ? 5 : 6);
+    int st = -1;
+    exit(wait(&st) == kid && st == 5 ? 9 : 10);
   }
-  pause(2);
-  EXPECT(checkpoint(pid, "x.img", 0), -1);
-  kill(pid);
-  wait_status(pid);
-  leave("/ckr", (char *[]){"run.log", "x.img", 0});
+  pause(5);
+  EXPECT(checkpoint(pid, "w.img", 0), 0); // asleep in wait(), and let go again
+  EXPECT(wait_status(pid), 9);
+  leave("/cks", (char *[]){"p.img", "w.img", 0});
+  if (sys_counts_settle(base, &now, 1, 200) < 0) {
+    sys_counts_print(base, now, 1);
+    fail("counts did not come back");
+  }
 }
 
 // The user tools, as a shell would run them.
@@ -606,7 +645,7 @@ static void cost(void) {
 
 static struct test tests[] = {
     {"eager", eager},   {"lazy", lazy}, {"continue", cont}, {"malformed", malformed},
-    {"perm", perm},     {"refuse", refuse}, {"tools", tools},
+    {"perm", perm},     {"refuse", refuse}, {"asleep", asleep}, {"tools", tools},
 };
 
 static struct test reboot_tests[] = { // and the one the harness runs alone

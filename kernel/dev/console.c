@@ -64,9 +64,10 @@ int console_read(int user_dst, uint64 dst, int n) {
   spin_lock(&cons.lock);
   while (n > 0) {
     while (cons.r == cons.w) {
-      if (killed(myproc())) {
+      int why = interrupted(myproc());
+      if (why != INTR_NONE) {
         spin_unlock(&cons.lock);
-        return -1;
+        return why == INTR_KILL ? -1 : n < want ? want - n : RESTART_CALL;
       }
       sleep(&cons.r, &cons.lock);
     }

@@ -24,8 +24,13 @@
 // asks the target to stop there (ckpt_stops), and the trap path parks it
 // (ckpt_park, called by usertrap just before usertrapret) until no
 // checkpoint needs it. A running target reaches that point within a clock
-// tick; one asleep in a system call (reading the console, wait(), pause())
-// may never, so the checkpoint waits at most CKPT_WAIT_TICKS and fails.
+// tick. One asleep in a wait that may last for ever (pause(), wait(), a
+// console read) is roused, gives its call up and parks with the call's
+// ecall as its next instruction: the call runs again, from its start,
+// when the target is let go, and in every copy restored from the image
+// (Linux restarts system calls interrupted by a signal the same way). A
+// target in any other wait (the disk) gets there when it ends. If none of
+// this happens within CKPT_WAIT_TICKS, the checkpoint fails.
 // While parked the target is not running and cannot exit (a kill waits
 // until it is resumed), so its page table, mappings and files hold still
 // while they are read. A process cannot checkpoint itself: it could not
@@ -44,10 +49,12 @@
 #include "kernel/fs/ipath.h"
 #include "kernel/fs/filemap.h"
 #include "kernel/fs/log.h"
+#include "kernel/fs/reclaim.h"
 #include "kernel/mm/mmap.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/frame.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/riscv/ipi.h"
 #include "kernel/ckpt.h"
 #include "kernel/fcntl.h"
 #include "kernel/lib/string.h"
@@ -77,14 +84,20 @@ static void resume(struct proc *p) {
 
 // Is the process in slot p still pid (else -1), and parked (1 or 0)?
 // Parked first: a parked process stays in its slot while we hold a stop,
-// so if the pid matches after, it is the one that parked.
+// so if the pid matches after, it is the one that parked. One that is not
+// parked is roused if asleep: in an interruptible wait it sees the stop
+// and gives its call up to restart it (kernel/sched/sched.h, interrupted);
+// in any other wait it goes back to sleep, and is roused again next tick.
 static int parked(struct proc *p, int pid) {
   spin_lock(&ckpt_lock);
   int stopped = p->ckpt_parked;
   spin_unlock(&ckpt_lock);
   spin_lock(&p->lock);
   int alive = p->pid == pid && p->state != ZOMBIE && p->state != UNUSED;
+  int woken = alive && !stopped && rouse(p);
   spin_unlock(&p->lock);
+  if (woken)
+    ipi_wake_idle();
   return alive ? stopped : -1;
 }
 
@@ -260,8 +273,9 @@ static void save_regs(struct ckpt_header *h, struct trapframe *tf) {
     h->regs[i] = x[i - 1];
 }
 
-// Everything but the header's placement fields, which write_tables sets.
-static int save(struct writer *w, struct proc *p) {
+// What needs no disk write: registers, name, open files, directory. A
+// target refused here (a pipe open) leaves the image file untouched.
+static int describe(struct writer *w, struct proc *p) {
   struct ckpt_header *h = w->h;
   h->magic = CKPT_MAGIC;
   h->version = CKPT_VERSION;
@@ -269,17 +283,19 @@ static int save(struct writer *w, struct proc *p) {
   h->sz = p->sz;
   save_regs(h, p->trapframe);
   safestrcpy(h->name, p->name, sizeof(h->name));
-  w->next = h->data_off = 4 * PGSIZE;
-  // A file cannot be written past its end: the header and tables' pages
-  // first (zero, for now: w->runs is still empty), the pages after them.
+  return save_files(w, p) < 0 || inode_path(p, p->cwd, h->cwd, sizeof(h->cwd)) < 0 ? -1 : 0;
+}
+
+// The pages and mappings. A file cannot be written past its end: the
+// header and tables' pages first (zero, for now: w->runs is still
+// empty), the pages after them.
+static int save_pages(struct writer *w, struct proc *p) {
+  w->next = w->h->data_off = 4 * PGSIZE;
   int r = 0;
-  for (uint64 off = 0; off < h->data_off && r == 0; off += PGSIZE)
+  for (uint64 off = 0; off < w->h->data_off && r == 0; off += PGSIZE)
     r = put(w->ip, off, w->runs, PGSIZE);
   r = r < 0 ? r : save_range(w, p, 0, p->sz);
-  r = r < 0 ? r : save_maps(w, p);
-  if (r < 0 || save_files(w, p) < 0 || inode_path(p, p->cwd, h->cwd, sizeof(h->cwd)) < 0)
-    return -1;
-  return 0;
+  return r < 0 ? r : save_maps(w, p);
 }
 
 // The tables, then the header: an image cut short has no valid header.
@@ -302,6 +318,16 @@ _Static_assert(sizeof(struct ckpt_header) <= PGSIZE, "the header fits a page");
 _Static_assert(CKPT_MAXMAPS == NVMA && CKPT_MAXFILES == NOFILE && CKPT_PATHMAX == MAXPATH,
                "the format's limits are the kernel's");
 
+// Empty the image file: what an earlier checkpoint left there goes once
+// this one has its target stopped.
+static void cut(struct inode *ip) {
+  begin_op();
+  ilock(ip);
+  itrunc(ip);
+  iunlock(ip);
+  end_op();
+}
+
 int ckpt_write(int pid, struct file *f, int flags) {
   if (f->type != FD_INODE || !f->writable || (flags & ~CKPT_KILL))
     return -1;
@@ -313,7 +339,11 @@ int ckpt_write(int pid, struct file *f, int flags) {
   int r = -1;
   struct proc *p = w.h && w.maps && w.runs && w.files ? stop(pid) : 0;
   if (p) {
-    r = save(&w, p) == 0 && write_tables(&w) == 0 ? 0 : -1;
+    r = describe(&w, p);
+    if (r == 0) {
+      cut(f->ip);
+      r = save_pages(&w, p) == 0 && write_tables(&w) == 0 ? 0 : -1;
+    }
     if (r == 0 && (flags & CKPT_KILL))
       setkilled(p); // it dies as it leaves ckpt_park
     resume(p);

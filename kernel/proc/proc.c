@@ -323,9 +323,10 @@ int wait(uint64 addr) {
       }
       spin_unlock(&pp->lock);
     }
-    if (!havekids || killed(p)) {
+    int why = havekids ? interrupted(p) : INTR_KILL;
+    if (why != INTR_NONE) {
       spin_unlock(&wait_lock);
-      return -1;
+      return why == INTR_STOP ? RESTART_CALL : -1;
     }
     sleep(p, &wait_lock);
   }
@@ -366,9 +367,7 @@ int kill(int pid) {
         return -1;
       }
       p->killed = 1;
-      int woken = p->state == SLEEPING;
-      if (woken)
-        make_runnable(p); // let it notice
+      int woken = rouse(p); // let it notice
       spin_unlock(&p->lock);
       if (woken)
         ipi_wake_idle(); // on an idle hart, if there is one

@@ -59,7 +59,11 @@ void syscall(void) {
   rcu_syscall_entry();
   uint64 num = p->trapframe->a7;
   if (num > 0 && num < NSYSCALL && syscalls[num]) {
-    p->trapframe->a0 = syscalls[num]();
+    uint64 r = syscalls[num]();
+    if ((long)r == RESTART_CALL)
+      p->trapframe->epc -= 4; // back onto the ecall; a0..a5 still hold its arguments
+    else
+      p->trapframe->a0 = r;
   } else {
     printf("pid %d %s: unknown system call %d\n", p->pid, p->name, (int)num);
     p->trapframe->a0 = -1;

@@ -20,7 +20,9 @@ uint64 sys_checkpoint(void) {
   argint(2, &flags);
   if (argstr(1, path, MAXPATH) < 0 || pid <= 0 || pid == myproc()->pid || (flags & ~CKPT_KILL))
     return -1;
-  struct file *f = file_open(path, O_CREATE | O_WRONLY | O_TRUNC);
+  // Not O_TRUNC: an image that exists is cut only once the target is
+  // stopped (ckpt_write), so a bad pid does not destroy it.
+  struct file *f = file_open(path, O_CREATE | O_WRONLY);
   if (f == 0)
     return -1;
   int r = ckpt_write(pid, f, flags);

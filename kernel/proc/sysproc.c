@@ -47,18 +47,24 @@ uint64 sys_sbrk(void) { return sbrk(0); }
 uint64 sys_sbrklazy(void) { return sbrk(1); }
 
 // pause(n) (xv6's sleep): sleep for n clock ticks. A killed process stops
-// early with -1.
+// early with -1. One stopped for a checkpoint restarts the call with the
+// ticks it has left as its argument, so the sleep ends when it would have
+// (in a restored copy: that many ticks after the restore).
 uint64 sys_pause(void) {
   int n;
   argint(0, &n);
   if (n < 0)
     n = 0;
+  struct proc *p = myproc();
   spin_lock(&tickslock);
   uint start = ticks;
   while (ticks - start < (uint)n) {
-    if (killed(myproc())) {
+    int why = interrupted(p);
+    if (why == INTR_STOP)
+      p->trapframe->a0 = n - (ticks - start); // what the restarted call sleeps
+    if (why != INTR_NONE) {
       spin_unlock(&tickslock);
-      return -1;
+      return why == INTR_STOP ? RESTART_CALL : -1;
     }
     sleep(&ticks, &tickslock);
   }

@@ -114,6 +114,22 @@ int killed(struct proc *p) {
   return k;
 }
 
+int rouse(struct proc *p) {
+  if (p->state != SLEEPING)
+    return 0;
+  make_runnable(p);
+  return 1;
+}
+
+// A stop is a hint read without ckpt_lock (kernel/proc/checkpoint.c owns
+// it, and its lock is never taken under p->lock): a stop missed here is
+// seen a tick later, when the checkpoint rouses p again.
+int interrupted(struct proc *p) {
+  if (killed(p))
+    return INTR_KILL;
+  return __atomic_load_n(&p->ckpt_stops, __ATOMIC_ACQUIRE) > 0 ? INTR_STOP : INTR_NONE;
+}
+
 // Print the process table (control-P on the console). No locks, so a
 // wedged kernel can still show what it was doing.
 void procdump(void) {

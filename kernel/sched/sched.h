@@ -96,6 +96,23 @@ uint64 sched_runwait(struct proc *p);
 // killed(myproc()) each time it wakes.
 void setkilled(struct proc *p);
 int killed(struct proc *p);
+// If p is asleep, make it RUNNABLE without a wakeup on its channel, so that
+// it looks again at why it sleeps (it was killed, or a checkpoint wants it
+// stopped); 1 if it was asleep, and then the caller, once it has let go of
+// p->lock (which it holds), wakes an idle hart (ipi_wake_idle). A sleep
+// loop that finds its condition unchanged goes back to sleep.
+int rouse(struct proc *p);
+
+// Why a process in an interruptible wait (pause(), wait(), a console
+// read: the waits that may last for ever) must stop waiting, as
+// interrupted() says: INTR_KILL, it was killed (the call fails with -1);
+// INTR_STOP, a checkpoint asks it to stop (kernel/proc/checkpoint.c), and
+// the call gives up with RESTART_CALL, so that it runs again from its
+// start once the process is let go (kernel/proc/syscall.c). A call that
+// has done part of its work returns what it did instead.
+enum { INTR_NONE, INTR_KILL, INTR_STOP };
+int interrupted(struct proc *p);
+#define RESTART_CALL (-2)
 void procdump(void);
 
 #endif
