@@ -265,8 +265,11 @@ J ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian's python3, which sees Debian's pytest (a python3 first on PATH,
 # such as a pyenv one, may not).
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+# --only=T as one word: pytest takes every word not starting with - for a
+# path when it looks for its rootdir, and a long T= failed as "file name
+# too long".
 PYTEST_ARGS = -n $(if $(filter 1,$(J)),0,$(J)) --dist loadgroup \
-	$(if $(T),--only '$(T)') $(if $(LF),--failed) $(if $(LIST),--collect-only -q) \
+	$(if $(T),--only='$(T)') $(if $(LF),--failed) $(if $(LIST),--collect-only -q) \
 	--junitxml=tests/out/junit.xml
 # The image for the tests carries tests/xv6compat (an xv6-style program,
 # built as EXTRA_USER programs are) for the harness's xv6compat test.

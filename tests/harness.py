@@ -118,9 +118,13 @@ class Test:
 class Generated:
     """A suite entry for tests that can be written only once earlier tests
     of the same run have measured something: make(facts) returns them, and
-    raises KeyError if a fact it needs was never recorded."""
+    raises KeyError if a fact it needs was never recorded. With apart=True
+    the tests it makes depend on none of each other's outcomes (only on
+    the earlier tests of the chain), so the runner may run several at once,
+    as many as the free slots allow (tests/slots.py)."""
     name: str
     make: object
+    apart: bool = False
 
 
 class Run:

@@ -1,12 +1,15 @@
 """Crash consistency (user/crashwork.c). One chain: crash-setup keeps the
 image crash-base, the -run tests record the write spans as facts, and the
 Generated entries turn those facts into one test per crash point. Its
-tests must run in this order, in one process (tests/conftest.py groups them).
+entries must run in this order, in one process (tests/conftest.py groups
+them); the points of one Generated entry depend on no other point's
+outcome, so they run as many at once as there are free cores (apart).
 
 Data only: a Test is a machine shape and Steps (tests/harness.py runs
 them); every test keeps the name it has always had."""
 
 import re
+import threading
 
 from tests.harness import Step, Test, Generated
 
@@ -76,7 +79,8 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None, writeback
     name = "crash-" + "".join(x + "-" for x in (mode, cache) if x)
     extra = " diskcache=%s" % cache if cache else ""
     extra += " " + GROUP if mode == "group" else ""
-    recovered = []  # (N, step reached) of the points that passed, by N
+    recovered = {}  # N -> the step its check found, of the points checked so far
+    lock = threading.Lock()  # the points run at once (Generated apart)
     durable = {}    # N -> the last step the crashed run reported durable
     # Under commit=op a step is durable when it returns ("done"); under
     # commit=group only when fsync, sync or msync said so.
@@ -96,10 +100,17 @@ def crash_points(w0, w1, npoints=CRASH_POINTS, cache=None, trunc=None, writeback
             if k < durable.get(n, 0):
                 return ("recovered to step %d, but step %d was durable before the crash"
                         % (k, durable[n]))
-            if recovered and k < recovered[-1][1]:
+            # A later crash keeps at least what an earlier one kept. The
+            # points finish in any order, so each is compared both ways with
+            # those already checked: of a pair out of order, the one checked
+            # second fails.
+            with lock:
+                wrong = [(m, j) for m, j in sorted(recovered.items())
+                         if (m < n and j > k) or (m > n and j < k)]
+                recovered[n] = k
+            if wrong:
                 return ("recovered to step %d, but the crash after %d writes kept %d steps"
-                        % (k, recovered[-1][0], recovered[-1][1]))
-            recovered.append((n, k))
+                        % (k, wrong[0][0], wrong[0][1]))
             return None
         return check
 
@@ -190,13 +201,13 @@ SUITES = {
             int(facts["crash_w0"]), int(facts["crash_w1"]),
             trunc=(int(facts["trunc_w0"]), int(facts["trunc_w1"])),
             writeback=[(int(facts[k + "_w0"]), int(facts[k + "_w1"]), k != "munmap")
-                       for k in ("msync", "msync2", "munmap")])),
+                       for k in ("msync", "msync2", "munmap")]), apart=True),
         # The same run on a disk with a simulated volatile write cache
         # (diskcache=wb): at the crash, every write since the last flush
         # is lost but the newest. Passes only if the log flushes where
         # order matters (docs/snapshots.md).
         Generated("crash-wb-points", lambda facts: crash_points(
-            int(facts["crash_w0"]), int(facts["crash_w1"]), CRASH_WB_POINTS, "wb")),
+            int(facts["crash_w0"]), int(facts["crash_w1"]), CRASH_WB_POINTS, "wb"), apart=True),
         # Orphans (docs/reclaim.md): files unlinked while open, and big and
         # reflinked files freed in several steps. The whole run must end
         # with the free counts it started with; then crash points in it.
@@ -211,7 +222,7 @@ SUITES = {
                      r"(?s)before free=(\d+) ifree=(\d+) .*end writes=\d+ free=\1 ifree=\2\s")),
                  Step("poweroff", prompt=False),
              ]),
-        Generated("crash-orphan-points", lambda facts: orphan_points(facts)),
+        Generated("crash-orphan-points", lambda facts: orphan_points(facts), apart=True),
     ] + [
         # The same under commit=group (kernel/fs/log.c): a transaction holds
         # many steps, so a crash may lose several, but never one that an
@@ -231,10 +242,10 @@ SUITES = {
         # commit, whose code commit=op's window already covers.
         Generated("crash-group-points", lambda facts: crash_points(
             int(facts["crash_gw0"]), int(facts["crash_gw1"]), CRASH_GROUP_POINTS,
-            mode="group")),
+            mode="group"), apart=True),
         Generated("crash-group-wb-points", lambda facts: crash_points(
             int(facts["crash_gw0"]), int(facts["crash_gw1"]), CRASH_WB_POINTS, "wb",
-            mode="group")),
+            mode="group"), apart=True),
         Test("crash-group-orphans-run", cpus=CRASH_CPUS, disk="crash-base", exit_code=0,
              bootargs="crashafter=1000000000 %s %s" % (TRIMCAP, GROUP), steps=[
                  Step("crashwork orphans", (
@@ -246,6 +257,7 @@ SUITES = {
                      r"(?s)before free=(\d+) ifree=(\d+) .*end writes=\d+ free=\1 ifree=\2\s")),
                  Step("poweroff", prompt=False),
              ]),
-        Generated("crash-group-orphan-points", lambda facts: orphan_points(facts, mode="group")),
+        Generated("crash-group-orphan-points", lambda facts: orphan_points(facts, mode="group"),
+                  apart=True),
     ],
 }
