@@ -93,15 +93,18 @@ static uint min3(uint a, uint b, uint c) {
 // Write n bytes from user address addr, sleeping while the pipe is full.
 // Returns n, fewer if the user buffer turns out bad part way, or -1 if it
 // is bad from the start, the read end is closed or the caller is killed.
+// A checkpoint's stop restarts the call only while nothing is written:
+// after that, starting over would write the first bytes twice.
 int pipewrite(struct pipe *pi, uint64 addr, int n) {
   struct proc *p = myproc();
   int done = 0;
 
   spin_lock(&pi->lock);
   while (done < n) {
-    if (!pi->readopen || killed(p)) {
+    int why = interrupted(p);
+    if (!pi->readopen || why == INTR_KILL || (why == INTR_STOP && done == 0)) {
       spin_unlock(&pi->lock);
-      return -1;
+      return why == INTR_STOP && pi->readopen ? RESTART_CALL : -1;
     }
     uint space = PIPESIZE - (pi->nwrite - pi->nread);
     if (space == 0) {
@@ -128,16 +131,18 @@ int pipewrite(struct pipe *pi, uint64 addr, int n) {
 // Read up to n bytes into user address addr, sleeping until there is at
 // least one byte or no writer is left (then return 0, end of file).
 // Returns the bytes read, or -1 if the caller is killed or the user
-// buffer is bad before anything was copied.
+// buffer is bad before anything was copied. A checkpoint's stop
+// restarts the call (nothing is read yet while it sleeps).
 int piperead(struct pipe *pi, uint64 addr, int n) {
   struct proc *p = myproc();
   int done = 0;
 
   spin_lock(&pi->lock);
   while (pi->nread == pi->nwrite && pi->writeopen) {
-    if (killed(p)) {
+    int why = interrupted(p);
+    if (why != INTR_NONE) {
       spin_unlock(&pi->lock);
-      return -1;
+      return why == INTR_STOP ? RESTART_CALL : -1;
     }
     sleep(&pi->nread, &pi->lock);
   }

@@ -25,7 +25,7 @@
 // (ckpt_park, called by usertrap just before usertrapret) until no
 // checkpoint needs it. A running target reaches that point within a clock
 // tick. One asleep in a wait that may last for ever (pause(), wait(), a
-// console read) is roused, gives its call up and parks with the call's
+// console or pipe read, a pipe write) is roused, gives its call up and parks with the call's
 // ecall as its next instruction: the call runs again, from its start,
 // when the target is let go, and in every copy restored from the image
 // (Linux restarts system calls interrupted by a signal the same way). A

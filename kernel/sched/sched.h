@@ -103,8 +103,9 @@ int killed(struct proc *p);
 // loop that finds its condition unchanged goes back to sleep.
 int rouse(struct proc *p);
 
-// Why a process in an interruptible wait (pause(), wait(), a console
-// read: the waits that may last for ever) must stop waiting, as
+// Why a process in an interruptible wait (pause(), wait(), a console or
+// pipe read, a pipe write: the waits that may last for ever) must stop
+// waiting, as
 // interrupted() says: INTR_KILL, it was killed (the call fails with -1);
 // INTR_STOP, a checkpoint asks it to stop (kernel/proc/checkpoint.c), and
 // the call gives up with RESTART_CALL, so that it runs again from its
