@@ -71,6 +71,8 @@ PROMPT = "$ "                          # the prompt that ends a command's output
 PANIC_PREFIX = "panic: "
 NONZERO = "nonzero"                    # Test.exit_code: any failure status
 POLL = 0.02                            # seconds between looks at the output
+BURST, BURST_WAIT = 512, 0.002         # a read shorter than BURST bytes: wait
+                                       # BURST_WAIT s before the next one
 SETTLE = 10.0                          # quiet seconds after the prompt before
                                        # a step's missing output is final
 MAX_CONSOLE = 1 << 20                  # bytes of console output a test may
@@ -241,6 +243,12 @@ class Console:
             self.log.write(data)
             self.log.flush()
             self._add(decode(data).replace("\r", ""))
+            if len(data) < BURST:
+                # QEMU writes the console a few bytes at a time (a boot's
+                # 1.7 KB came in 460 to 860 reads); a short nap lets the
+                # rest of a burst gather in the pipe, so one pass of this
+                # loop takes many bytes instead of one.
+                time.sleep(BURST_WAIT)
         with self.lock:
             self.eof = True
         self.changed.set()
