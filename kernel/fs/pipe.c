@@ -102,9 +102,13 @@ int pipewrite(struct pipe *pi, uint64 addr, int n) {
   spin_lock(&pi->lock);
   while (done < n) {
     int why = interrupted(p);
-    if (!pi->readopen || why == INTR_KILL || (why == INTR_STOP && done == 0)) {
+    if (!pi->readopen || why == INTR_KILL) {
       spin_unlock(&pi->lock);
-      return why == INTR_STOP && pi->readopen ? RESTART_CALL : -1;
+      return -1;
+    }
+    if (why == INTR_STOP && done == 0) {
+      spin_unlock(&pi->lock);
+      return RESTART_CALL;
     }
     uint space = PIPESIZE - (pi->nwrite - pi->nread);
     if (space == 0) {

@@ -6,9 +6,10 @@
 //
 // Invariant: a frame's count equals the number of page-table entries plus
 // kernel references that hold it; a frame is free (on the free list, or
-// at or above the untouched mark) exactly when its count is zero. frame_alloc hands out a frame with count 1 (the
-// caller's reference); frame_get adds one, frame_put drops one and frees the
-// frame when the last reference goes.
+// at or above the untouched mark) exactly when its count is zero.
+// frame_alloc hands out a frame with count 1 (the caller's reference);
+// frame_get adds one, frame_put drops one and frees the frame when the
+// last reference goes.
 //
 // Counts change with atomic instructions, so sharing a frame between
 // processes on different harts needs no lock; only the free list has one.
@@ -29,8 +30,8 @@ struct run {
 // there, in address order, once the list is empty. Boot thus writes to
 // no frame: pushing all 32,000 frames of 128 MiB on the list would touch
 // each, and on QEMU the first touch of a guest page costs the host a page
-// fault and a zeroed page (a third of boot's time, and host memory that a
-// small test never needed).
+// fault and a zeroed page (more than half the kernel's start-up, and host
+// memory that a small test never needed; docs/benchmarks.md).
 static struct {
   struct spinlock lock;
   struct run *freelist;

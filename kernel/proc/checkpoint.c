@@ -25,12 +25,13 @@
 // (ckpt_park, called by usertrap just before usertrapret) until no
 // checkpoint needs it. A running target reaches that point within a clock
 // tick. One asleep in a wait that may last for ever (pause(), wait(), a
-// console or pipe read, a pipe write) is roused, gives its call up and parks with the call's
-// ecall as its next instruction: the call runs again, from its start,
-// when the target is let go, and in every copy restored from the image
-// (Linux restarts system calls interrupted by a signal the same way). A
-// target in any other wait (the disk) gets there when it ends. If none of
-// this happens within CKPT_WAIT_TICKS, the checkpoint fails.
+// console or pipe read, a pipe write) is roused, gives its call up and
+// parks with the call's ecall as its next instruction: the call runs
+// again, from its start, when the target is let go, and in every copy
+// restored from the image (Linux restarts system calls interrupted by a
+// signal the same way). A target in any other wait (the disk) gets there
+// when it ends. If none of this happens within CKPT_WAIT_TICKS, the
+// checkpoint fails.
 // While parked the target is not running and cannot exit (a kill waits
 // until it is resumed), so its page table, mappings and files hold still
 // while they are read. A process cannot checkpoint itself: it could not

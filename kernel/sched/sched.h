@@ -105,11 +105,11 @@ int rouse(struct proc *p);
 
 // Why a process in an interruptible wait (pause(), wait(), a console or
 // pipe read, a pipe write: the waits that may last for ever) must stop
-// waiting, as
-// interrupted() says: INTR_KILL, it was killed (the call fails with -1);
-// INTR_STOP, a checkpoint asks it to stop (kernel/proc/checkpoint.c), and
-// the call gives up with RESTART_CALL, so that it runs again from its
-// start once the process is let go (kernel/proc/syscall.c). A call that
+// waiting, as interrupted() says: INTR_KILL, it was killed (the call fails
+// with -1); INTR_STOP, a checkpoint asks it to stop
+// (kernel/proc/checkpoint.c), and the call gives up with RESTART_CALL, so
+// that it runs again from its start once the process is let go
+// (kernel/proc/syscall.c). A call that
 // has done part of its work returns what it did instead.
 enum { INTR_NONE, INTR_KILL, INTR_STOP };
 int interrupted(struct proc *p);
